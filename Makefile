@@ -1,0 +1,74 @@
+# climit — see README.md. `make check` and `make demo` work on a fresh Debian/Ubuntu as root.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+VERSION := 0.1.0
+PKGS := libcgroup libproc2 ncursesw
+# Debian packages providing the libraries above, and the tools the tests and demo use.
+DEB_BUILD := build-essential pkg-config libcgroup-dev libproc2-dev libncurses-dev
+DEB_TEST := tmux jq busybox-static mandoc
+
+CC ?= cc
+CFLAGS ?= -O2
+# Paths are built with snprintf into PATH_MAX buffers and checked where it matters; gcc 12
+# cannot see those checks and flags every nested PATH_MAX copy.
+CFLAGS += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation -DCLIMIT_VERSION='"$(VERSION)"'
+# pkg-config runs only when a target needs it, after `deps` had its chance.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDFLAGS += -Wl,--as-needed
+
+CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c \
+	    src/registry.c src/launch.c src/report.c
+CORE_OBJ := $(CORE_SRC:.c=.o)
+HDRS := $(wildcard src/*.h)
+
+.PHONY: all deps check unit integration demo clean install uninstall asan
+
+all: deps-if-needed climit
+
+# Installs missing build dependencies (Debian/Ubuntu, as root) only when pkg-config lacks one.
+deps-if-needed:
+	@pkg-config --exists $(PKGS) 2>/dev/null || $(MAKE) --no-print-directory deps
+
+deps:
+	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		[ "$$(id -u)" = 0 ] || { echo "make deps: run as root to install:$$missing" >&2; exit 1; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+src/%.o: src/%.c $(HDRS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+climit: $(CORE_OBJ) src/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+check: all tests/unit/test_units
+	@bash tests/run.sh
+
+unit: tests/unit/test_units
+	@./tests/unit/test_units
+
+demo: all
+	@bash contrib/demo.sh
+
+asan: clean
+	$(MAKE) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" climit
+
+install: climit
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 climit $(DESTDIR)$(BINDIR)/climit
+	install -m 644 man/climit.1 $(DESTDIR)$(MANDIR)/man1/climit.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/climit $(DESTDIR)$(MANDIR)/man1/climit.1
+
+clean:
+	rm -f climit src/*.o tests/unit/test_units

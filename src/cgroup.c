@@ -1,0 +1,501 @@
+/* The cgroup abstraction shared by v1 and v2: detection from mountinfo, the directory life
+ * cycle, placement and emptiness. Per-version file names are in cgroup_v1.c / cgroup_v2.c.
+ *
+ * Why not libcgroup here: on this machine (Debian 12, libcgroup 2.0.2) cgroup_init() costs
+ * 3.5 ms and cgroup_create_cgroup() 1.0-1.4 ms for five v1 controllers (it walks the tree with
+ * fts to chown and logs "fts_read failed"), against 6.3 ms for a whole bare launch (mkdir,
+ * limits, fork, exec, wait, rmdir). The launch path therefore uses cgroupfs directly; libcgroup
+ * serves `climit gc` (see registry.c), where its cost does not matter. */
+#define _GNU_SOURCE
+#include "cgroup.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "units.h"
+
+static const char *const ctrl_names[CTRL_COUNT] = {
+	[CTRL_MEMORY] = "memory", [CTRL_PIDS] = "pids", [CTRL_CPU] = "cpu",
+	[CTRL_CPUACCT] = "cpuacct", [CTRL_CPUSET] = "cpuset", [CTRL_FREEZER] = "freezer",
+};
+
+const char *cg_ctrl_name(enum cg_ctrl ctrl)
+{
+	return ctrl_names[ctrl];
+}
+
+const char *cg_mode_name(enum cg_mode mode)
+{
+	switch (mode) {
+	case CG_V1: return "v1";
+	case CG_HYBRID: return "hybrid";
+	case CG_V2: return "v2";
+	default: return "none";
+	}
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+void cg_parse_mountinfo(const char *text, struct cg_system *sys)
+{
+	*sys = (struct cg_system){ .mode = CG_NONE };
+	bool any_v1 = false;
+	char line[4096];
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof line)
+			len = sizeof line - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p = nl ? nl + 1 : NULL;
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS */
+		char *fields[6] = { 0 };
+		char *save = NULL, *tok = strtok_r(line, " ", &save);
+		int n = 0;
+		for (; tok && n < 6; tok = strtok_r(NULL, " ", &save))
+			fields[n++] = tok;
+		if (n < 6)
+			continue;
+		while (tok && strcmp(tok, "-") != 0)
+			tok = strtok_r(NULL, " ", &save);
+		if (!tok)
+			continue;
+		char *fstype = strtok_r(NULL, " ", &save);
+		char *source = strtok_r(NULL, " ", &save);
+		char *superopts = strtok_r(NULL, " ", &save);
+		if (!fstype || !source || !superopts)
+			continue;
+		char *mnt = fields[4];
+		unescape_octal(mnt);
+		if (strcmp(fstype, "cgroup2") == 0) {
+			if (!sys->v2_mount[0])
+				str_copy(sys->v2_mount, mnt, sizeof sys->v2_mount);
+		} else if (strcmp(fstype, "cgroup") == 0) {
+			char *s2 = NULL;
+			for (char *opt = strtok_r(superopts, ",", &s2); opt; opt = strtok_r(NULL, ",", &s2))
+				for (int c = 0; c < CTRL_COUNT; c++)
+					if (strcmp(opt, ctrl_names[c]) == 0 && !sys->v1_mount[c][0]) {
+						str_copy(sys->v1_mount[c], mnt, sizeof sys->v1_mount[c]);
+						any_v1 = true;
+					}
+		}
+	}
+	if (any_v1)
+		sys->mode = sys->v2_mount[0] ? CG_HYBRID : CG_V1;
+	else if (sys->v2_mount[0])
+		sys->mode = CG_V2;
+}
+
+int cg_detect(struct cg_system *sys, struct err *e)
+{
+	/* mountinfo can be large on busy hosts; read it whole. */
+	size_t cap = 65536, len = 0;
+	_cleanup_free_ char *text = malloc(cap);
+	if (!text)
+		return err_sys(e, ENOMEM, "reading /proc/self/mountinfo");
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, errno, "/proc/self/mountinfo");
+	for (;;) {
+		if (len + 1 >= cap) {
+			char *bigger = realloc(text, cap * 2);
+			if (!bigger) {
+				close(fd);
+				return err_sys(e, ENOMEM, "reading /proc/self/mountinfo");
+			}
+			text = bigger;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, text + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	text[len] = '\0';
+	cg_parse_mountinfo(text, sys);
+	if (sys->mode == CG_NONE)
+		return err_set(e, "no cgroup filesystem is mounted (see /proc/self/mountinfo)");
+	if (sys->v2_mount[0]) {
+		char buf[512], path[PATH_MAX + 32];
+		snprintf(path, sizeof path, "%s/cgroup.controllers", sys->v2_mount);
+		if (read_small_file(path, buf, sizeof buf) >= 0) {
+			char *save = NULL;
+			for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+				for (int c = 0; c < CTRL_COUNT; c++)
+					if (strcmp(w, ctrl_names[c]) == 0)
+						sys->v2_controllers |= CTRL_BIT(c);
+		}
+	}
+	return 0;
+}
+
+bool cg_has_controller(const struct cg_system *sys, enum cg_ctrl ctrl)
+{
+	if (sys->mode == CG_V2) {
+		/* v2 has no cpuacct or freezer controller: CPU usage and freezing are core features. */
+		if (ctrl == CTRL_CPUACCT || ctrl == CTRL_FREEZER)
+			return true;
+		return sys->v2_controllers & CTRL_BIT(ctrl);
+	}
+	return sys->v1_mount[ctrl][0] != '\0';
+}
+
+static const struct cg_ops *ops_for(const struct cg_system *sys)
+{
+	return sys->mode == CG_V2 ? &cg_v2_ops : &cg_v1_ops;
+}
+
+/* The mount point of each distinct hierarchy serving ctrls (v2: one; v1: co-mounted controllers,
+ * like cpu,cpuacct on most distributions, share one). */
+static void plan_dirs(struct cgroup *cg, unsigned ctrls)
+{
+	const struct cg_system *sys = cg->sys;
+	cg->ndirs = 0;
+	if (sys->mode == CG_V2) {
+		cg->dirs[0] = (struct cg_dir){ .fd = -1, .ctrls = ctrls };
+		str_copy(cg->dirs[0].path, sys->v2_mount, sizeof cg->dirs[0].path);
+		cg->ndirs = 1;
+		return;
+	}
+	for (int c = 0; c < CTRL_COUNT; c++) {
+		if (!(ctrls & CTRL_BIT(c)) || !sys->v1_mount[c][0])
+			continue;
+		int i;
+		for (i = 0; i < cg->ndirs; i++)
+			if (strcmp(cg->dirs[i].path, sys->v1_mount[c]) == 0)
+				break;
+		if (i == cg->ndirs) {
+			cg->dirs[i] = (struct cg_dir){ .fd = -1 };
+			str_copy(cg->dirs[i].path, sys->v1_mount[c], sizeof cg->dirs[i].path);
+			cg->ndirs++;
+		}
+		cg->dirs[i].ctrls |= CTRL_BIT(c);
+	}
+}
+
+static void init_cgroup(struct cgroup *cg, const struct cg_system *sys, const char *parent,
+			const char *name)
+{
+	*cg = (struct cgroup){ .sys = sys, .ops = ops_for(sys), .mem_max = UNITS_MAX, .pids_max = UNITS_MAX };
+	str_copy(cg->name, name, sizeof cg->name);
+	str_copy(cg->parent, parent, sizeof cg->parent);
+}
+
+/* mkdir -p of PARENT below a mount point; returns an fd of the last level, ready for children. */
+static int open_parents(const char *mount, const char *parent, unsigned ctrls,
+			const struct cg_ops *ops, struct err *e)
+{
+	char path[PATH_MAX];
+	int prev = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (prev < 0)
+		return err_sys(e, errno, "%s", mount);
+	str_copy(path, mount, sizeof path);
+	const char *p = parent;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		char part[256];
+		snprintf(part, sizeof part, "%.*s", (int)n, p);
+		/* Each level must offer the controllers to its children (v2) before the next mkdir. */
+		if (ops->enable_children(prev, path, ctrls, e) < 0)
+			goto fail;
+		size_t used = strlen(path);
+		snprintf(path + used, sizeof path - used, "/%s", part);
+		bool made = mkdirat(prev, part, 0755) == 0;
+		if (!made && errno != EEXIST) {
+			err_sys(e, errno, "cannot create %s", path);
+			goto fail;
+		}
+		int fd = openat(prev, part, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			err_sys(e, errno, "%s", path);
+			goto fail;
+		}
+		if (made && ops->init_dir(prev, fd, ctrls, e) < 0) {
+			close(fd);
+			goto fail;
+		}
+		close(prev);
+		prev = fd;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	if (ops->enable_children(prev, path, ctrls, e) < 0)
+		goto fail;
+	return prev;
+fail:
+	close(prev);
+	return -1;
+}
+
+int cg_create(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name,
+	      unsigned ctrls, struct err *e)
+{
+	init_cgroup(cg, sys, parent, name);
+	plan_dirs(cg, ctrls);
+	for (int i = 0; i < cg->ndirs; i++) {
+		struct cg_dir *d = &cg->dirs[i];
+		char mount[PATH_MAX];
+		str_copy(mount, d->path, sizeof mount);
+		int n = snprintf(d->path, sizeof d->path, "%s/%s/%s", mount, parent, name);
+		if (n < 0 || (size_t)n >= sizeof d->path) {
+			err_set(e, "cgroup path too long under %s", mount);
+			goto fail;
+		}
+		int pfd = open_parents(mount, parent, d->ctrls, cg->ops, e);
+		if (pfd < 0)
+			goto fail;
+		if (mkdirat(pfd, name, 0755) < 0) {
+			if (errno == EEXIST)
+				err_set(e, "--name: \"%s\": a cgroup of that name already exists (%s)", name, d->path);
+			else
+				err_sys(e, errno, "cannot create %s", d->path);
+			close(pfd);
+			goto fail;
+		}
+		d->fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (d->fd < 0) {
+			err_sys(e, errno, "%s", d->path);
+			unlinkat(pfd, name, AT_REMOVEDIR);
+			close(pfd);
+			goto fail;
+		}
+		int rc = cg->ops->init_dir(pfd, d->fd, d->ctrls, e);
+		close(pfd);
+		if (rc < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	/* Exactly the directories with an open fd were made by this call. */
+	for (int j = 0; j < cg->ndirs; j++)
+		if (cg->dirs[j].fd >= 0) {
+			close(cg->dirs[j].fd);
+			cg->dirs[j].fd = -1;
+			rmdir(cg->dirs[j].path);
+		}
+	return -1;
+}
+
+int cg_open(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name)
+{
+	init_cgroup(cg, sys, parent, name);
+	plan_dirs(cg, ~0u);
+	int found = 0;
+	for (int i = 0; i < cg->ndirs; i++) {
+		struct cg_dir *d = &cg->dirs[i];
+		char mount[PATH_MAX];
+		str_copy(mount, d->path, sizeof mount);
+		snprintf(d->path, sizeof d->path, "%s/%s/%s", mount, parent, name);
+		d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (d->fd >= 0)
+			found++;
+	}
+	/* Keep only the hierarchies that hold the group. */
+	int w = 0;
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg->dirs[i].fd >= 0)
+			cg->dirs[w++] = cg->dirs[i];
+	cg->ndirs = w;
+	return found ? 0 : -ENOENT;
+}
+
+int cg_fd(const struct cgroup *cg, enum cg_ctrl ctrl)
+{
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg->dirs[i].ctrls & CTRL_BIT(ctrl))
+			return cg->dirs[i].fd;
+	return -1;
+}
+
+int cg_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, struct err *e)
+{
+	int rc = cg->ops->set_limit(cg, limit, value, e);
+	if (rc == 0 && limit == LIMIT_MEMORY_MAX)
+		cg->mem_max = value;
+	if (rc == 0 && limit == LIMIT_PIDS_MAX)
+		cg->pids_max = value;
+	return rc;
+}
+
+int cg_set_cpus(struct cgroup *cg, const char *list, struct err *e)
+{
+	return cg->ops->set_cpus(cg, list, e);
+}
+
+int cg_open_procs(const struct cgroup *cg, int fds[CTRL_COUNT], struct err *e)
+{
+	for (int i = 0; i < cg->ndirs; i++) {
+		fds[i] = openat(cg->dirs[i].fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			int saved = errno;
+			while (i-- > 0)
+				close(fds[i]);
+			return err_sys(e, saved, "%s/cgroup.procs", cg->dirs[i < 0 ? 0 : i].path);
+		}
+	}
+	return cg->ndirs;
+}
+
+int cg_attach_self(const int fds[CTRL_COUNT], int n)
+{
+	/* "0" moves the writer itself, in v1 and v2 alike: no getpid() needed in the child. */
+	for (int i = 0; i < n; i++)
+		if (write(fds[i], "0", 1) != 1)
+			return -errno;
+	return 0;
+}
+
+int cg_read_pids(int dir_fd, int *pids, int max)
+{
+	char buf[65536];
+	int fd = openat(dir_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int count = 0;
+	char carry[16];
+	size_t carry_len = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				carry[carry_len] = '\0';
+				if (carry_len && count < max)
+					pids[count] = atoi(carry);
+				if (carry_len)
+					count++;
+				carry_len = 0;
+			} else if (carry_len < sizeof carry - 1) {
+				carry[carry_len++] = buf[i];
+			}
+		}
+	}
+	close(fd);
+	return count;
+}
+
+bool cg_is_empty(const struct cgroup *cg)
+{
+	int pid;
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg_read_pids(cg->dirs[i].fd, &pid, 1) > 0)
+			return false;
+	return true;
+}
+
+int cg_wait_empty(const struct cgroup *cg, uint64_t timeout_ns)
+{
+	uint64_t deadline = now_ns() + timeout_ns, pause = 50000;
+	while (!cg_is_empty(cg)) {
+		if (now_ns() > deadline)
+			return -ETIMEDOUT;
+		sleep_ns(pause);
+		if (pause < 10000000)
+			pause *= 2;
+	}
+	return 0;
+}
+
+int cg_kill_all(struct cgroup *cg, struct err *e)
+{
+	/* A quota left in place throttles the dying tasks' exit paths: with 100 tasks under 50%
+	 * teardown takes about twice as long. Lift it first; errors here only cost time. */
+	if (cg_has_controller(cg->sys, CTRL_CPU) && cg_fd(cg, CTRL_CPU) >= 0) {
+		struct err ignored;
+		cg->ops->set_limit(cg, LIMIT_CPU_MAX, UNITS_MAX, &ignored);
+	}
+	return cg->ops->kill_all(cg, e);
+}
+
+void cg_read_stats(struct cgroup *cg, struct cg_stats *st)
+{
+	*st = (struct cg_stats){ 0 };
+	cg->ops->read_stats(cg, st);
+}
+
+int cg_remove(struct cgroup *cg, struct err *e)
+{
+	int rc = 0;
+	for (int i = 0; i < cg->ndirs; i++) {
+		struct cg_dir *d = &cg->dirs[i];
+		if (d->fd >= 0) {
+			close(d->fd);
+			d->fd = -1;
+		}
+		/* rmdir can fail with EBUSY for a moment after the last task left (v1 memory and
+		 * pids release their state asynchronously). Retry for up to ~2 s. */
+		uint64_t pause = 100000;
+		int tries = 0;
+		while (rmdir(d->path) < 0) {
+			if (errno == ENOENT)
+				break;
+			if (errno != EBUSY || ++tries > 40) {
+				rc = err_sys(e, errno, "cannot remove %s", d->path);
+				break;
+			}
+			sleep_ns(pause);
+			if (pause < 50000000)
+				pause *= 2;
+		}
+	}
+	cg->ndirs = 0;
+	return rc;
+}
+
+void cg_close(struct cgroup *cg)
+{
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg->dirs[i].fd >= 0) {
+			close(cg->dirs[i].fd);
+			cg->dirs[i].fd = -1;
+		}
+}
+
+int cg_read_u64(int dir_fd, const char *file, uint64_t *out)
+{
+	char buf[64];
+	ssize_t n = read_small_file_at(dir_fd, file, buf, sizeof buf);
+	if (n < 0)
+		return (int)n;
+	if (strncmp(buf, "max", 3) == 0) {
+		*out = UNITS_MAX;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (errno || end == buf)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

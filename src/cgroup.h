@@ -1,0 +1,119 @@
+/* The one cgroup abstraction: detect v1 / hybrid / v2 from mountinfo, create a group in every
+ * hierarchy it needs, set limits, place the workload, kill everything in it, read its counters,
+ * remove it. Version-specific file names live in cgroup_v1.c and cgroup_v2.c. */
+#ifndef CLIMIT_CGROUP_H
+#define CLIMIT_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum cg_mode { CG_NONE, CG_V1, CG_HYBRID, CG_V2 };
+
+enum cg_ctrl { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUACCT, CTRL_CPUSET, CTRL_FREEZER, CTRL_COUNT };
+#define CTRL_BIT(c) (1u << (c))
+
+struct cg_system {
+	enum cg_mode mode;
+	char v2_mount[PATH_MAX];             /* "" if no cgroup2 is mounted */
+	char v1_mount[CTRL_COUNT][PATH_MAX]; /* "" where the controller has no v1 hierarchy */
+	unsigned v2_controllers;             /* CTRL_BIT mask from the v2 root's cgroup.controllers */
+};
+
+enum cg_limit {
+	LIMIT_MEMORY_MAX,  /* bytes */
+	LIMIT_MEMORY_HIGH, /* bytes, v2 only */
+	LIMIT_SWAP_MAX,    /* bytes of swap on top of LIMIT_MEMORY_MAX (set after it) */
+	LIMIT_PIDS_MAX,    /* tasks */
+	LIMIT_CPU_MAX,     /* microseconds per CPU_PERIOD_US, or UNITS_MAX */
+	LIMIT_CPU_WEIGHT,  /* 1..10000 (v2 scale) */
+};
+
+/* One directory of the group: v2 has one, v1 one per hierarchy (co-mounted controllers share). */
+struct cg_dir {
+	char path[PATH_MAX];
+	int fd;          /* O_DIRECTORY fd, kept open: files are opened relative to it */
+	unsigned ctrls;  /* CTRL_BIT mask of the controllers this directory serves */
+};
+
+struct cgroup {
+	const struct cg_system *sys;
+	const struct cg_ops *ops;
+	char name[65];
+	char parent[256];
+	int ndirs;
+	struct cg_dir dirs[CTRL_COUNT];
+	uint64_t mem_max;   /* remembered for messages; UNITS_MAX if none */
+	uint64_t pids_max;
+};
+
+/* Figures read at the end of a run (report) or per refresh (top). */
+enum cg_stat_have {
+	HAVE_CPU = 1 << 0, HAVE_THROTTLE = 1 << 1, HAVE_MEM = 1 << 2, HAVE_MEM_PEAK = 1 << 3,
+	HAVE_OOM = 1 << 4, HAVE_PIDS = 1 << 5, HAVE_PIDS_PEAK = 1 << 6, HAVE_PIDS_EVENTS = 1 << 7,
+};
+struct cg_stats {
+	unsigned have;
+	uint64_t cpu_user_us, cpu_system_us, cpu_usage_us;
+	uint64_t nr_periods, nr_throttled, throttled_us;
+	uint64_t mem_current, mem_peak, mem_max; /* mem_max: UNITS_MAX if unlimited */
+	uint64_t oom_kills;
+	uint64_t pids_current, pids_peak, pids_max, pids_refused;
+};
+
+/* What differs between v1 and v2: one table each (cgroup_v1.c, cgroup_v2.c). */
+struct cg_ops {
+	const char *version;
+	/* Let the children of dir_fd use ctrls (v2: cgroup.subtree_control; v1: nothing). */
+	int (*enable_children)(int dir_fd, const char *path, unsigned ctrls, struct err *e);
+	/* Make a new directory usable (v1 cpuset: copy cpus and mems from the parent). */
+	int (*init_dir)(int parent_fd, int dir_fd, unsigned ctrls, struct err *e);
+	int (*set_limit)(struct cgroup *cg, enum cg_limit limit, uint64_t value, struct err *e);
+	int (*set_cpus)(struct cgroup *cg, const char *list, struct err *e);
+	int (*kill_all)(struct cgroup *cg, struct err *e);
+	void (*read_stats)(struct cgroup *cg, struct cg_stats *st);
+};
+extern const struct cg_ops cg_v1_ops, cg_v2_ops;
+
+/* Pure: fill mode and mount points from the text of /proc/self/mountinfo. */
+void cg_parse_mountinfo(const char *text, struct cg_system *sys);
+/* Read /proc/self/mountinfo and the v2 root's controllers. */
+int cg_detect(struct cg_system *sys, struct err *e);
+const char *cg_mode_name(enum cg_mode mode);
+const char *cg_ctrl_name(enum cg_ctrl ctrl);
+bool cg_has_controller(const struct cg_system *sys, enum cg_ctrl ctrl);
+
+/* Create PARENT/NAME in every hierarchy serving ctrls (unavailable ones are skipped: the caller
+ * has already refused options that need them). EEXIST is an error: libcgroup 2.0.2 would
+ * report success and share the group. */
+int cg_create(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name,
+	      unsigned ctrls, struct err *e);
+/* Open an existing group (for gc); returns 0 even if only some hierarchies hold it. */
+int cg_open(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name);
+int cg_fd(const struct cgroup *cg, enum cg_ctrl ctrl);
+int cg_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, struct err *e);
+int cg_set_cpus(struct cgroup *cg, const char *list, struct err *e);
+/* Open cgroup.procs of every directory for writing, for cg_attach_self() in a child. */
+int cg_open_procs(const struct cgroup *cg, int fds[CTRL_COUNT], struct err *e);
+/* In the child, before exec: move the calling process into the group (async-signal-safe). */
+int cg_attach_self(const int fds[CTRL_COUNT], int n);
+/* Kill every process in the group (lifting a CPU quota first so teardown is not throttled)
+ * and wait until it is empty. */
+int cg_kill_all(struct cgroup *cg, struct err *e);
+void cg_read_stats(struct cgroup *cg, struct cg_stats *st);
+/* rmdir every directory, retrying on EBUSY for a bounded time; closes the fds. */
+int cg_remove(struct cgroup *cg, struct err *e);
+void cg_close(struct cgroup *cg);
+
+/* Shared by both versions: list PIDs in DIR/cgroup.procs; returns count or -errno. */
+int cg_read_pids(int dir_fd, int *pids, int max);
+/* True when no directory of the group lists a process. */
+bool cg_is_empty(const struct cgroup *cg);
+/* Wait (bounded) until cg_is_empty(); -ETIMEDOUT otherwise. */
+int cg_wait_empty(const struct cgroup *cg, uint64_t timeout_ns);
+/* Read an unsigned number (or "max") from a file in a directory fd; "max" -> UNITS_MAX. */
+int cg_read_u64(int dir_fd, const char *file, uint64_t *out);
+
+#endif

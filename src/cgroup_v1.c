@@ -1,0 +1,210 @@
+/* cgroup v1 file names and quirks: one directory per hierarchy, swap through memsw, CFS quota in
+ * two files, cpu.shares instead of cpu.weight, no cgroup.kill (the freezer stops forks while we
+ * kill), and cpuset directories that start empty. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "units.h"
+
+/* v1 reports "no limit" as PAGE_COUNTER_MAX * PAGE_SIZE (9223372036854771712). */
+#define V1_UNLIMITED_FLOOR (1ull << 62)
+
+static int v1_enable_children(int dir_fd, const char *path, unsigned ctrls, struct err *e)
+{
+	(void)dir_fd, (void)path, (void)ctrls, (void)e;
+	return 0;
+}
+
+static int v1_init_dir(int parent_fd, int dir_fd, unsigned ctrls, struct err *e)
+{
+	if (!(ctrls & CTRL_BIT(CTRL_CPUSET)))
+		return 0;
+	/* cgroup.clone_children is 0 by default, so a new cpuset has no CPUs and no memory nodes:
+	 * attaching a task to it fails with ENOSPC. Inherit the parent's. */
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	for (int i = 0; i < 2; i++) {
+		char buf[1024];
+		ssize_t n = read_small_file_at(parent_fd, files[i], buf, sizeof buf);
+		if (n < 0)
+			return err_sys(e, (int)-n, "cannot read the parent's %s", files[i]);
+		int rc = write_file_at(dir_fd, files[i], buf);
+		if (rc < 0)
+			return err_sys(e, -rc, "cannot copy %s into a new cpuset group", files[i]);
+	}
+	return 0;
+}
+
+static int write_ctrl(struct cgroup *cg, enum cg_ctrl ctrl, const char *file, const char *value,
+		      struct err *e)
+{
+	int fd = cg_fd(cg, ctrl);
+	if (fd < 0)
+		return err_set(e, "the %s controller is not available", cg_ctrl_name(ctrl)), -ENOENT;
+	int rc = write_file_at(fd, file, value);
+	if (rc < 0) {
+		err_sys(e, -rc, "cannot write \"%s\" to %s", value, file);
+		return rc;
+	}
+	return 0;
+}
+
+static void v1_value(uint64_t v, char *buf, size_t size)
+{
+	if (v == UNITS_MAX)
+		snprintf(buf, size, "-1");
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+}
+
+static int v1_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, struct err *e)
+{
+	char buf[64];
+	v1_value(value, buf, sizeof buf);
+	switch (limit) {
+	case LIMIT_MEMORY_MAX:
+		return write_ctrl(cg, CTRL_MEMORY, "memory.limit_in_bytes", buf, e);
+	case LIMIT_MEMORY_HIGH:
+		return err_set(e, "memory.high does not exist on cgroup v1"), -EOPNOTSUPP;
+	case LIMIT_SWAP_MAX: {
+		/* memsw limits memory+swap together and must stay >= memory.limit_in_bytes. */
+		uint64_t total = UNITS_MAX;
+		if (value != UNITS_MAX && cg->mem_max != UNITS_MAX &&
+		    __builtin_add_overflow(cg->mem_max, value, &total))
+			total = UNITS_MAX;
+		v1_value(total, buf, sizeof buf);
+		return write_ctrl(cg, CTRL_MEMORY, "memory.memsw.limit_in_bytes", buf, e);
+	}
+	case LIMIT_PIDS_MAX:
+		if (value == UNITS_MAX)
+			snprintf(buf, sizeof buf, "max");
+		return write_ctrl(cg, CTRL_PIDS, "pids.max", buf, e);
+	case LIMIT_CPU_MAX: {
+		char period[32];
+		snprintf(period, sizeof period, "%u", CPU_PERIOD_US);
+		int rc = write_ctrl(cg, CTRL_CPU, "cpu.cfs_period_us", period, e);
+		return rc < 0 ? rc : write_ctrl(cg, CTRL_CPU, "cpu.cfs_quota_us", buf, e);
+	}
+	case LIMIT_CPU_WEIGHT:
+		snprintf(buf, sizeof buf, "%" PRIu64, units_weight_to_shares(value));
+		return write_ctrl(cg, CTRL_CPU, "cpu.shares", buf, e);
+	}
+	return err_set(e, "unknown limit"), -EINVAL;
+}
+
+static int v1_set_cpus(struct cgroup *cg, const char *list, struct err *e)
+{
+	return write_ctrl(cg, CTRL_CPUSET, "cpuset.cpus", list, e);
+}
+
+static int kill_listed(const struct cgroup *cg)
+{
+	int killed = 0, pids[4096];
+	for (int i = 0; i < cg->ndirs; i++) {
+		int n = cg_read_pids(cg->dirs[i].fd, pids, 4096);
+		for (int j = 0; j < n && j < 4096; j++)
+			if (kill(pids[j], SIGKILL) == 0)
+				killed++;
+	}
+	return killed;
+}
+
+static int v1_kill_all(struct cgroup *cg, struct err *e)
+{
+	int ffd = cg_fd(cg, CTRL_FREEZER);
+	for (int round = 0; round < 200 && !cg_is_empty(cg); round++) {
+		if (ffd >= 0) {
+			/* FROZEN stops forks between reading cgroup.procs and kill(); the SIGKILLs are
+			 * delivered when we thaw. FREEZING can persist while a task sleeps in D state:
+			 * wait a bounded time, then kill anyway. */
+			write_file_at(ffd, "freezer.state", "FROZEN");
+			for (int spin = 0; spin < 100; spin++) {
+				char state[32];
+				if (read_small_file_at(ffd, "freezer.state", state, sizeof state) < 0 ||
+				    strncmp(state, "FROZEN", 6) == 0)
+					break;
+				sleep_ns(100000);
+			}
+		}
+		kill_listed(cg);
+		if (ffd >= 0)
+			write_file_at(ffd, "freezer.state", "THAWED");
+		if (cg_wait_empty(cg, 20000000) == 0)
+			break;
+	}
+	if (cg_wait_empty(cg, 10ull * 1000000000u) < 0)
+		return err_set(e, "%s: processes are still alive after being killed", cg->dirs[0].path);
+	return 0;
+}
+
+static void v1_read_stats(struct cgroup *cg, struct cg_stats *st)
+{
+	char buf[1024];
+	uint64_t v;
+	int fd = cg_fd(cg, CTRL_CPUACCT);
+	if (fd >= 0 && cg_read_u64(fd, "cpuacct.usage", &v) == 0) {
+		st->cpu_usage_us = v / 1000;
+		uint64_t user, sys;
+		/* usage_user/usage_sys (ns, 4.7+) are exact; cpuacct.stat is in USER_HZ ticks. */
+		if (cg_read_u64(fd, "cpuacct.usage_user", &user) == 0 &&
+		    cg_read_u64(fd, "cpuacct.usage_sys", &sys) == 0) {
+			st->cpu_user_us = user / 1000;
+			st->cpu_system_us = sys / 1000;
+		} else if (read_small_file_at(fd, "cpuacct.stat", buf, sizeof buf) > 0 &&
+			   keyed_get(buf, "user", &user) == 0 && keyed_get(buf, "system", &sys) == 0) {
+			long hz = sysconf(_SC_CLK_TCK);
+			st->cpu_user_us = user * (1000000 / (uint64_t)hz);
+			st->cpu_system_us = sys * (1000000 / (uint64_t)hz);
+		}
+		st->have |= HAVE_CPU;
+	}
+	fd = cg_fd(cg, CTRL_CPU);
+	if (fd >= 0 && read_small_file_at(fd, "cpu.stat", buf, sizeof buf) > 0 &&
+	    keyed_get(buf, "nr_periods", &st->nr_periods) == 0 &&
+	    keyed_get(buf, "nr_throttled", &st->nr_throttled) == 0 &&
+	    keyed_get(buf, "throttled_time", &v) == 0) {
+		st->throttled_us = v / 1000;
+		st->have |= HAVE_THROTTLE;
+	}
+	fd = cg_fd(cg, CTRL_MEMORY);
+	if (fd >= 0) {
+		if (cg_read_u64(fd, "memory.usage_in_bytes", &st->mem_current) == 0 &&
+		    cg_read_u64(fd, "memory.limit_in_bytes", &st->mem_max) == 0) {
+			if (st->mem_max >= V1_UNLIMITED_FLOOR)
+				st->mem_max = UNITS_MAX;
+			st->have |= HAVE_MEM;
+		}
+		if (cg_read_u64(fd, "memory.max_usage_in_bytes", &st->mem_peak) == 0)
+			st->have |= HAVE_MEM_PEAK;
+		/* "oom_kill" in memory.oom_control exists since 4.13. */
+		if (read_small_file_at(fd, "memory.oom_control", buf, sizeof buf) > 0 &&
+		    keyed_get(buf, "oom_kill", &st->oom_kills) == 0)
+			st->have |= HAVE_OOM;
+	}
+	fd = cg_fd(cg, CTRL_PIDS);
+	if (fd >= 0) {
+		if (cg_read_u64(fd, "pids.current", &st->pids_current) == 0 &&
+		    cg_read_u64(fd, "pids.max", &st->pids_max) == 0)
+			st->have |= HAVE_PIDS;
+		if (cg_read_u64(fd, "pids.peak", &st->pids_peak) == 0)
+			st->have |= HAVE_PIDS_PEAK;
+		if (read_small_file_at(fd, "pids.events", buf, sizeof buf) > 0 &&
+		    keyed_get(buf, "max", &st->pids_refused) == 0)
+			st->have |= HAVE_PIDS_EVENTS;
+	}
+}
+
+const struct cg_ops cg_v1_ops = {
+	.version = "v1",
+	.enable_children = v1_enable_children,
+	.init_dir = v1_init_dir,
+	.set_limit = v1_set_limit,
+	.set_cpus = v1_set_cpus,
+	.kill_all = v1_kill_all,
+	.read_stats = v1_read_stats,
+};

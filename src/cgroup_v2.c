@@ -1,0 +1,199 @@
+/* cgroup v2 file names and quirks: one unified directory, controllers enabled through the
+ * parents' cgroup.subtree_control, cgroup.kill for teardown (5.14+), freezer fallback. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "units.h"
+
+static int v2_enable_children(int dir_fd, const char *path, unsigned ctrls, struct err *e)
+{
+	static const enum cg_ctrl real[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET };
+	char have[256];
+	if (read_small_file_at(dir_fd, "cgroup.subtree_control", have, sizeof have) < 0)
+		have[0] = '\0';
+	for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
+		const char *name = cg_ctrl_name(real[i]);
+		if (!(ctrls & CTRL_BIT(real[i])))
+			continue;
+		/* Word match: "cpu" must not be found inside "cpuset". */
+		bool found = false;
+		char copy[256], *save = NULL;
+		str_copy(copy, have, sizeof copy);
+		for (char *w = strtok_r(copy, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+			found |= strcmp(w, name) == 0;
+		if (found)
+			continue;
+		char op[32];
+		snprintf(op, sizeof op, "+%s", name);
+		int rc = write_file_at(dir_fd, "cgroup.subtree_control", op);
+		if (rc < 0)
+			return err_sys(e, -rc, "cannot enable the %s controller in %s/cgroup.subtree_control",
+				       name, path);
+	}
+	return 0;
+}
+
+static int v2_init_dir(int parent_fd, int dir_fd, unsigned ctrls, struct err *e)
+{
+	(void)parent_fd, (void)dir_fd, (void)ctrls, (void)e;
+	return 0;
+}
+
+static int write_limit(struct cgroup *cg, enum cg_ctrl ctrl, const char *file, const char *value,
+		       struct err *e)
+{
+	int fd = cg_fd(cg, ctrl);
+	if (fd < 0)
+		return err_set(e, "the %s controller is not available", cg_ctrl_name(ctrl)), -ENOENT;
+	int rc = write_file_at(fd, file, value);
+	if (rc < 0) {
+		err_sys(e, -rc, "cannot write \"%s\" to %s/%s", value, cg->dirs[0].path, file);
+		return rc;
+	}
+	return 0;
+}
+
+static void u64_or_max(uint64_t v, char *buf, size_t size)
+{
+	if (v == UNITS_MAX)
+		snprintf(buf, size, "max");
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+}
+
+static int v2_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, struct err *e)
+{
+	char buf[64];
+	u64_or_max(value, buf, sizeof buf);
+	switch (limit) {
+	case LIMIT_MEMORY_MAX:
+		return write_limit(cg, CTRL_MEMORY, "memory.max", buf, e);
+	case LIMIT_MEMORY_HIGH:
+		return write_limit(cg, CTRL_MEMORY, "memory.high", buf, e);
+	case LIMIT_SWAP_MAX:
+		return write_limit(cg, CTRL_MEMORY, "memory.swap.max", buf, e);
+	case LIMIT_PIDS_MAX:
+		return write_limit(cg, CTRL_PIDS, "pids.max", buf, e);
+	case LIMIT_CPU_MAX:
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %u", CPU_PERIOD_US);
+		return write_limit(cg, CTRL_CPU, "cpu.max", buf, e);
+	case LIMIT_CPU_WEIGHT:
+		return write_limit(cg, CTRL_CPU, "cpu.weight", buf, e);
+	}
+	return err_set(e, "unknown limit"), -EINVAL;
+}
+
+static int v2_set_cpus(struct cgroup *cg, const char *list, struct err *e)
+{
+	return write_limit(cg, CTRL_CPUSET, "cpuset.cpus", list, e);
+}
+
+/* Wait for "populated 0" in cgroup.events; the kernel wakes pollers with POLLPRI on change. */
+static int v2_wait_unpopulated(int dir_fd, uint64_t timeout_ns)
+{
+	int fd = openat(dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	uint64_t deadline = now_ns() + timeout_ns;
+	int rc = -ETIMEDOUT;
+	for (;;) {
+		char buf[128];
+		ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		buf[n] = '\0';
+		uint64_t populated = 1;
+		keyed_get(buf, "populated", &populated);
+		if (populated == 0) {
+			rc = 0;
+			break;
+		}
+		uint64_t now = now_ns();
+		if (now >= deadline)
+			break;
+		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
+		int ms = (int)((deadline - now) / 1000000) + 1;
+		poll(&pfd, 1, ms > 100 ? 100 : ms);
+	}
+	close(fd);
+	return rc;
+}
+
+static int v2_kill_all(struct cgroup *cg, struct err *e)
+{
+	int fd = cg->dirs[0].fd;
+	int rc = write_file_at(fd, "cgroup.kill", "1");
+	if (rc == -ENOENT) {
+		/* Before 5.14: freeze, so nothing forks between reading cgroup.procs and killing,
+		 * SIGKILL everyone, thaw so the kills are delivered; repeat until empty. */
+		for (int round = 0; round < 100 && !cg_is_empty(cg); round++) {
+			write_file_at(fd, "cgroup.freeze", "1");
+			int pids[4096];
+			int n = cg_read_pids(fd, pids, 4096);
+			for (int i = 0; i < n && i < 4096; i++)
+				kill(pids[i], SIGKILL);
+			write_file_at(fd, "cgroup.freeze", "0");
+		}
+	} else if (rc < 0) {
+		return err_sys(e, -rc, "cannot write %s/cgroup.kill", cg->dirs[0].path);
+	}
+	rc = v2_wait_unpopulated(fd, 10ull * 1000000000u);
+	if (rc < 0)
+		return err_sys(e, -rc, "%s: processes are still alive after being killed", cg->dirs[0].path);
+	return 0;
+}
+
+static void v2_read_stats(struct cgroup *cg, struct cg_stats *st)
+{
+	int fd = cg->dirs[0].fd;
+	char buf[1024];
+	uint64_t v;
+	if (read_small_file_at(fd, "cpu.stat", buf, sizeof buf) > 0) {
+		if (keyed_get(buf, "usage_usec", &st->cpu_usage_us) == 0 &&
+		    keyed_get(buf, "user_usec", &st->cpu_user_us) == 0 &&
+		    keyed_get(buf, "system_usec", &st->cpu_system_us) == 0)
+			st->have |= HAVE_CPU;
+		/* nr_periods and friends appear only once the cpu controller is enabled. */
+		if (keyed_get(buf, "nr_periods", &st->nr_periods) == 0 &&
+		    keyed_get(buf, "nr_throttled", &st->nr_throttled) == 0 &&
+		    keyed_get(buf, "throttled_usec", &st->throttled_us) == 0)
+			st->have |= HAVE_THROTTLE;
+	}
+	if (cg_read_u64(fd, "memory.current", &st->mem_current) == 0 &&
+	    cg_read_u64(fd, "memory.max", &st->mem_max) == 0)
+		st->have |= HAVE_MEM;
+	if (cg_read_u64(fd, "memory.peak", &st->mem_peak) == 0) /* 5.19+ */
+		st->have |= HAVE_MEM_PEAK;
+	if (read_small_file_at(fd, "memory.events", buf, sizeof buf) > 0 &&
+	    keyed_get(buf, "oom_kill", &v) == 0) {
+		st->oom_kills = v;
+		st->have |= HAVE_OOM;
+	}
+	if (cg_read_u64(fd, "pids.current", &st->pids_current) == 0 &&
+	    cg_read_u64(fd, "pids.max", &st->pids_max) == 0)
+		st->have |= HAVE_PIDS;
+	if (cg_read_u64(fd, "pids.peak", &st->pids_peak) == 0) /* 6.11+ (v1 and v2) */
+		st->have |= HAVE_PIDS_PEAK;
+	if (read_small_file_at(fd, "pids.events", buf, sizeof buf) > 0 &&
+	    keyed_get(buf, "max", &st->pids_refused) == 0)
+		st->have |= HAVE_PIDS_EVENTS;
+}
+
+const struct cg_ops cg_v2_ops = {
+	.version = "v2",
+	.enable_children = v2_enable_children,
+	.init_dir = v2_init_dir,
+	.set_limit = v2_set_limit,
+	.set_cpus = v2_set_cpus,
+	.kill_all = v2_kill_all,
+	.read_stats = v2_read_stats,
+};

@@ -1,0 +1,243 @@
+/* Command-line parsing into plain structs. Every refusal names the option and the value. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "units.h"
+
+enum {
+	OPT_MEM = 'm', OPT_PIDS = 'p', OPT_CPU = 'c', OPT_NAME = 'n', OPT_TIMEOUT = 't',
+	OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_MEM_HIGH = 256, OPT_SWAP, OPT_CPU_WEIGHT, OPT_CPUS, OPT_PARENT, OPT_REPORT,
+};
+
+static const struct option run_longopts[] = {
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "mem-high", required_argument, NULL, OPT_MEM_HIGH },
+	{ "swap", required_argument, NULL, OPT_SWAP },
+	{ "pids", required_argument, NULL, OPT_PIDS },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "parent", required_argument, NULL, OPT_PARENT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "report", optional_argument, NULL, OPT_REPORT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The spelling of the option as the user is most likely to recognise it. */
+static const char *optname(int c)
+{
+	for (const struct option *lo = run_longopts; lo->name; lo++)
+		if (lo->val == c) {
+			static char buf[32];
+			snprintf(buf, sizeof buf, "--%s", lo->name);
+			return buf;
+		}
+	return "?";
+}
+
+static int bad(struct err *e, int c, const char *val, const char *why)
+{
+	return err_set(e, "%s: \"%s\": %s", optname(c), val, why);
+}
+
+/* getopt leaves the failing argument at argv[optind-1]; name it as typed. */
+static int getopt_failure(struct err *e, char **argv, int c)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':')
+		return err_set(e, "%s: missing value", arg);
+	if (optopt && arg[0] == '-' && arg[1] != '-')
+		return err_set(e, "-%c: unknown option (try 'climit --help')", optopt);
+	return err_set(e, "%s: unknown option (try 'climit --help')", arg);
+}
+
+static unsigned online_cpus(void)
+{
+	/* cpuset ids go up to the highest configured CPU, not the count of online ones. */
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
+{
+	*o = (struct run_opts){
+		.mem_max = OPT_UNSET, .mem_high = OPT_UNSET, .swap_max = OPT_UNSET,
+		.pids_max = OPT_UNSET, .cpu_quota_us = OPT_UNSET, .cpu_weight = OPT_UNSET,
+		.parent = "climit",
+	};
+	bool seen[512] = { false };
+	const char *why = NULL;
+	const char *swap_arg = NULL, *high_arg = NULL;
+	optind = 1;
+	opterr = 0;
+	int c;
+	/* '+': stop at the first non-option, so `climit ls -l` runs ls with -l (like env, timeout). */
+	while ((c = getopt_long(argc, argv, "+:m:p:c:n:t:hV", run_longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return getopt_failure(e, argv, c);
+		if (seen[c])
+			return err_set(e, "%s: given twice (\"%s\")", optname(c), optarg ? optarg : "");
+		seen[c] = true;
+		switch (c) {
+		case OPT_MEM:
+			if (units_parse_size(optarg, true, &o->mem_max, &why) < 0)
+				return bad(e, c, optarg, why);
+			if (o->mem_max == 0)
+				return bad(e, c, optarg, "must be more than 0");
+			break;
+		case OPT_MEM_HIGH:
+			if (units_parse_size(optarg, true, &o->mem_high, &why) < 0)
+				return bad(e, c, optarg, why);
+			if (o->mem_high == 0)
+				return bad(e, c, optarg, "must be more than 0");
+			high_arg = optarg;
+			break;
+		case OPT_SWAP:
+			if (units_parse_size(optarg, true, &o->swap_max, &why) < 0)
+				return bad(e, c, optarg, why);
+			swap_arg = optarg;
+			break;
+		case OPT_PIDS:
+			if (units_parse_uint(optarg, 1, 4194304, true, &o->pids_max, &why) < 0)
+				return bad(e, c, optarg, why);
+			break;
+		case OPT_CPU:
+			if (units_parse_cpu_quota(optarg, &o->cpu_quota_us, &why) < 0)
+				return bad(e, c, optarg, why);
+			break;
+		case OPT_CPU_WEIGHT:
+			if (units_parse_uint(optarg, 1, 10000, false, &o->cpu_weight, &why) < 0)
+				return bad(e, c, optarg, why);
+			break;
+		case OPT_CPUS:
+			if (units_parse_cpu_list(optarg, online_cpus(), &why) < 0)
+				return bad(e, c, optarg, why);
+			o->cpus = optarg;
+			break;
+		case OPT_NAME:
+			if (units_check_name(optarg, &why) < 0)
+				return bad(e, c, optarg, why);
+			o->name = optarg;
+			break;
+		case OPT_PARENT:
+			if (units_check_parent(optarg, &why) < 0)
+				return bad(e, c, optarg, why);
+			o->parent = optarg[0] == '/' ? optarg + 1 : optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (units_parse_duration(optarg, &o->timeout_ns, &why) < 0)
+				return bad(e, c, optarg, why);
+			break;
+		case OPT_REPORT:
+			if (!optarg || strcmp(optarg, "text") == 0)
+				o->report = REPORT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->report = REPORT_JSON;
+			else
+				return bad(e, c, optarg, "not a report format (use text or json)");
+			break;
+		case OPT_HELP:
+			o->help = true;
+			return 0;
+		case OPT_VERSION:
+			o->version = true;
+			return 0;
+		}
+	}
+	if (o->swap_max != OPT_UNSET && o->mem_max == OPT_UNSET)
+		return err_set(e, "--swap: \"%s\": needs --mem (swap is allowed on top of a memory limit)",
+			       swap_arg);
+	if (o->mem_high != OPT_UNSET && o->mem_max != OPT_UNSET && o->mem_max != UNITS_MAX &&
+	    o->mem_high != UNITS_MAX && o->mem_high > o->mem_max)
+		return err_set(e, "--mem-high: \"%s\": above --mem, so it could never act", high_arg);
+	if (optind >= argc)
+		return err_set(e, "missing command (usage: climit [OPTIONS] [--] CMD [ARGS...])");
+	if (argv[optind][0] == '\0')
+		return err_set(e, "empty command name");
+	o->argv = argv + optind;
+	return 0;
+}
+
+int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)
+{
+	static const struct option longopts[] = {
+		{ "parent", required_argument, NULL, OPT_PARENT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct gc_opts){ .parent = NULL };
+	const char *why;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return getopt_failure(e, argv, c);
+		if (c == OPT_HELP) {
+			o->help = true;
+			return 0;
+		}
+		if (units_check_parent(optarg, &why) < 0)
+			return err_set(e, "--parent: \"%s\": %s", optarg, why);
+		o->parent = optarg[0] == '/' ? optarg + 1 : optarg;
+	}
+	if (optind < argc)
+		return err_set(e, "gc: \"%s\": unexpected argument", argv[optind]);
+	return 0;
+}
+
+void cli_usage_run(void)
+{
+	fputs("Usage: climit [run] [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       climit gc | top | --help | --version\n"
+	      "Run COMMAND in a new cgroup with hard limits; remove the cgroup when it ends.\n"
+	      "\n"
+	      "Limits (none by default):\n"
+	      "  -m, --mem SIZE         hard memory limit; swap is capped at 0 unless --swap\n"
+	      "                         (v2 memory.max + memory.swap.max, v1 memory.limit_in_bytes\n"
+	      "                         + memory.memsw.limit_in_bytes)\n"
+	      "      --mem-high SIZE    memory throttling threshold (v2 memory.high; v1: refused)\n"
+	      "      --swap SIZE        allow SIZE of swap on top of --mem (default 0)\n"
+	      "  -p, --pids N           at most N tasks (processes + threads), or max (pids.max)\n"
+	      "  -c, --cpu QUOTA        hard CPU quota: 50% or 150% of one CPU, or 1.5 CPUs, or max\n"
+	      "                         (per 100 ms period: v2 cpu.max, v1 cpu.cfs_quota_us)\n"
+	      "      --cpu-weight N     relative CPU weight 1..10000 (default 100; v2 cpu.weight,\n"
+	      "                         v1 cpu.shares = N*1024/100)\n"
+	      "      --cpus LIST        run only on these CPUs, e.g. 0-1,3 (cpuset)\n"
+	      "\n"
+	      "Run control:\n"
+	      "  -n, --name NAME        cgroup name (default: COMMAND-PID); letters, digits, _ . -\n"
+	      "      --parent PATH      where climit's cgroups live (default: climit)\n"
+	      "  -t, --timeout DURATION kill the whole group after DURATION and exit 124;\n"
+	      "                         DURATION is a number with ms, s (default), m, h or d; 0 = none\n"
+	      "      --report[=FORMAT]  print a resource summary on stderr at the end;\n"
+	      "                         FORMAT is text (default) or json\n"
+	      "  -h, --help             show this help and exit\n"
+	      "  -V, --version          show the version and exit\n"
+	      "\n"
+	      "SIZE is bytes or a number with K, M, G or T (binary: 100M = 100MiB = 104857600);\n"
+	      "Ki/KiB/KB are the same as K. Fractions are allowed (1.5G). \"max\" means no limit.\n"
+	      "\n"
+	      "Exit status: the command's own; 128+N if it was killed by signal N (137: OOM kill);\n"
+	      "124 on --timeout; 125 climit failed; 126 COMMAND not executable; 127 not found.\n"
+	      "See climit(1).\n", stdout);
+}
+
+void cli_usage_gc(void)
+{
+	fputs("Usage: climit gc [--parent PATH]\n"
+	      "Remove cgroups left by climit processes that died without cleaning up (SIGKILL,\n"
+	      "power loss of the process). Groups whose climit is alive are never touched.\n"
+	      "\n"
+	      "      --parent PATH  only groups under PATH (default: every parent recorded)\n"
+	      "  -h, --help         show this help and exit\n", stdout);
+}

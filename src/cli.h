@@ -1,0 +1,44 @@
+/* Command-line parsing into plain structs; no side effects beyond reading sysconf. */
+#ifndef CLIMIT_CLI_H
+#define CLIMIT_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum report_format { REPORT_NONE, REPORT_TEXT, REPORT_JSON };
+
+/* Every limit is UNSET unless the option was given. */
+#define OPT_UNSET (UINT64_MAX - 1)
+
+struct run_opts {
+	uint64_t mem_max;      /* bytes or UNITS_MAX */
+	uint64_t mem_high;
+	uint64_t swap_max;
+	uint64_t pids_max;
+	uint64_t cpu_quota_us; /* per CPU_PERIOD_US, or UNITS_MAX */
+	uint64_t cpu_weight;
+	const char *cpus;      /* cpuset list, already validated */
+	const char *name;      /* NULL: generated */
+	const char *parent;    /* default "climit" */
+	uint64_t timeout_ns;   /* 0: none */
+	enum report_format report;
+	bool help, version;
+	char **argv;           /* the workload's command */
+};
+
+struct gc_opts {
+	const char *parent;
+	bool help;
+};
+
+/* Parse `climit [run] OPTIONS [--] CMD [ARGS]`; argv starts after "run" (or at argv[1]).
+ * Returns 0 or -1 with e filled as "--opt: \"value\": reason". */
+int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e);
+int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e);
+
+void cli_usage_run(void);
+void cli_usage_gc(void);
+
+#endif

@@ -1,0 +1,261 @@
+/* argv -> subcommand dispatch, and the run and gc commands (the only place that prints errors). */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cli.h"
+#include "exitcodes.h"
+#include "launch.h"
+#include "registry.h"
+#include "report.h"
+#include "units.h"
+
+#ifndef CLIMIT_VERSION
+#define CLIMIT_VERSION "0.1.0"
+#endif
+
+static int fail(const struct err *e)
+{
+	fprintf(stderr, "climit: %s\n", e->msg);
+	return EXIT_CLIMIT;
+}
+
+/* COMMAND-PID: readable, and unique among live climits (gc removes dead ones' groups). */
+static void default_name(const char *cmd, char *buf, size_t size)
+{
+	const char *base = strrchr(cmd, '/');
+	base = base ? base + 1 : cmd;
+	char clean[40];
+	size_t n = 0;
+	for (const char *p = base; *p && n < sizeof clean - 1; p++)
+		clean[n++] = (isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-') ? *p : '_';
+	clean[n] = '\0';
+	if (n == 0 || !isalnum((unsigned char)clean[0]))
+		snprintf(buf, size, "run-%d", (int)getpid());
+	else
+		snprintf(buf, size, "%s-%d", clean, (int)getpid());
+}
+
+/* Refuse, before anything is created, options whose controller or file this host lacks. */
+static int check_support(const struct cg_system *sys, const struct run_opts *o, struct err *e)
+{
+	static const struct { int ctrl; const char *opt; size_t off; } needs[] = {
+		{ CTRL_MEMORY, "--mem", offsetof(struct run_opts, mem_max) },
+		{ CTRL_MEMORY, "--mem-high", offsetof(struct run_opts, mem_high) },
+		{ CTRL_PIDS, "--pids", offsetof(struct run_opts, pids_max) },
+		{ CTRL_CPU, "--cpu", offsetof(struct run_opts, cpu_quota_us) },
+		{ CTRL_CPU, "--cpu-weight", offsetof(struct run_opts, cpu_weight) },
+	};
+	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+		uint64_t v = *(const uint64_t *)((const char *)o + needs[i].off);
+		if (v != OPT_UNSET && !cg_has_controller(sys, needs[i].ctrl))
+			return err_set(e, "%s: the %s controller is not available on this host (cgroup %s)",
+				       needs[i].opt, cg_ctrl_name(needs[i].ctrl), cg_mode_name(sys->mode));
+	}
+	if (o->cpus && !cg_has_controller(sys, CTRL_CPUSET))
+		return err_set(e, "--cpus: the cpuset controller is not available on this host (cgroup %s)",
+			       cg_mode_name(sys->mode));
+	if (o->mem_high != OPT_UNSET && sys->mode != CG_V2)
+		return err_set(e, "--mem-high: not supported on cgroup %s (memory.high exists only in cgroup v2)",
+			       cg_mode_name(sys->mode));
+	return 0;
+}
+
+static bool swap_active(void)
+{
+	char buf[256];
+	/* /proc/swaps has a header line; any second line is an active swap area. */
+	return read_small_file("/proc/swaps", buf, sizeof buf) > 0 && strchr(buf, '\n') &&
+	       strchr(buf, '\n')[1] != '\0';
+}
+
+static int apply_limits(struct cgroup *cg, const struct run_opts *o, struct err *e)
+{
+	if (o->cpus && cg_set_cpus(cg, o->cpus, e) < 0)
+		return err_set(e, "--cpus: \"%s\": %s", o->cpus, strdupa(e->msg));
+	if (o->mem_max != OPT_UNSET) {
+		if (cg_set_limit(cg, LIMIT_MEMORY_MAX, o->mem_max, e) < 0)
+			return -1;
+		/* Without a swap cap a memory hog swaps instead of being OOM-killed: the limit
+		 * would not be real. */
+		uint64_t swap = o->swap_max == OPT_UNSET ? 0 : o->swap_max;
+		int rc = cg_set_limit(cg, LIMIT_SWAP_MAX, swap, e);
+		if (rc == -ENOENT) {
+			if (o->swap_max != OPT_UNSET)
+				return err_set(e, "--swap: swap accounting is not available on this host "
+						  "(no memory.swap.max / memory.memsw.limit_in_bytes)");
+			if (swap_active())
+				fprintf(stderr, "climit: warning: swap accounting is off: the workload may "
+						"swap beyond --mem\n");
+		} else if (rc < 0) {
+			return -1;
+		}
+	}
+	if (o->mem_high != OPT_UNSET && cg_set_limit(cg, LIMIT_MEMORY_HIGH, o->mem_high, e) < 0)
+		return -1;
+	if (o->pids_max != OPT_UNSET && cg_set_limit(cg, LIMIT_PIDS_MAX, o->pids_max, e) < 0)
+		return -1;
+	if (o->cpu_quota_us != OPT_UNSET && cg_set_limit(cg, LIMIT_CPU_MAX, o->cpu_quota_us, e) < 0)
+		return -1;
+	if (o->cpu_weight != OPT_UNSET && cg_set_limit(cg, LIMIT_CPU_WEIGHT, o->cpu_weight, e) < 0)
+		return -1;
+	return 0;
+}
+
+static int exit_status_of(const struct launch_result *res)
+{
+	if (res->failed == STAGE_ATTACH)
+		return EXIT_CLIMIT;
+	if (res->failed == STAGE_EXEC)
+		return (res->failed_errno == ENOENT || res->failed_errno == ENOTDIR) ? EXIT_NOT_FOUND
+										       : EXIT_CANNOT_EXEC;
+	if (res->timed_out)
+		return EXIT_TIMEDOUT;
+	if (res->interrupted)
+		return EXIT_SIGNAL_BASE + SIGINT;
+	if (WIFEXITED(res->wait_status))
+		return WEXITSTATUS(res->wait_status);
+	if (WIFSIGNALED(res->wait_status))
+		return EXIT_SIGNAL_BASE + WTERMSIG(res->wait_status);
+	return EXIT_CLIMIT;
+}
+
+static void explain_end(const struct cgroup *cg, const struct run_opts *o, char **argv,
+			const struct launch_result *res, const struct cg_stats *st)
+{
+	char lim[32];
+	if (res->failed == STAGE_ATTACH)
+		fprintf(stderr, "climit: cannot move the workload into %s: %s\n", cg->dirs[0].path,
+			strerror(res->failed_errno));
+	else if (res->failed == STAGE_EXEC)
+		fprintf(stderr, "climit: %s: %s\n", argv[0], strerror(res->failed_errno));
+	if (res->timed_out)
+		fprintf(stderr, "climit: %s: timed out; killed every process in the group\n", cg->name);
+	if ((st->have & HAVE_OOM) && st->oom_kills > 0) {
+		units_format_size(o->mem_max, lim, sizeof lim);
+		if (WIFSIGNALED(res->wait_status) && WTERMSIG(res->wait_status) == SIGKILL && !res->timed_out &&
+		    !res->interrupted)
+			fprintf(stderr, "climit: %s: killed by the OOM killer (memory limit %s)\n", cg->name, lim);
+		else
+			fprintf(stderr, "climit: %s: the OOM killer killed %" PRIu64 " process%s in the group "
+					"(memory limit %s)\n", cg->name, st->oom_kills, st->oom_kills == 1 ? "" : "es", lim);
+	}
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	sigset_t orig_mask;
+	launch_block_signals(&orig_mask);
+	struct run_opts o;
+	struct err e;
+	if (cli_parse_run(argc, argv, &o, &e) < 0)
+		return fail(&e);
+	if (o.help) {
+		cli_usage_run();
+		return 0;
+	}
+	if (o.version) {
+		printf("climit %s\n", CLIMIT_VERSION);
+		return 0;
+	}
+	static struct cg_system sys;
+	if (cg_detect(&sys, &e) < 0 || check_support(&sys, &o, &e) < 0)
+		return fail(&e);
+	char name[NAME_MAX_LEN + 1];
+	if (o.name)
+		str_copy(name, o.name, sizeof name);
+	else
+		default_name(o.argv[0], name, sizeof name);
+
+	/* Collect what dead climits left behind; a failure here must not stop this run. */
+	struct err gc_err;
+	if (registry_gc(&sys, NULL, false, &gc_err) < 0)
+		fprintf(stderr, "climit: warning: gc: %s\n", gc_err.msg);
+	if (registry_claim(&sys, name, o.parent, &e) < 0)
+		return fail(&e);
+
+	unsigned ctrls = CTRL_BIT(CTRL_MEMORY) | CTRL_BIT(CTRL_PIDS) | CTRL_BIT(CTRL_CPU) |
+			 CTRL_BIT(CTRL_CPUACCT) | CTRL_BIT(CTRL_FREEZER);
+	if (o.cpus)
+		ctrls |= CTRL_BIT(CTRL_CPUSET);
+	struct cgroup cg;
+	if (cg_create(&cg, &sys, o.parent, name, ctrls, &e) < 0) {
+		registry_release(name);
+		return fail(&e);
+	}
+	if (apply_limits(&cg, &o, &e) < 0) {
+		struct err ignored;
+		cg_remove(&cg, &ignored);
+		registry_release(name);
+		return fail(&e);
+	}
+
+	struct launch_result res;
+	int rc = launch_run(&cg, o.argv, o.timeout_ns, &orig_mask, &res, &e);
+	if (rc < 0) {
+		struct err ignored;
+		cg_kill_all(&cg, &ignored);
+		cg_remove(&cg, &ignored);
+		registry_release(name);
+		return fail(&e);
+	}
+
+	/* The main process is gone: whatever is left (daemons, setsid'd children) dies with it. */
+	int status = exit_status_of(&res);
+	struct err td;
+	bool teardown_ok = cg_kill_all(&cg, &td) == 0;
+	struct cg_stats st;
+	cg_read_stats(&cg, &st);
+	if (teardown_ok)
+		teardown_ok = cg_remove(&cg, &td) == 0;
+	if (teardown_ok)
+		registry_release(name);
+	explain_end(&cg, &o, o.argv, &res, &st);
+	if (!teardown_ok)
+		fprintf(stderr, "climit: %s: cleanup failed: %s (`climit gc` will retry)\n", name, td.msg);
+	if (o.report != REPORT_NONE && res.failed == STAGE_NONE) {
+		struct report r = {
+			.name = name, .cgroup_mode = cg_mode_name(sys.mode), .exit_status = status,
+			.res = &res, .st = &st, .mem_limit = o.mem_max, .pids_limit = o.pids_max,
+			.cpu_quota_us = o.cpu_quota_us,
+		};
+		report_print(stderr, o.report, &r);
+	}
+	return status;
+}
+
+static int cmd_gc(int argc, char **argv)
+{
+	struct gc_opts o;
+	struct err e;
+	if (cli_parse_gc(argc, argv, &o, &e) < 0)
+		return fail(&e);
+	if (o.help) {
+		cli_usage_gc();
+		return 0;
+	}
+	struct cg_system sys;
+	if (cg_detect(&sys, &e) < 0)
+		return fail(&e);
+	int n = registry_gc(&sys, o.parent, true, &e);
+	if (n < 0)
+		return fail(&e);
+	fprintf(stderr, "climit: gc: %d group%s removed\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "gc") == 0)
+		return cmd_gc(argc - 1, argv + 1);
+	return cmd_run(argc, argv);
+}

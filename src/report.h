@@ -1,0 +1,22 @@
+/* End-of-run resource summary (--report), as text or one JSON object, on stderr. */
+#ifndef CLIMIT_REPORT_H
+#define CLIMIT_REPORT_H
+
+#include <stdio.h>
+
+#include "cgroup.h"
+#include "cli.h"
+#include "launch.h"
+
+struct report {
+	const char *name;
+	const char *cgroup_mode;
+	int exit_status;
+	const struct launch_result *res;
+	const struct cg_stats *st;
+	uint64_t mem_limit, pids_limit, cpu_quota_us; /* as asked: UNITS_MAX or OPT_UNSET if none */
+};
+
+void report_print(FILE *f, enum report_format fmt, const struct report *r);
+
+#endif

@@ -1,0 +1,41 @@
+/* Small helpers shared by the core: error buffer, file I/O on cgroupfs, cleanup attributes. */
+#ifndef CLIMIT_UTIL_H
+#define CLIMIT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Errors travel upward in one of these; only the command layer prints them. */
+struct err {
+	char msg[512];
+};
+
+/* Fill e with a formatted message; returns -1 so callers can `return err_set(...)`. */
+int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Same, with ": strerror(errnum)" appended. */
+int err_sys(struct err *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+
+/* Read a whole small file (cgroupfs, /proc) into buf, NUL-terminated; returns length or -errno. */
+ssize_t read_small_file(const char *path, char *buf, size_t size);
+ssize_t read_small_file_at(int dirfd, const char *name, char *buf, size_t size);
+/* Write a string to an existing file (no O_CREAT); returns 0 or -errno. */
+int write_file(const char *path, const char *s);
+int write_file_at(int dirfd, const char *name, const char *s);
+/* Find "key value" in a flat keyed file (cpu.stat, memory.events); returns 0 or -ENOENT. */
+int keyed_get(const char *text, const char *key, uint64_t *out);
+/* Monotonic time in nanoseconds. */
+uint64_t now_ns(void);
+/* Sleep for ns nanoseconds (restarting on EINTR). */
+void sleep_ns(uint64_t ns);
+/* Copy at most size-1 bytes and always terminate; returns false if truncated. */
+bool str_copy(char *dst, const char *src, size_t size);
+
+#endif
