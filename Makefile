@@ -50,13 +50,17 @@ climit: $(CORE_OBJ) src/main.o
 tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-check: all tests/unit/test_units
+HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn
+tests/helpers/%: tests/helpers/%.c
+	$(CC) -O2 -Wall -o $@ $<
+
+check: all tests/unit/test_units $(HELPERS)
 	@bash tests/run.sh
 
 unit: tests/unit/test_units
 	@./tests/unit/test_units
 
-demo: all
+demo: all $(HELPERS)
 	@bash contrib/demo.sh
 
 asan: clean
@@ -71,4 +75,4 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/climit $(DESTDIR)$(MANDIR)/man1/climit.1
 
 clean:
-	rm -f climit src/*.o tests/unit/test_units
+	rm -f climit src/*.o tests/unit/test_units $(HELPERS)

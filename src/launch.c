@@ -24,13 +24,29 @@
 
 static const int handled_signals[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
-void launch_block_signals(sigset_t *old)
+#define NSIGNALS (sizeof handled_signals / sizeof handled_signals[0])
+
+void launch_take_signals(struct launch_signals *saved)
 {
 	sigset_t set;
 	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++)
+	for (size_t i = 0; i < NSIGNALS; i++)
 		sigaddset(&set, handled_signals[i]);
-	sigprocmask(SIG_BLOCK, &set, old);
+	sigprocmask(SIG_BLOCK, &set, &saved->mask);
+	/* An ignored signal is discarded even while blocked: signalfd would never see it. */
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	for (size_t i = 0; i < NSIGNALS; i++)
+		sigaction(handled_signals[i], &dfl, &saved->actions[i]);
+}
+
+/* In the child: give the workload what climit's caller gave climit (nohup's ignored SIGHUP,
+ * a shell's ignored SIGINT for background jobs). */
+static void restore_signals(const struct launch_signals *sigs)
+{
+	for (size_t i = 0; i < NSIGNALS; i++)
+		if (sigs->actions[i].sa_handler == SIG_IGN)
+			sigaction(handled_signals[i], &sigs->actions[i], NULL);
+	sigprocmask(SIG_SETMASK, &sigs->mask, NULL);
 }
 
 struct child_error {
@@ -39,7 +55,7 @@ struct child_error {
 };
 
 /* In the child: never returns. Only async-signal-safe calls until exec. */
-static void child_exec(char **argv, const sigset_t *mask, int errfd, const int *procs, int nprocs,
+static void child_exec(char **argv, const struct launch_signals *sigs, int errfd, const int *procs, int nprocs,
 		       pid_t parent)
 {
 	struct child_error ce = { STAGE_ATTACH, 0 };
@@ -51,7 +67,7 @@ static void child_exec(char **argv, const sigset_t *mask, int errfd, const int *
 		(void)!write(errfd, &ce, sizeof ce);
 		_exit(125);
 	}
-	sigprocmask(SIG_SETMASK, mask, NULL);
+	restore_signals(sigs);
 	execvp(argv[0], argv);
 	ce.stage = STAGE_EXEC;
 	ce.err = errno;
@@ -70,14 +86,14 @@ static pid_t clone_into(int cgroup_fd)
 	return (pid_t)syscall(SYS_clone3, &args, sizeof args);
 }
 
-static pid_t start_child(struct cgroup *cg, char **argv, const sigset_t *mask, int errfd,
+static pid_t start_child(struct cgroup *cg, char **argv, const struct launch_signals *sigs, int errfd,
 			 struct launch_result *res, struct err *e)
 {
 	pid_t parent = getpid();
 	if (cg->sys->mode == CG_V2) {
 		pid_t pid = clone_into(cg->dirs[0].fd);
 		if (pid == 0)
-			child_exec(argv, mask, errfd, NULL, 0, parent);
+			child_exec(argv, sigs, errfd, NULL, 0, parent);
 		if (pid > 0) {
 			res->placed_by_clone3 = true;
 			return pid;
@@ -90,7 +106,7 @@ static pid_t start_child(struct cgroup *cg, char **argv, const sigset_t *mask, i
 		return -1;
 	pid_t pid = fork();
 	if (pid == 0)
-		child_exec(argv, mask, errfd, procs, n, parent);
+		child_exec(argv, sigs, errfd, procs, n, parent);
 	int saved = errno;
 	for (int i = 0; i < n; i++)
 		close(procs[i]);
@@ -105,7 +121,7 @@ static void kill_group(struct cgroup *cg)
 	cg_kill_all(cg, &ignored);
 }
 
-int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const sigset_t *child_mask,
+int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct launch_signals *sigs,
 	       struct launch_result *res, struct err *e)
 {
 	*res = (struct launch_result){ 0 };
@@ -113,7 +129,7 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const sigset
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return err_sys(e, errno, "pipe");
-	pid_t pid = start_child(cg, argv, child_mask, pipefd[1], res, e);
+	pid_t pid = start_child(cg, argv, sigs, pipefd[1], res, e);
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
@@ -135,7 +151,7 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const sigset
 
 	sigset_t set;
 	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++)
+	for (size_t i = 0; i < NSIGNALS; i++)
 		sigaddset(&set, handled_signals[i]);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	int tfd = -1;

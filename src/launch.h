@@ -22,12 +22,20 @@ struct launch_result {
 	uint64_t wall_ns;
 };
 
-/* The signals climit handles itself; block them (launch_block_signals) before creating anything
- * so an early Ctrl-C cannot kill climit between mkdir and cleanup. */
-void launch_block_signals(sigset_t *old);
+/* What the workload inherits from climit's own caller: restored in the child before exec. */
+struct launch_signals {
+	sigset_t mask;
+	struct sigaction actions[8];
+};
+
+/* Take the signals climit handles (block them, and un-ignore them: a background job of a
+ * non-interactive shell starts with SIGINT and SIGQUIT ignored, and climit must still see
+ * them, as timeout(1) does). Called before anything is created, so an early Ctrl-C cannot kill
+ * climit between mkdir and cleanup. */
+void launch_take_signals(struct launch_signals *saved);
 /* Run argv in cg. Returns 0 when the child was started and reaped (see res), -1 on climit's own
  * failure before the child existed. */
-int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const sigset_t *child_mask,
+int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct launch_signals *sigs,
 	       struct launch_result *res, struct err *e);
 
 #endif

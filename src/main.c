@@ -151,8 +151,8 @@ static void explain_end(const struct cgroup *cg, const struct run_opts *o, char 
 
 static int cmd_run(int argc, char **argv)
 {
-	sigset_t orig_mask;
-	launch_block_signals(&orig_mask);
+	struct launch_signals sigs;
+	launch_take_signals(&sigs);
 	struct run_opts o;
 	struct err e;
 	if (cli_parse_run(argc, argv, &o, &e) < 0)
@@ -198,7 +198,7 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	struct launch_result res;
-	int rc = launch_run(&cg, o.argv, o.timeout_ns, &orig_mask, &res, &e);
+	int rc = launch_run(&cg, o.argv, o.timeout_ns, &sigs, &res, &e);
 	if (rc < 0) {
 		struct err ignored;
 		cg_kill_all(&cg, &ignored);

@@ -253,8 +253,8 @@ int units_check_parent(const char *s, const char **why)
 		if (units_check_name(part, why) < 0)
 			return -1;
 		s += n;
-		if (*s == '/')
-			s++;
+		if (*s == '/' && *++s == '\0')
+			return *why = "trailing '/'", -1;
 	}
 	return 0;
 }

@@ -1,0 +1,61 @@
+# climit run: exit statuses pass through; climit's own failures are told apart.
+
+test_exit_codes_0_to_255_pass_through() {
+	local code rc bad=""
+	for code in $(seq 0 255); do
+		"$CLIMIT" -- sh -c "exit $code"; rc=$?
+		[ "$rc" = "$code" ] || bad="$bad $code->$rc"
+	done
+	[ -z "$bad" ] && pass || fail "mismatches:$bad"
+}
+
+test_killed_by_signal_exits_128_plus_n() {
+	local rc sig bad=""
+	for sig in 1 2 9 11 15; do
+		"$CLIMIT" -- sh -c "kill -$sig \$\$" 2>/dev/null; rc=$?
+		[ "$rc" = $((128 + sig)) ] || bad="$bad $sig->$rc"
+	done
+	[ -z "$bad" ] && pass || fail "mismatches:$bad"
+}
+
+test_command_not_found_exits_127_with_message() {
+	local err rc
+	err=$("$CLIMIT" -- /nonexistent/climit-test-cmd 2>&1); rc=$?
+	expect_eq "exit" 127 "$rc" || return
+	expect_eq "message" "climit: /nonexistent/climit-test-cmd: No such file or directory" "$err" && pass
+}
+
+test_not_executable_exits_126() {
+	local f=/tmp/climit-test-noexec.$$ err rc
+	printf '#!/bin/sh\n' >"$f"; chmod 644 "$f"
+	err=$("$CLIMIT" -- "$f" 2>&1); rc=$?
+	rm -f "$f"
+	expect_eq "exit" 126 "$rc" || return
+	case $err in "climit: $f: Permission denied") pass ;; *) fail "message: $err" ;; esac
+}
+
+test_program_exiting_127_is_not_an_exec_failure() {
+	local err rc
+	err=$("$CLIMIT" -- sh -c 'exit 127' 2>&1); rc=$?
+	expect_eq "exit" 127 "$rc" || return
+	expect_eq "stderr" "" "$err" && pass
+}
+
+test_timeout_kills_the_group_and_exits_124() {
+	local rc
+	timeout 25 "$CLIMIT" --name climit-test-timeout --timeout 0.5 -- sh -c 'sleep 30 & sleep 30' 2>/dev/null; rc=$?
+	expect_eq "exit" 124 "$rc" || return
+	if pgrep -f 'sleep 30$' -P 1 >/dev/null && [ -n "$(cg_leftovers climit-test-timeout)" ]; then fail "sleepers left"; return; fi
+	[ -z "$(cg_leftovers climit-test-timeout)" ] || { fail "group left"; return; }
+	pass
+}
+
+test_report_text_names_every_figure() {
+	local err
+	err=$("$CLIMIT" --mem 32M --pids 10 --cpu 20% --report -- true 2>&1)
+	local k
+	for k in "wall time" "cpu user/sys" "cpu throttled" "memory peak" "of 32M limit" "oom kills" "pids peak" "of 10 limit" "forks refused"; do
+		case $err in *"$k"*) ;; *) fail "report lacks '$k': $err"; return ;; esac
+	done
+	pass
+}

@@ -1,0 +1,11 @@
+# Runs last (tests run in name order): the whole suite left nothing behind.
+
+test_zz_suite_left_no_group_record_mount_or_process() {
+	local groups records mounts procs
+	groups=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -name 'climit-test-*' 2>/dev/null)
+	records=$(ls -A "$CLIMIT_RUNTIME_DIR" 2>/dev/null | grep climit-test)
+	mounts=$(grep -c climit /proc/self/mountinfo)
+	procs=$(pgrep -af 'climit-test|tests/helpers/(hog|forkloop|burn)' | grep -v pgrep)
+	[ -z "$groups$records$procs" ] && [ "$mounts" = 0 ] && pass ||
+		fail "groups: $groups records: $records mounts: $mounts procs: $procs"
+}

@@ -1,0 +1,57 @@
+# Test helpers shared by tests/integration/*.sh (sourced by tests/run.sh).
+# Each test is a function named test_*; it calls pass/fail/skip once (fail may be called early).
+CLIMIT=${CLIMIT:-$PWD/climit}
+export CLIMIT_RUNTIME_DIR=${CLIMIT_RUNTIME_DIR:-/run/climit}
+T_PASSED=0 T_FAILED=0 T_SKIPPED=0
+T_CURRENT=""
+
+pass() { T_PASSED=$((T_PASSED + 1)); printf 'PASS %s\n' "$T_CURRENT"; }
+fail() { T_FAILED=$((T_FAILED + 1)); printf 'FAIL %s: %s\n' "$T_CURRENT" "$*"; }
+skip() { T_SKIPPED=$((T_SKIPPED + 1)); printf 'SKIP %s: %s\n' "$T_CURRENT" "$*"; }
+
+# cgroup mode of this host, as climit sees it: v1, hybrid or v2.
+cg_mode() {
+	if grep -q ' - cgroup cgroup .*\(memory\|pids\|cpu\)' /proc/self/mountinfo; then
+		grep -q ' - cgroup2 ' /proc/self/mountinfo && echo hybrid || echo v1
+	else
+		echo v2
+	fi
+}
+CG_MODE=$(cg_mode)
+# Directory of controller C (memory, pids, cpu, cpuacct, freezer) for group PARENT/NAME.
+cg_dir() {
+	local ctrl=$1 rel=$2 mnt
+	# Fields after the optional ones: the one after "-" is the fs type, then source, options.
+	if [ "$CG_MODE" = v2 ]; then
+		mnt=$(awk '{ for (i = 7; $i != "-"; i++); if ($(i+1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo)
+	else
+		mnt=$(awk -v c="$ctrl" '{ for (i = 7; $i != "-"; i++); if ($(i+1) != "cgroup") next
+			n = split($(i+3), o, ","); for (j = 1; j <= n; j++) if (o[j] == c) { print $5; exit } }' /proc/self/mountinfo)
+	fi
+	echo "$mnt/$rel"
+}
+# Every directory named NAME under any cgroup hierarchy (to prove removal).
+cg_leftovers() {
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -name "$1" 2>/dev/null
+}
+# Wait until COMMAND succeeds, at most SECONDS (polling every 50 ms).
+wait_for() {
+	local secs=$1; shift
+	local end=$(( $(date +%s%N) + secs * 1000000000 ))
+	until "$@"; do
+		[ "$(date +%s%N)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+expect_eq() { # expect_eq WHAT EXPECTED ACTUAL
+	[ "$2" = "$3" ] && return 0
+	fail "$1: expected '$2', got '$3'"
+	return 1
+}
+# Wait for background PID at most SECS; SIGKILL it after that. Returns its exit status.
+wait_bounded() {
+	local pid=$1 secs=$2 i=0
+	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt $((secs * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+	kill -0 "$pid" 2>/dev/null && { echo "  (pid $pid still running after ${secs}s: killed)"; kill -KILL "$pid"; }
+	wait "$pid"
+}
