@@ -28,9 +28,11 @@ HDRS := $(wildcard src/*.h)
 
 all: deps-if-needed climit
 
-# Installs missing build dependencies (Debian/Ubuntu, as root) only when pkg-config lacks one.
+# Installs missing Debian/Ubuntu packages (as root); a no-op, costing a few dpkg queries, when
+# everything is there. On other distributions it only checks pkg-config.
 deps-if-needed:
-	@pkg-config --exists $(PKGS) 2>/dev/null || $(MAKE) --no-print-directory deps
+	@if command -v dpkg >/dev/null; then $(MAKE) --no-print-directory deps; \
+	else pkg-config --exists $(PKGS) || { echo "missing: pkg-config $(PKGS)" >&2; exit 1; }; fi
 
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \

@@ -49,7 +49,10 @@ static void print_json(FILE *f, const struct report *r)
 	json_sec(f, "cpu_user_sec", cpu, st->cpu_user_us);
 	json_sec(f, "cpu_system_sec", cpu, st->cpu_system_us);
 	json_sec(f, "cpu_usage_sec", cpu, st->cpu_usage_us);
-	json_u64(f, "cpu_quota_percent", limited(r->cpu_quota_us), limited(r->cpu_quota_us) ? r->cpu_quota_us * 100 / CPU_PERIOD_US : 0);
+	if (limited(r->cpu_quota_us))
+		fprintf(f, ",\"cpu_quota_percent\":%g", (double)r->cpu_quota_us * 100 / CPU_PERIOD_US);
+	else
+		fprintf(f, ",\"cpu_quota_percent\":null");
 	json_u64(f, "cpu_periods", thr, st->nr_periods);
 	json_u64(f, "cpu_throttled_periods", thr, st->nr_throttled);
 	json_sec(f, "cpu_throttled_sec", thr, st->throttled_us);
@@ -74,7 +77,7 @@ static void print_text(FILE *f, const struct report *r)
 		fprintf(f, "  cpu user/sys    %.3f s / %.3f s\n", (double)st->cpu_user_us / 1e6,
 			(double)st->cpu_system_us / 1e6);
 	if (limited(r->cpu_quota_us))
-		fprintf(f, "  cpu quota       %" PRIu64 "%% of one CPU\n", r->cpu_quota_us * 100 / CPU_PERIOD_US);
+		fprintf(f, "  cpu quota       %g%% of one CPU\n", (double)r->cpu_quota_us * 100 / CPU_PERIOD_US);
 	if (st->have & HAVE_THROTTLE)
 		fprintf(f, "  cpu throttled   %" PRIu64 " of %" PRIu64 " periods, %.3f s\n", st->nr_throttled,
 			st->nr_periods, (double)st->throttled_us / 1e6);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make demo`: climit's main job on three bundled workloads, each under hard limits, with the
+# end-of-run report. Needs root (it creates real cgroups).
+set -u
+cd "$(dirname "$0")/.."
+H=tests/helpers
+[ "$(id -u)" = 0 ] || { echo "make demo: run as root (climit creates cgroups)" >&2; exit 1; }
+
+step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+
+step "1. A memory hog under a 64 MiB limit: the OOM killer ends it, exit 137" \
+     "climit --mem 64M --report -- $H/hog"
+./climit --mem 64M --report -- $H/hog; echo "exit status: $?"
+
+step "2. A C fork loop under --pids 50: contained, then torn down after 3 s" \
+     "climit --pids 50 --timeout 3 --report -- $H/forkloop"
+./climit --pids 50 --timeout 3 --report -- $H/forkloop; echo "exit status: $? (124: --timeout)"
+
+step "3. Two CPU burners under --cpu 50%: half a CPU between them, throttled" \
+     "climit --cpu 50% --timeout 3 --report -- $H/burn 2"
+./climit --cpu 50% --timeout 3 --report -- $H/burn 2; echo "exit status: $? (124: --timeout)"
+
+step "4. Nothing left behind" "find /sys/fs/cgroup -path '*climit/*' -type d"
+left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -path '*climit/*' -type d)
+echo "${left:-(no climit groups left)}"

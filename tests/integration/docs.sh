@@ -1,0 +1,31 @@
+# The documentation is true: man pages lint clean, every option is documented everywhere,
+# and CI runs exactly the README's test command.
+
+test_man_pages_are_lint_clean() {
+	command -v mandoc >/dev/null || { skip "mandoc not installed (make deps installs it)"; return; }
+	local out; out=$(mandoc -Tlint -W warning man/*.1 2>&1)
+	[ -z "$out" ] && pass || fail "$out"
+}
+
+test_every_run_option_is_in_help_man_and_readme() {
+	local o missing="" man
+	man=$(mandoc -Tascii man/climit.1 2>/dev/null | col -b)
+	for o in mem mem-high swap pids cpu cpu-weight cpus name parent timeout report help version; do
+		"$CLIMIT" --help | grep -q -- "--$o\b" || missing="$missing help:--$o"
+		grep -q -- "--$o\b" <<<"$man" || missing="$missing man:--$o"
+		grep -q -- "--$o\b" README.md || missing="$missing readme:--$o"
+	done
+	[ -z "$missing" ] && pass || fail "undocumented:$missing"
+}
+
+test_ci_runs_the_readme_test_command() {
+	grep -q '^    make check ' README.md && grep -qx 'make check' .ci/run && pass || fail ".ci/run and README disagree"
+}
+
+test_json_report_is_valid_json_with_stable_fields() {
+	local json keys
+	json=$("$CLIMIT" --mem 32M --pids 10 --cpu 12.5% --report=json -- true 2>&1 >/dev/null)
+	keys=$(jq -r 'keys_unsorted | join(",")' <<<"$json") || { fail "not JSON: $json"; return; }
+	expect_eq "fields" "name,cgroup,exit_status,signal,timed_out,interrupted,wall_sec,cpu_user_sec,cpu_system_sec,cpu_usage_sec,cpu_quota_percent,cpu_periods,cpu_throttled_periods,cpu_throttled_sec,memory_peak_bytes,memory_limit_bytes,oom_kills,pids_peak,pids_limit,pids_refused" "$keys" || return
+	expect_eq "quota" 12.5 "$(jq .cpu_quota_percent <<<"$json")" && pass
+}
