@@ -7,7 +7,7 @@ VERSION := 0.1.0
 PKGS := libcgroup libproc2 ncursesw
 # Debian packages providing the libraries above, and the tools the tests and demo use.
 DEB_BUILD := build-essential pkg-config libcgroup-dev libproc2-dev libncurses-dev
-DEB_TEST := tmux jq busybox-static mandoc
+DEB_TEST := tmux jq busybox-static mandoc qemu-system-x86 kmod cpio zstd xz-utils file
 
 CC ?= cc
 CFLAGS ?= -O2
@@ -24,7 +24,7 @@ CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cg
 CORE_OBJ := $(CORE_SRC:.c=.o)
 HDRS := $(wildcard src/*.h)
 
-.PHONY: all deps check unit integration demo clean install uninstall asan
+.PHONY: all deps deps-if-needed vm-kernel check unit integration demo clean install uninstall asan
 
 all: deps-if-needed climit
 
@@ -42,6 +42,11 @@ deps:
 		[ "$$(id -u)" = 0 ] || { echo "make deps: run as root to install:$$missing" >&2; exit 1; }; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	@[ "$$(id -u)" != 0 ] || $(MAKE) --no-print-directory vm-kernel
+
+# Debian's kernel for the cgroup-v2 guest (tests/vm): downloaded once into tests/vm/cache.
+vm-kernel:
+	@bash tests/vm/fetch-kernel.sh >/dev/null
 
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<

@@ -45,6 +45,7 @@ struct cgroup {
 	char parent[256];
 	int ndirs;
 	struct cg_dir dirs[CTRL_COUNT];
+	const char *kill_method; /* "cgroup.kill", "freezer" or "kill": how teardown was done */
 	uint64_t mem_max;   /* remembered for messages; UNITS_MAX if none */
 	uint64_t pids_max;
 };

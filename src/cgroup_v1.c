@@ -117,6 +117,7 @@ static int kill_listed(const struct cgroup *cg)
 static int v1_kill_all(struct cgroup *cg, struct err *e)
 {
 	int ffd = cg_fd(cg, CTRL_FREEZER);
+	cg->kill_method = ffd >= 0 ? "freezer" : "kill";
 	for (int round = 0; round < 200 && !cg_is_empty(cg); round++) {
 		if (ffd >= 0) {
 			/* FROZEN stops forks between reading cgroup.procs and kill(); the SIGKILLs are

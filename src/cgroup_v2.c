@@ -132,7 +132,9 @@ static int v2_kill_all(struct cgroup *cg, struct err *e)
 {
 	int fd = cg->dirs[0].fd;
 	int rc = write_file_at(fd, "cgroup.kill", "1");
+	cg->kill_method = "cgroup.kill";
 	if (rc == -ENOENT) {
+		cg->kill_method = "freezer";
 		/* Before 5.14: freeze, so nothing forks between reading cgroup.procs and killing,
 		 * SIGKILL everyone, thaw so the kills are delivered; repeat until empty. */
 		for (int round = 0; round < 100 && !cg_is_empty(cg); round++) {

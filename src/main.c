@@ -222,7 +222,8 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "climit: %s: cleanup failed: %s (`climit gc` will retry)\n", name, td.msg);
 	if (o.report != REPORT_NONE && res.failed == STAGE_NONE) {
 		struct report r = {
-			.name = name, .cgroup_mode = cg_mode_name(sys.mode), .exit_status = status,
+			.name = name, .cgroup_mode = cg_mode_name(sys.mode),
+			.kill_method = cg.kill_method ? cg.kill_method : "none", .exit_status = status,
 			.res = &res, .st = &st, .mem_limit = o.mem_max, .pids_limit = o.pids_max,
 			.cpu_quota_us = o.cpu_quota_us,
 		};

@@ -42,6 +42,8 @@ static void print_json(FILE *f, const struct report *r)
 		fprintf(f, ",\"signal\":%d", WTERMSIG(res->wait_status));
 	else
 		fprintf(f, ",\"signal\":null");
+	fprintf(f, ",\"placement\":\"%s\",\"kill_method\":\"%s\"",
+		res->placed_by_clone3 ? "clone3" : "cgroup.procs", r->kill_method);
 	fprintf(f, ",\"timed_out\":%s,\"interrupted\":%s", res->timed_out ? "true" : "false",
 		res->interrupted ? "true" : "false");
 	fprintf(f, ",\"wall_sec\":%.6f", (double)res->wall_ns / 1e9);
@@ -69,7 +71,8 @@ static void print_text(FILE *f, const struct report *r)
 {
 	const struct cg_stats *st = r->st;
 	char a[32], b[32];
-	fprintf(f, "climit: %s: report (cgroup %s)\n", r->name, r->cgroup_mode);
+	fprintf(f, "climit: %s: report (cgroup %s; placed by %s, emptied by %s)\n", r->name, r->cgroup_mode,
+		r->res->placed_by_clone3 ? "clone3" : "cgroup.procs", r->kill_method);
 	fprintf(f, "  wall time       %.3f s\n", (double)r->res->wall_ns / 1e9);
 	fprintf(f, "  exit status     %d%s\n", r->exit_status,
 		r->res->timed_out ? " (timed out)" : r->res->interrupted ? " (interrupted)" : "");

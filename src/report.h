@@ -11,6 +11,7 @@
 struct report {
 	const char *name;
 	const char *cgroup_mode;
+	const char *kill_method;    /* how the group was emptied at the end */
 	int exit_status;
 	const struct launch_result *res;
 	const struct cg_stats *st;

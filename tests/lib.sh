@@ -34,6 +34,16 @@ cg_dir() {
 cg_leftovers() {
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -name "$1" 2>/dev/null
 }
+# True when a group NAME exists in some hierarchy (a command, so wait_for re-checks it each time).
+group_exists() { [ -n "$(cg_leftovers "$1")" ]; }
+# End background climits a test started (also on its failure paths): SIGTERM, then bounded wait.
+stop_bg() {
+	local p
+	for p in "$@"; do
+		kill -TERM "$p" 2>/dev/null && wait_bounded "$p" 10 >/dev/null 2>&1
+	done
+	return 0
+}
 # Wait until COMMAND succeeds, at most SECONDS (polling every 50 ms).
 wait_for() {
 	local secs=$1; shift

@@ -5,8 +5,15 @@ test_gc_removes_the_group_of_a_sigkilled_climit_and_spares_live_ones() {
 	local live=$!
 	"$CLIMIT" --name climit-test-dead -- sh -c 'sleep 61 & sleep 62' &
 	local dead=$!
-	wait_for 10 test -n "$(cg_leftovers climit-test-dead)" || { fail "dead group never appeared"; return; }
-	wait_for 10 test -n "$(cg_leftovers climit-test-live)" || { fail "live group never appeared"; return; }
+	_gc_checks "$live" "$dead"
+	stop_bg "$live" "$dead"
+	"$CLIMIT" gc >/dev/null 2>&1 # whatever a failed check left
+}
+
+_gc_checks() {
+	local live=$1 dead=$2
+	wait_for 10 group_exists climit-test-dead || { fail "dead group never appeared"; return; }
+	wait_for 10 group_exists climit-test-live || { fail "live group never appeared"; return; }
 	kill -KILL "$dead"; wait "$dead" 2>/dev/null
 	[ -n "$(cg_leftovers climit-test-dead)" ] || { fail "nothing left to collect: the test proves nothing"; return; }
 	local out; out=$("$CLIMIT" gc 2>&1)
@@ -16,7 +23,7 @@ test_gc_removes_the_group_of_a_sigkilled_climit_and_spares_live_ones() {
 	pgrep -f 'sleep 6[12]$' >/dev/null && { fail "the dead climit's processes survived"; return; }
 	[ -n "$(cg_leftovers climit-test-live)" ] || { fail "gc removed a live group"; return; }
 	kill -0 "$live" || { fail "live climit died"; return; }
-	kill -TERM "$live"; wait_bounded "$live" 20
+	stop_bg "$live"
 	[ -z "$(cg_leftovers climit-test-live)" ] || { fail "live group not removed at its end"; return; }
 	pass
 }
@@ -24,7 +31,7 @@ test_gc_removes_the_group_of_a_sigkilled_climit_and_spares_live_ones() {
 test_a_new_run_collects_stale_groups_first() {
 	"$CLIMIT" --name climit-test-stale -- sleep 63 &
 	local pid=$!
-	wait_for 10 test -n "$(cg_leftovers climit-test-stale)" || { fail "group never appeared"; return; }
+	wait_for 10 group_exists climit-test-stale || { stop_bg "$pid"; fail "group never appeared"; return; }
 	kill -KILL "$pid"; wait "$pid" 2>/dev/null
 	# Reusing the name must work: the stale claim of the dead climit is collected.
 	"$CLIMIT" --name climit-test-stale -- true || { fail "name still taken"; return; }
@@ -34,10 +41,10 @@ test_a_new_run_collects_stale_groups_first() {
 test_a_name_in_use_is_refused() {
 	"$CLIMIT" --name climit-test-busy -- sleep 30 &
 	local pid=$!
-	wait_for 10 test -n "$(cg_leftovers climit-test-busy)" || { fail "group never appeared"; return; }
+	wait_for 10 group_exists climit-test-busy || { stop_bg "$pid"; fail "group never appeared"; return; }
 	local err rc
 	err=$("$CLIMIT" --name climit-test-busy -- true 2>&1); rc=$?
-	kill -TERM "$pid"; wait_bounded "$pid" 20
+	stop_bg "$pid"
 	expect_eq "exit" 125 "$rc" || return
 	case $err in "climit: --name: \"climit-test-busy\": in use by a running climit (pid $pid)") pass ;; *) fail "message: $err" ;; esac
 }

@@ -114,7 +114,18 @@ test_cpu_quota_half_cpu_gets_half_a_cpu() {
 	usage=$(jq .cpu_usage_sec <<<"$json"); wall=$(jq .wall_sec <<<"$json")
 	local ratio; ratio=$(awk -v u="$usage" -v w="$wall" 'BEGIN { printf "%.3f", u / w }')
 	echo "  cpu 50%: $usage s of CPU in $wall s = $ratio CPUs"
-	awk -v r="$ratio" 'BEGIN { exit !(r >= 0.4 && r <= 0.6) }' || { fail "got $ratio CPUs, want 0.5 +- 0.1"; return; }
+	# Under qemu TCG (the v2 guest) timing is coarser: CLIMIT_TEST_CPU_TOL widens, never drops, the check.
+	local tol=${CLIMIT_TEST_CPU_TOL:-0.1}
+	awk -v r="$ratio" -v t="$tol" 'BEGIN { exit !(r >= 0.5 - t && r <= 0.5 + t) }' || { fail "got $ratio CPUs, want 0.5 +- $tol"; return; }
 	[ "$(jq .cpu_throttled_periods <<<"$json")" -gt 0 ] || { fail "never throttled"; return; }
 	pass
+}
+
+test_version_specific_mechanisms_are_used() {
+	# v2: created inside the group by clone3(CLONE_INTO_CGROUP), emptied by cgroup.kill (5.14+);
+	# v1: the child joins through cgroup.procs before exec, the group is emptied under the freezer.
+	local json want
+	json=$("$CLIMIT" --mem 32M --report=json -- sh -c 'sleep 30 & exit 0' 2>&1 >/dev/null)
+	if [ "$CG_MODE" = v2 ]; then want="clone3 cgroup.kill"; else want="cgroup.procs freezer"; fi
+	expect_eq "placement and teardown" "$want" "$(jq -r '"\(.placement) \(.kill_method)"' <<<"$json")" && pass
 }

@@ -12,7 +12,7 @@ _start() { # NAME SCRIPT
 
 test_sigterm_is_forwarded_exactly_once() {
 	local out=/tmp/climit-test-term.$$ rc
-	_start climit-test-term "trap 'echo TERM >>$out; exit 42' TERM; touch /tmp/climit-test-ready.$$; while :; do sleep 0.05; done" || { fail "did not start"; return; }
+	_start climit-test-term "trap 'echo TERM >>$out; exit 42' TERM; touch /tmp/climit-test-ready.$$; while :; do sleep 0.05; done" || { stop_bg "$CL_PID"; fail "did not start"; return; }
 	kill -TERM "$CL_PID"
 	wait_bounded "$CL_PID" 20; rc=$?
 	expect_eq "exit" 42 "$rc" || return
@@ -23,7 +23,7 @@ test_sigterm_is_forwarded_exactly_once() {
 
 test_usr1_hup_quit_are_forwarded() {
 	local out=/tmp/climit-test-usr.$$ rc
-	_start climit-test-usr "trap 'echo USR1 >>$out' USR1; trap 'echo HUP >>$out' HUP; trap 'echo QUIT >>$out; exit 7' QUIT; touch /tmp/climit-test-ready.$$; while :; do sleep 0.05; done" || { fail "did not start"; return; }
+	_start climit-test-usr "trap 'echo USR1 >>$out' USR1; trap 'echo HUP >>$out' HUP; trap 'echo QUIT >>$out; exit 7' QUIT; touch /tmp/climit-test-ready.$$; while :; do sleep 0.05; done" || { stop_bg "$CL_PID"; fail "did not start"; return; }
 	kill -USR1 "$CL_PID"; sleep 0.3; kill -HUP "$CL_PID"; sleep 0.3; kill -QUIT "$CL_PID"
 	wait_bounded "$CL_PID" 20; rc=$?
 	expect_eq "exit" 7 "$rc" || return
@@ -34,9 +34,9 @@ test_usr1_hup_quit_are_forwarded() {
 
 test_second_sigint_kills_everything_and_exits_130() {
 	local rc
-	_start climit-test-int "trap '' INT; sleep 300 & touch /tmp/climit-test-ready.$$; while :; do sleep 0.05; done" || { fail "did not start"; return; }
+	_start climit-test-int "trap '' INT; sleep 300 & touch /tmp/climit-test-ready.$$; while :; do sleep 0.05; done" || { stop_bg "$CL_PID"; fail "did not start"; return; }
 	kill -INT "$CL_PID"; sleep 0.3
-	kill -0 "$CL_PID" 2>/dev/null || { fail "first SIGINT already ended climit"; return; }
+	kill -0 "$CL_PID" 2>/dev/null || { wait "$CL_PID"; fail "first SIGINT already ended climit"; return; }
 	kill -INT "$CL_PID"
 	wait_bounded "$CL_PID" 20; rc=$?
 	expect_eq "exit" 130 "$rc" || return

@@ -1,0 +1,23 @@
+#!/bin/bash
+# PID 1 of the cgroup-v2 guest (see run-v2.sh): mount the kernel filesystems, mount cgroup2 the way
+# systemd does and enable the controllers, run the integration suite, power off.
+exec >/dev/ttyS0 2>&1
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup
+echo "+cpuset +cpu +io +memory +pids" >/sys/fs/cgroup/cgroup.subtree_control
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
+echo "v2 guest: booted in $(cut -d' ' -f1 /proc/uptime)s, kernel $(uname -r), controllers: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
+cd "$(dirname "$0")/../.."
+if [ -n "${CLIMIT_CAPTURE_FIXTURES:-}" ] || grep -q climit.capture /proc/cmdline; then
+	bash tests/fixtures/capture.sh v2
+fi
+CLIMIT_IN_GUEST=1 CLIMIT_TEST_CPU_TOL=0.15 timeout 1200 bash tests/run.sh
+# Whatever is left (a test's stray holding the console) must not keep the guest up.
+kill -KILL -1 2>/dev/null
+sync
+echo o >/proc/sysrq-trigger
+sleep 5

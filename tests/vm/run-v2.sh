@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs climit's integration suite inside a real cgroup-v2 kernel: Debian's own kernel booted with
+# cgroup_no_v1=all under qemu TCG (no KVM here), PVH entry of the bare vmlinux, the host's / shared
+# read-only over virtio-9p as the lower layer of an overlay root (so the guest runs the host's own
+# climit, libraries, bash and jq), the source tree shared read-write at the same path.
+# Prints the guest's test output; its last line is the guest's "N passed, N failed, N skipped".
+# Exit status: 0 if the guest ran and passed, 1 otherwise (a guest that does not boot fails).
+set -uo pipefail
+src=$(cd "$(dirname "$0")/../.." && pwd)
+boot_timeout=${CLIMIT_VM_TIMEOUT:-1500}
+
+kdir=$("$src/tests/vm/fetch-kernel.sh") || { echo "v2 guest: cannot fetch the kernel"; exit 1; }
+ver=$(basename "$kdir")
+command -v qemu-system-x86_64 >/dev/null || { echo "v2 guest: qemu-system-x86_64 missing (make deps)"; exit 1; }
+bb=$(command -v busybox || echo /bin/busybox)
+file -L "$bb" 2>/dev/null | grep -q 'statically linked' || bb=/usr/lib/klibc/bin/busybox
+[ -x /bin/busybox ] && bb=/bin/busybox
+
+work=$(mktemp -d /tmp/climit-vm.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"/initrd/{bin,mods,proc,sys,dev,lower,upper,newroot}
+cp "$bb" "$work/initrd/bin/busybox"
+i=0
+for m in $(for mod in 9pnet_virtio 9p overlay; do modprobe -d "$kdir/root" -S "$ver" --show-depends "$mod"; done |
+	   awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++'); do
+	cp "$m" "$work/initrd/mods/$(printf %02d $i)-$(basename "$m")"; i=$((i + 1))
+done
+cat >"$work/initrd/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t devtmpfs dev /dev
+for m in /mods/*; do insmod \$m || echo "init: insmod \$m failed"; done
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /lower || echo "init: 9p root failed"
+mount -t tmpfs -o size=512m tmpfs /upper && mkdir -p /upper/u /upper/w
+mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /newroot || echo "init: overlay failed"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 src /newroot$src || echo "init: 9p src failed"
+mount --move /dev /newroot/dev
+umount /proc
+exec switch_root /newroot /bin/bash $src/tests/vm/guest.sh
+INIT
+chmod +x "$work/initrd/init"
+(cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1 >"$work/initrd.gz")
+
+start=$(date +%s)
+timeout "$boot_timeout" qemu-system-x86_64 -nodefaults -display none -accel tcg,thread=single -cpu max -m 1536 -smp 2 \
+	-no-reboot -kernel "$kdir/vmlinux" -initrd "$work/initrd.gz" \
+	-append "console=ttyS1 cgroup_no_v1=all panic=-1 cryptomgr.notests mitigations=off quiet rdinit=/init ${CLIMIT_VM_APPEND:-}" \
+	-serial "file:$work/guest.out" -serial "file:$work/kernel.log" \
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+	-virtfs "local,path=$src,mount_tag=src,security_model=none,multidevs=remap" </dev/null
+rc=$?
+elapsed=$(($(date +%s) - start))
+tr -d '\r' <"$work/guest.out"
+echo "v2 guest: qemu exited $rc after ${elapsed}s (kernel $ver)"
+boot=$(grep -o 'booted in [0-9.]*s' "$work/guest.out" | head -1)
+[ -n "$boot" ] && echo "v2 guest: $boot"
+if ! tail -1 "$work/guest.out" | tr -d '\r' | grep -Eq '^[0-9]+ passed, [0-9]+ failed'; then
+	echo "v2 guest: no result line; kernel log tail:"
+	tail -30 "$work/kernel.log"
+	exit 1
+fi
+tail -1 "$work/guest.out" | tr -d '\r' | grep -Eq '^[0-9]+ passed, 0 failed'
