@@ -111,7 +111,9 @@ static int delete_group(struct cgroup *cg, struct err *e)
 			err_set(e, "libcgroup: %s", libcgroup_strerror(rc));
 		cgroup_free(&lcg);
 	}
-	/* Whatever libcgroup left (it skips hierarchies it does not know): rmdir, bounded. */
+	/* Whatever libcgroup left: 2.0.2 deletes only the first hierarchy of a multi-controller
+	 * group and still returns 0 (seen with `cgdelete -g memory,pids,cpu:X` on this host,
+	 * which leaves pids/X and cpu/X). rmdir the rest, bounded. */
 	return cg_remove(cg, e) == 0 ? 0 : rc;
 }
 

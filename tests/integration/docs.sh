@@ -29,3 +29,14 @@ test_json_report_is_valid_json_with_stable_fields() {
 	expect_eq "fields" "name,cgroup,exit_status,signal,placement,kill_method,timed_out,interrupted,wall_sec,cpu_user_sec,cpu_system_sec,cpu_usage_sec,cpu_quota_percent,cpu_periods,cpu_throttled_periods,cpu_throttled_sec,memory_peak_bytes,memory_limit_bytes,oom_kills,pids_peak,pids_limit,pids_refused" "$keys" || return
 	expect_eq "quota" 12.5 "$(jq .cpu_quota_percent <<<"$json")" && pass
 }
+
+test_make_install_and_uninstall_honour_prefix_and_destdir() {
+	local d; d=$(mktemp -d /tmp/climit-test-destdir.XXXXXX)
+	make -s install PREFIX=/opt/cl DESTDIR="$d" >/dev/null || { fail "install failed"; rm -rf "$d"; return; }
+	local ok=1
+	[ -x "$d/opt/cl/bin/climit" ] && [ -f "$d/opt/cl/share/man/man1/climit.1" ] || ok=0
+	make -s uninstall PREFIX=/opt/cl DESTDIR="$d" >/dev/null
+	[ -e "$d/opt/cl/bin/climit" ] && ok=0
+	rm -rf "$d"
+	[ "$ok" = 1 ] && pass || fail "installed files wrong"
+}
