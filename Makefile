@@ -19,10 +19,12 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDFLAGS += -Wl,--as-needed
 
-CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c \
+CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c \
 	    src/registry.c src/launch.c src/report.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
-HDRS := $(wildcard src/*.h)
+UI_SRC := ui/table.c ui/output.c ui/top.c
+UI_OBJ := $(UI_SRC:.c=.o)
+HDRS := $(wildcard src/*.h ui/*.h)
 
 .PHONY: all deps deps-if-needed vm-kernel check unit integration demo clean install uninstall asan
 
@@ -49,9 +51,13 @@ vm-kernel:
 	@bash tests/vm/fetch-kernel.sh >/dev/null
 
 src/%.o: src/%.c $(HDRS)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -Iui -c -o $@ $<
 
-climit: $(CORE_OBJ) src/main.o
+# The UI sees the core's headers and nothing of cgroupfs.
+ui/%.o: ui/%.c $(HDRS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+
+climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o
@@ -76,10 +82,10 @@ asan: clean
 install: climit
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 climit $(DESTDIR)$(BINDIR)/climit
-	install -m 644 man/climit.1 $(DESTDIR)$(MANDIR)/man1/climit.1
+	install -m 644 man/climit.1 man/climit-top.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/climit $(DESTDIR)$(MANDIR)/man1/climit.1
+	rm -f $(DESTDIR)$(BINDIR)/climit $(DESTDIR)$(MANDIR)/man1/climit.1 $(DESTDIR)$(MANDIR)/man1/climit-top.1
 
 clean:
-	rm -f climit src/*.o tests/unit/test_units $(HELPERS)
+	rm -f climit src/*.o ui/*.o tests/unit/test_units $(HELPERS)

@@ -443,9 +443,57 @@ void cg_read_stats(struct cgroup *cg, struct cg_stats *st)
 	cg->ops->read_stats(cg, st);
 }
 
+int cg_freeze(struct cgroup *cg, bool frozen, struct err *e)
+{
+	return cg->ops->freeze(cg, frozen, e);
+}
+
+ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
+		 char *buf, size_t size)
+{
+	if (cg->file_fd[slot] == 0) {
+		int dfd = cg_fd(cg, ctrl);
+		int fd = dfd >= 0 ? openat(dfd, file, O_RDONLY | O_CLOEXEC) : -1;
+		/* fd 0 is stdin in practice; store absent files as -1. */
+		cg->file_fd[slot] = fd > 0 ? fd : -1;
+	}
+	if (cg->file_fd[slot] < 0)
+		return -ENOENT;
+	ssize_t n = pread(cg->file_fd[slot], buf, size - 1, 0);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
+		 uint64_t *out)
+{
+	char buf[64];
+	ssize_t n = cg_pread(cg, slot, ctrl, file, buf, sizeof buf);
+	if (n < 0)
+		return (int)n;
+	if (strncmp(buf, "max", 3) == 0) {
+		*out = UNITS_MAX;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (errno || end == buf)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 int cg_remove(struct cgroup *cg, struct err *e)
 {
 	int rc = 0;
+	for (int i = 0; i < F_SLOTS; i++)
+		if (cg->file_fd[i] > 0) {
+			close(cg->file_fd[i]);
+			cg->file_fd[i] = 0;
+		}
 	for (int i = 0; i < cg->ndirs; i++) {
 		struct cg_dir *d = &cg->dirs[i];
 		if (d->fd >= 0) {
@@ -474,6 +522,11 @@ int cg_remove(struct cgroup *cg, struct err *e)
 
 void cg_close(struct cgroup *cg)
 {
+	for (int i = 0; i < F_SLOTS; i++)
+		if (cg->file_fd[i] > 0) {
+			close(cg->file_fd[i]);
+			cg->file_fd[i] = 0;
+		}
 	for (int i = 0; i < cg->ndirs; i++)
 		if (cg->dirs[i].fd >= 0) {
 			close(cg->dirs[i].fd);

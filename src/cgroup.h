@@ -38,6 +38,14 @@ struct cg_dir {
 	unsigned ctrls;  /* CTRL_BIT mask of the controllers this directory serves */
 };
 
+/* Counter files kept open between refreshes (climit top): pread(fd, 0) regenerates a kernfs
+ * file's content, so a refresh costs one syscall per file instead of open+read+close. */
+enum cg_file_slot {
+	F_CPU_STAT, F_CPUACCT_USAGE, F_CPUACCT_USER, F_CPUACCT_SYS, F_MEM_CUR, F_MEM_MAX, F_MEM_PEAK,
+	F_MEM_EVENTS, F_PIDS_CUR, F_PIDS_MAX, F_PIDS_PEAK, F_PIDS_EVENTS, F_PSI_CPU, F_PSI_MEM,
+	F_FREEZE, F_CPU_MAX, F_CPU_PERIOD, F_SLOTS
+};
+
 struct cgroup {
 	const struct cg_system *sys;
 	const struct cg_ops *ops;
@@ -46,6 +54,7 @@ struct cgroup {
 	int ndirs;
 	struct cg_dir dirs[CTRL_COUNT];
 	const char *kill_method; /* "cgroup.kill", "freezer" or "kill": how teardown was done */
+	int file_fd[F_SLOTS];    /* cached counter fds; 0 = not opened yet, -1 = absent */
 	uint64_t mem_max;   /* remembered for messages; UNITS_MAX if none */
 	uint64_t pids_max;
 };
@@ -54,6 +63,7 @@ struct cgroup {
 enum cg_stat_have {
 	HAVE_CPU = 1 << 0, HAVE_THROTTLE = 1 << 1, HAVE_MEM = 1 << 2, HAVE_MEM_PEAK = 1 << 3,
 	HAVE_OOM = 1 << 4, HAVE_PIDS = 1 << 5, HAVE_PIDS_PEAK = 1 << 6, HAVE_PIDS_EVENTS = 1 << 7,
+	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9,
 };
 struct cg_stats {
 	unsigned have;
@@ -62,6 +72,9 @@ struct cg_stats {
 	uint64_t mem_current, mem_peak, mem_max; /* mem_max: UNITS_MAX if unlimited */
 	uint64_t oom_kills;
 	uint64_t pids_current, pids_peak, pids_max, pids_refused;
+	double psi_cpu_avg10, psi_mem_avg10; /* "some" avg10, percent (v2) */
+	double cpu_limit_pct;                /* CPU quota in % of one CPU, 0 if none */
+	bool frozen;
 };
 
 /* What differs between v1 and v2: one table each (cgroup_v1.c, cgroup_v2.c). */
@@ -75,6 +88,9 @@ struct cg_ops {
 	int (*set_cpus)(struct cgroup *cg, const char *list, struct err *e);
 	int (*kill_all)(struct cgroup *cg, struct err *e);
 	void (*read_stats)(struct cgroup *cg, struct cg_stats *st);
+	int (*freeze)(struct cgroup *cg, bool frozen, struct err *e);
+	/* The file (and controller) that signals OOM kills and pids-limit hits, for events.c. */
+	const char *oom_file, *pids_events_file;
 };
 extern const struct cg_ops cg_v1_ops, cg_v2_ops;
 
@@ -104,6 +120,13 @@ int cg_attach_self(const int fds[CTRL_COUNT], int n);
  * and wait until it is empty. */
 int cg_kill_all(struct cgroup *cg, struct err *e);
 void cg_read_stats(struct cgroup *cg, struct cg_stats *st);
+int cg_freeze(struct cgroup *cg, bool frozen, struct err *e);
+/* pread a cached counter file (opened on first use); returns length or -errno. */
+ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
+		 char *buf, size_t size);
+/* Same, parsed as one number ("max" -> UNITS_MAX). */
+int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
+		 uint64_t *out);
 /* rmdir every directory, retrying on EBUSY for a bounded time; closes the fds. */
 int cg_remove(struct cgroup *cg, struct err *e);
 void cg_close(struct cgroup *cg);

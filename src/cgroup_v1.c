@@ -67,8 +67,15 @@ static int v1_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, 
 	char buf[64];
 	v1_value(value, buf, sizeof buf);
 	switch (limit) {
-	case LIMIT_MEMORY_MAX:
-		return write_ctrl(cg, CTRL_MEMORY, "memory.limit_in_bytes", buf, e);
+	case LIMIT_MEMORY_MAX: {
+		int rc = write_ctrl(cg, CTRL_MEMORY, "memory.limit_in_bytes", buf, e);
+		if (rc != -EINVAL)
+			return rc;
+		/* Raising the limit above memory.memsw.limit_in_bytes is EINVAL: memsw must never be
+		 * below the memory limit, so raise memsw first (to the new limit: no swap). */
+		rc = write_ctrl(cg, CTRL_MEMORY, "memory.memsw.limit_in_bytes", buf, e);
+		return rc < 0 ? rc : write_ctrl(cg, CTRL_MEMORY, "memory.limit_in_bytes", buf, e);
+	}
 	case LIMIT_MEMORY_HIGH:
 		return err_set(e, "memory.high does not exist on cgroup v1"), -EOPNOTSUPP;
 	case LIMIT_SWAP_MAX: {
@@ -146,58 +153,63 @@ static int v1_kill_all(struct cgroup *cg, struct err *e)
 static void v1_read_stats(struct cgroup *cg, struct cg_stats *st)
 {
 	char buf[1024];
-	uint64_t v;
-	int fd = cg_fd(cg, CTRL_CPUACCT);
-	if (fd >= 0 && cg_read_u64(fd, "cpuacct.usage", &v) == 0) {
+	uint64_t v, user, sys;
+	if (cg_pread_u64(cg, F_CPUACCT_USAGE, CTRL_CPUACCT, "cpuacct.usage", &v) == 0) {
 		st->cpu_usage_us = v / 1000;
-		uint64_t user, sys;
 		/* usage_user/usage_sys (ns, 4.7+) are exact; cpuacct.stat is in USER_HZ ticks. */
-		if (cg_read_u64(fd, "cpuacct.usage_user", &user) == 0 &&
-		    cg_read_u64(fd, "cpuacct.usage_sys", &sys) == 0) {
+		if (cg_pread_u64(cg, F_CPUACCT_USER, CTRL_CPUACCT, "cpuacct.usage_user", &user) == 0 &&
+		    cg_pread_u64(cg, F_CPUACCT_SYS, CTRL_CPUACCT, "cpuacct.usage_sys", &sys) == 0) {
 			st->cpu_user_us = user / 1000;
 			st->cpu_system_us = sys / 1000;
-		} else if (read_small_file_at(fd, "cpuacct.stat", buf, sizeof buf) > 0 &&
-			   keyed_get(buf, "user", &user) == 0 && keyed_get(buf, "system", &sys) == 0) {
-			long hz = sysconf(_SC_CLK_TCK);
-			st->cpu_user_us = user * (1000000 / (uint64_t)hz);
-			st->cpu_system_us = sys * (1000000 / (uint64_t)hz);
 		}
 		st->have |= HAVE_CPU;
 	}
-	fd = cg_fd(cg, CTRL_CPU);
-	if (fd >= 0 && read_small_file_at(fd, "cpu.stat", buf, sizeof buf) > 0 &&
+	if (cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "nr_periods", &st->nr_periods) == 0 &&
 	    keyed_get(buf, "nr_throttled", &st->nr_throttled) == 0 &&
 	    keyed_get(buf, "throttled_time", &v) == 0) {
 		st->throttled_us = v / 1000;
 		st->have |= HAVE_THROTTLE;
 	}
-	fd = cg_fd(cg, CTRL_MEMORY);
-	if (fd >= 0) {
-		if (cg_read_u64(fd, "memory.usage_in_bytes", &st->mem_current) == 0 &&
-		    cg_read_u64(fd, "memory.limit_in_bytes", &st->mem_max) == 0) {
-			if (st->mem_max >= V1_UNLIMITED_FLOOR)
-				st->mem_max = UNITS_MAX;
-			st->have |= HAVE_MEM;
-		}
-		if (cg_read_u64(fd, "memory.max_usage_in_bytes", &st->mem_peak) == 0)
-			st->have |= HAVE_MEM_PEAK;
-		/* "oom_kill" in memory.oom_control exists since 4.13. */
-		if (read_small_file_at(fd, "memory.oom_control", buf, sizeof buf) > 0 &&
-		    keyed_get(buf, "oom_kill", &st->oom_kills) == 0)
-			st->have |= HAVE_OOM;
+	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current) == 0 &&
+	    cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.limit_in_bytes", &st->mem_max) == 0) {
+		if (st->mem_max >= V1_UNLIMITED_FLOOR)
+			st->mem_max = UNITS_MAX;
+		st->have |= HAVE_MEM;
 	}
-	fd = cg_fd(cg, CTRL_PIDS);
-	if (fd >= 0) {
-		if (cg_read_u64(fd, "pids.current", &st->pids_current) == 0 &&
-		    cg_read_u64(fd, "pids.max", &st->pids_max) == 0)
-			st->have |= HAVE_PIDS;
-		if (cg_read_u64(fd, "pids.peak", &st->pids_peak) == 0)
-			st->have |= HAVE_PIDS_PEAK;
-		if (read_small_file_at(fd, "pids.events", buf, sizeof buf) > 0 &&
-		    keyed_get(buf, "max", &st->pids_refused) == 0)
-			st->have |= HAVE_PIDS_EVENTS;
+	if (cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.max_usage_in_bytes", &st->mem_peak) == 0)
+		st->have |= HAVE_MEM_PEAK;
+	/* "oom_kill" in memory.oom_control exists since 4.13. */
+	if (cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.oom_control", buf, sizeof buf) > 0 &&
+	    keyed_get(buf, "oom_kill", &st->oom_kills) == 0)
+		st->have |= HAVE_OOM;
+	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0 &&
+	    cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max) == 0)
+		st->have |= HAVE_PIDS;
+	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0)
+		st->have |= HAVE_PIDS_PEAK;
+	if (cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
+	    keyed_get(buf, "max", &st->pids_refused) == 0)
+		st->have |= HAVE_PIDS_EVENTS;
+	long long quota;
+	uint64_t period;
+	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.cfs_quota_us", buf, sizeof buf) > 0 &&
+	    sscanf(buf, "%lld", &quota) == 1 && quota > 0 &&
+	    cg_pread_u64(cg, F_CPU_PERIOD, CTRL_CPU, "cpu.cfs_period_us", &period) == 0 && period > 0)
+		st->cpu_limit_pct = 100.0 * (double)quota / (double)period;
+	if (cg_pread(cg, F_FREEZE, CTRL_FREEZER, "freezer.state", buf, sizeof buf) > 0) {
+		st->frozen = strncmp(buf, "FROZEN", 6) == 0 || strncmp(buf, "FREEZING", 8) == 0;
+		st->have |= HAVE_FROZEN;
 	}
+}
+
+static int v1_freeze(struct cgroup *cg, bool frozen, struct err *e)
+{
+	int fd = cg_fd(cg, CTRL_FREEZER);
+	if (fd < 0)
+		return err_set(e, "the freezer controller is not available");
+	int rc = write_file_at(fd, "freezer.state", frozen ? "FROZEN" : "THAWED");
+	return rc < 0 ? err_sys(e, -rc, "cannot write freezer.state") : 0;
 }
 
 const struct cg_ops cg_v1_ops = {
@@ -208,4 +220,7 @@ const struct cg_ops cg_v1_ops = {
 	.set_cpus = v1_set_cpus,
 	.kill_all = v1_kill_all,
 	.read_stats = v1_read_stats,
+	.freeze = v1_freeze,
+	.oom_file = "memory.oom_control",
+	.pids_events_file = "pids.events",
 };

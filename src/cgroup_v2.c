@@ -154,12 +154,21 @@ static int v2_kill_all(struct cgroup *cg, struct err *e)
 	return 0;
 }
 
+/* "some avg10=1.23 avg60=..." -> 1.23 */
+static bool psi_some_avg10(const char *text, double *out)
+{
+	const char *p = strstr(text, "some avg10=");
+	if (!p)
+		return false;
+	*out = strtod(p + 11, NULL);
+	return true;
+}
+
 static void v2_read_stats(struct cgroup *cg, struct cg_stats *st)
 {
-	int fd = cg->dirs[0].fd;
 	char buf[1024];
 	uint64_t v;
-	if (read_small_file_at(fd, "cpu.stat", buf, sizeof buf) > 0) {
+	if (cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf) > 0) {
 		if (keyed_get(buf, "usage_usec", &st->cpu_usage_us) == 0 &&
 		    keyed_get(buf, "user_usec", &st->cpu_user_us) == 0 &&
 		    keyed_get(buf, "system_usec", &st->cpu_system_us) == 0)
@@ -170,24 +179,45 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st)
 		    keyed_get(buf, "throttled_usec", &st->throttled_us) == 0)
 			st->have |= HAVE_THROTTLE;
 	}
-	if (cg_read_u64(fd, "memory.current", &st->mem_current) == 0 &&
-	    cg_read_u64(fd, "memory.max", &st->mem_max) == 0)
+	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current) == 0 &&
+	    cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max) == 0)
 		st->have |= HAVE_MEM;
-	if (cg_read_u64(fd, "memory.peak", &st->mem_peak) == 0) /* 5.19+ */
+	if (cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.peak", &st->mem_peak) == 0) /* 5.19+ */
 		st->have |= HAVE_MEM_PEAK;
-	if (read_small_file_at(fd, "memory.events", buf, sizeof buf) > 0 &&
+	if (cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.events", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "oom_kill", &v) == 0) {
 		st->oom_kills = v;
 		st->have |= HAVE_OOM;
 	}
-	if (cg_read_u64(fd, "pids.current", &st->pids_current) == 0 &&
-	    cg_read_u64(fd, "pids.max", &st->pids_max) == 0)
+	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0 &&
+	    cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max) == 0)
 		st->have |= HAVE_PIDS;
-	if (cg_read_u64(fd, "pids.peak", &st->pids_peak) == 0) /* 6.11+ (v1 and v2) */
+	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0) /* 6.11+ */
 		st->have |= HAVE_PIDS_PEAK;
-	if (read_small_file_at(fd, "pids.events", buf, sizeof buf) > 0 &&
+	if (cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
+	double c, m;
+	if (cg_pread(cg, F_PSI_CPU, CTRL_CPU, "cpu.pressure", buf, sizeof buf) > 0 && psi_some_avg10(buf, &c) &&
+	    cg_pread(cg, F_PSI_MEM, CTRL_MEMORY, "memory.pressure", buf, sizeof buf) > 0 && psi_some_avg10(buf, &m)) {
+		st->psi_cpu_avg10 = c;
+		st->psi_mem_avg10 = m;
+		st->have |= HAVE_PSI;
+	}
+	unsigned long long quota, period;
+	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.max", buf, sizeof buf) > 0 &&
+	    sscanf(buf, "%llu %llu", &quota, &period) == 2 && period > 0)
+		st->cpu_limit_pct = 100.0 * (double)quota / (double)period;
+	if (cg_pread(cg, F_FREEZE, CTRL_FREEZER, "cgroup.freeze", buf, sizeof buf) > 0) {
+		st->frozen = buf[0] == '1';
+		st->have |= HAVE_FROZEN;
+	}
+}
+
+static int v2_freeze(struct cgroup *cg, bool frozen, struct err *e)
+{
+	int rc = write_file_at(cg->dirs[0].fd, "cgroup.freeze", frozen ? "1" : "0");
+	return rc < 0 ? err_sys(e, -rc, "cannot write %s/cgroup.freeze", cg->dirs[0].path) : 0;
 }
 
 const struct cg_ops cg_v2_ops = {
@@ -198,4 +228,7 @@ const struct cg_ops cg_v2_ops = {
 	.set_cpus = v2_set_cpus,
 	.kill_all = v2_kill_all,
 	.read_stats = v2_read_stats,
+	.freeze = v2_freeze,
+	.oom_file = "memory.events",
+	.pids_events_file = "pids.events",
 };

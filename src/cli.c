@@ -195,6 +195,100 @@ int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)
 	return 0;
 }
 
+int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, struct err *e)
+{
+	enum { O_BATCH = 300, O_JSON, O_ALL, O_PARENT };
+	static const struct option longopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "all", no_argument, NULL, 'a' },
+		{ "parent", required_argument, NULL, O_PARENT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct top_opts){ .delay_ns = 1000000000ull, .parent = "climit" };
+	const char *why;
+	bool seen[512] = { false };
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":d:n:bah", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return getopt_failure(e, argv, c);
+		if (seen[c])
+			return err_set(e, "%s: given twice", argv[optind - 1]);
+		seen[c] = true;
+		switch (c) {
+		case 'd':
+			if (units_parse_duration(optarg, &o->delay_ns, &why) < 0)
+				return err_set(e, "--delay: \"%s\": %s", optarg, why);
+			if (o->delay_ns < 10000000ull)
+				return err_set(e, "--delay: \"%s\": at least 10ms", optarg);
+			break;
+		case 'n':
+			if (units_parse_uint(optarg, 1, 1000000000, false, &o->iterations, &why) < 0)
+				return err_set(e, "--iterations: \"%s\": %s", optarg, why);
+			break;
+		case 'b': o->batch = true; break;
+		case O_JSON: o->json = true; break;
+		case 'a': o->all = true; break;
+		case O_PARENT:
+			if (units_check_parent(optarg, &why) < 0)
+				return err_set(e, "--parent: \"%s\": %s", optarg, why);
+			o->parent = optarg[0] == '/' ? optarg + 1 : optarg;
+			break;
+		case 'h': o->help = true; return 0;
+		}
+	}
+	if (strcmp(cmd, "stats") == 0) {
+		if (optind >= argc)
+			return err_set(e, "stats: missing container name (usage: climit stats NAME [--json])");
+		o->name = argv[optind++];
+	}
+	if (optind < argc)
+		return err_set(e, "%s: \"%s\": unexpected argument", cmd, argv[optind]);
+	return 0;
+}
+
+void cli_usage_top(const char *cmd)
+{
+	if (strcmp(cmd, "ls") == 0) {
+		fputs("Usage: climit ls [--all] [--json] [--parent PATH]\n"
+		      "List climit's containers (with --all every cgroup), one line each.\n"
+		      "  -a, --all          every cgroup, as a tree\n"
+		      "      --json         one JSON object with a \"groups\" array\n"
+		      "      --parent PATH  where climit's groups live (default: climit)\n"
+		      "  -h, --help         show this help and exit\n", stdout);
+		return;
+	}
+	if (strcmp(cmd, "stats") == 0) {
+		fputs("Usage: climit stats NAME [--json] [--parent PATH]\n"
+		      "Print one container's limits and counters once (rates need two samples: it waits\n"
+		      "--delay, default 1s, between them).\n"
+		      "      --json         one JSON object\n"
+		      "  -d, --delay DURATION  sampling interval for rates (default 1s)\n"
+		      "      --parent PATH  where climit's groups live (default: climit)\n"
+		      "  -h, --help         show this help and exit\n", stdout);
+		return;
+	}
+	fputs("Usage: climit top [OPTIONS]\n"
+	      "Live dashboard of climit's containers: limits, OOM kills and refused forks as they happen.\n"
+	      "\n"
+	      "  -d, --delay DURATION   refresh interval (default 1s; ms, s, m suffixes)\n"
+	      "  -n, --iterations N     exit after N refreshes (default: run until q)\n"
+	      "  -b, --batch            plain text frames (default when stdout is not a terminal)\n"
+	      "      --json             one JSON object per refresh\n"
+	      "  -a, --all              every cgroup on the host, as a tree (like systemd-cgtop)\n"
+	      "      --parent PATH      where climit's groups live (default: climit)\n"
+	      "  -h, --help             show this help and exit\n"
+	      "\n"
+	      "Keys: up/down, j/K select, < > sort column, s cycle sort, r reverse, / filter,\n"
+	      "Enter details, k kill (asks), f freeze/thaw, m p c change memory/pids/CPU limit,\n"
+	      "? help, q quit.\n", stdout);
+}
+
 void cli_usage_run(void)
 {
 	fputs("Usage: climit [run] [OPTIONS] [--] COMMAND [ARG...]\n"

@@ -33,6 +33,18 @@ struct gc_opts {
 	bool help;
 };
 
+struct top_opts {
+	uint64_t delay_ns;     /* -d: refresh interval (default 1 s) */
+	uint64_t iterations;   /* -n: frames before exiting; 0 = until q */
+	bool batch, json, all, help;
+	const char *parent;    /* default "climit" */
+	const char *name;      /* stats: the container */
+};
+
+/* Parse `climit top|ls|stats OPTIONS`; cmd is "top", "ls" or "stats". */
+int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, struct err *e);
+void cli_usage_top(const char *cmd);
+
 /* Parse `climit [run] OPTIONS [--] CMD [ARGS]`; argv starts after "run" (or at argv[1]).
  * Returns 0 or -1 with e filled as "--opt: \"value\": reason". */
 int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e);

@@ -16,6 +16,7 @@
 #include "registry.h"
 #include "report.h"
 #include "units.h"
+#include "ui.h"
 
 #ifndef CLIMIT_VERSION
 #define CLIMIT_VERSION "0.1.0"
@@ -258,5 +259,11 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "gc") == 0)
 		return cmd_gc(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "top") == 0)
+		return cmd_top(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "ls") == 0)
+		return cmd_ls(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "stats") == 0)
+		return cmd_stats(argc - 1, argv + 1);
 	return cmd_run(argc, argv);
 }

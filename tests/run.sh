@@ -25,7 +25,7 @@ else
 	for f in tests/integration/*.sh; do
 		source "$f"
 	done
-	for t in $(declare -F | awk '{print $3}' | grep '^test_' | sort); do
+	for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "${CLIMIT_TESTS:-.}" | sort); do
 		T_CURRENT=$t
 		before=$((T_PASSED + T_FAILED + T_SKIPPED))
 		"$t"

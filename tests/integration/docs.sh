@@ -40,3 +40,16 @@ test_make_install_and_uninstall_honour_prefix_and_destdir() {
 	rm -rf "$d"
 	[ "$ok" = 1 ] && pass || fail "installed files wrong"
 }
+
+test_every_top_option_is_in_help_man_and_readme() {
+	local o missing="" man
+	man=$(mandoc -Tascii man/climit-top.1 2>/dev/null | col -b)
+	for o in delay iterations batch json all parent help; do
+		"$CLIMIT" top --help | grep -q -- "--$o\b" || missing="$missing help:--$o"
+		grep -q -- "--$o\b" <<<"$man" || missing="$missing man:--$o"
+	done
+	for o in delay iterations batch json all; do
+		grep -q -- "--$o\b" README.md || missing="$missing readme:--$o"
+	done
+	[ -z "$missing" ] && pass || fail "undocumented:$missing"
+}

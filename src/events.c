@@ -1,0 +1,183 @@
+/* OOM kills and pids-limit hits as they happen (see events.h). The refresh that follows an
+ * event reads the counters; this file only wakes the loop up and names the victim. */
+#define _GNU_SOURCE
+#include "events.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+int events_open(struct events *ev)
+{
+	*ev = (struct events){ .kmsg_pid = -1, .kmsg_ts_us = -1, .dir_wd = -1 };
+	ev->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	/* /dev/kmsg is root-only on most systems (dmesg_restrict); without it the event log just
+	 * lacks the victim's name. Start at the end: old kills are not news. */
+	ev->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (ev->kmsg_fd >= 0)
+		lseek(ev->kmsg_fd, 0, SEEK_END);
+	return ev->inotify_fd < 0 ? -errno : 0;
+}
+
+void events_close(struct events *ev)
+{
+	if (ev->inotify_fd >= 0)
+		close(ev->inotify_fd);
+	if (ev->kmsg_fd >= 0)
+		close(ev->kmsg_fd);
+	ev->inotify_fd = ev->kmsg_fd = -1;
+}
+
+static int watch_file(struct events *ev, struct cgroup *cg, enum cg_ctrl ctrl, const char *file)
+{
+	char path[PATH_MAX + 64];
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg->dirs[i].ctrls & CTRL_BIT(ctrl)) {
+			snprintf(path, sizeof path, "%s/%s", cg->dirs[i].path, file);
+			return inotify_add_watch(ev->inotify_fd, path, IN_MODIFY);
+		}
+	return -1;
+}
+
+void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w)
+{
+	*w = (struct group_watch){ .wd_oom = -1, .wd_pids = -1, .oom_efd = -1 };
+	if (ev->inotify_fd < 0)
+		return;
+	w->wd_pids = watch_file(ev, cg, CTRL_PIDS, cg->ops->pids_events_file);
+	if (cg->sys->mode == CG_V2) {
+		w->wd_oom = watch_file(ev, cg, CTRL_MEMORY, cg->ops->oom_file);
+		return;
+	}
+	/* v1: memory.oom_control does not notify inotify; register an eventfd for OOM instead. */
+	int mfd = cg_fd(cg, CTRL_MEMORY);
+	if (mfd < 0)
+		return;
+	int ofd = openat(mfd, "memory.oom_control", O_RDONLY | O_CLOEXEC);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (ofd >= 0 && efd >= 0) {
+		char line[64];
+		snprintf(line, sizeof line, "%d %d", efd, ofd);
+		if (write_file_at(mfd, "cgroup.event_control", line) == 0) {
+			w->oom_efd = efd;
+			efd = -1;
+		}
+	}
+	if (efd >= 0)
+		close(efd);
+	if (ofd >= 0)
+		close(ofd); /* the kernel holds its own reference */
+}
+
+int events_watch_dir(struct events *ev, const char *path)
+{
+	/* mkdir in cgroupfs goes through vfs_mkdir, which reports IN_CREATE like any fs. */
+	if (ev->inotify_fd < 0)
+		return -1;
+	ev->dir_wd = inotify_add_watch(ev->inotify_fd, path, IN_CREATE | IN_ONLYDIR);
+	return ev->dir_wd;
+}
+
+void events_unwatch(struct events *ev, struct group_watch *w)
+{
+	if (w->wd_oom >= 0)
+		inotify_rm_watch(ev->inotify_fd, w->wd_oom);
+	if (w->wd_pids >= 0)
+		inotify_rm_watch(ev->inotify_fd, w->wd_pids);
+	if (w->oom_efd >= 0)
+		close(w->oom_efd);
+	*w = (struct group_watch){ .wd_oom = -1, .wd_pids = -1, .oom_efd = -1 };
+}
+
+bool events_drain(struct events *ev)
+{
+	bool fired = false;
+	char buf[4096];
+	while (ev->inotify_fd >= 0 && read(ev->inotify_fd, buf, sizeof buf) > 0)
+		fired = true;
+	return fired;
+}
+
+/* "6,1234,5678901,-;oom-kill:constraint=CONSTRAINT_MEMCG,...,oom_memcg=/climit/x,task_memcg=..,
+ *  task=hog,pid=42,uid=0" and "...;Memory cgroup out of memory: Killed process 42 (hog)
+ *  total-vm:70000kB, anon-rss:65000kB, ..." */
+static void parse_kmsg(struct events *ev, char *rec)
+{
+	char *msg = strchr(rec, ';');
+	if (!msg)
+		return;
+	msg++;
+	long long ts = -1;
+	sscanf(rec, "%*d,%*u,%lld", &ts);
+	char *p;
+	if ((p = strstr(msg, "oom-kill:"))) {
+		char *m = strstr(p, "oom_memcg=");
+		char *t = strstr(p, "task=");
+		char *pid = strstr(p, ",pid=");
+		if (m)
+			sscanf(m + 10, "%255[^,]", ev->kmsg_memcg);
+		if (t)
+			sscanf(t + 5, "%63[^,]", ev->kmsg_task);
+		ev->kmsg_pid = pid ? atoi(pid + 5) : -1;
+		ev->kmsg_ts_us = ts;
+		ev->kmsg_rss_kb = 0;
+	} else if ((p = strstr(msg, "Killed process "))) {
+		char *rss = strstr(p, "anon-rss:");
+		if (rss)
+			ev->kmsg_rss_kb = strtoull(rss + 9, NULL, 10);
+		if (ev->kmsg_ts_us < 0)
+			ev->kmsg_ts_us = ts;
+	}
+}
+
+void events_read_kmsg(struct events *ev)
+{
+	if (ev->kmsg_fd < 0)
+		return;
+	char rec[8192];
+	for (;;) {
+		ssize_t n = read(ev->kmsg_fd, rec, sizeof rec - 1);
+		if (n < 0 && errno == EPIPE)
+			continue; /* records were overwritten: skip ahead */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		parse_kmsg(ev, rec);
+	}
+}
+
+void events_log(struct events *ev, const char *kind, const char *group, const char *fmt, ...)
+{
+	struct event_entry *e = &ev->log[ev->log_n % EVENT_LOG_LEN];
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	e->mono_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	e->kmsg_us = -1;
+	if (strcmp(kind, "oom_kill") == 0 && ev->kmsg_ts_us >= 0)
+		e->kmsg_us = ev->kmsg_ts_us;
+	str_copy(e->kind, kind, sizeof e->kind);
+	str_copy(e->group, group, sizeof e->group);
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	int n = (int)strftime(e->text, sizeof e->text, "%H:%M:%S ", &tm);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->text + n, sizeof e->text - (size_t)n, fmt, ap);
+	va_end(ap);
+	ev->log_n++;
+}
+
+const struct event_entry *events_get(const struct events *ev, int i)
+{
+	if (i < 0 || i >= ev->log_n || i >= EVENT_LOG_LEN)
+		return NULL;
+	return &ev->log[(ev->log_n - 1 - i) % EVENT_LOG_LEN];
+}

@@ -1,0 +1,53 @@
+/* OOM kills and pids-limit hits as they happen: inotify on memory.events / pids.events (v2; the
+ * kernel notifies on every change), an eventfd registered through cgroup.event_control on
+ * memory.oom_control (v1), and /dev/kmsg for the killed process's name and size. */
+#ifndef CLIMIT_EVENTS_H
+#define CLIMIT_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cgroup.h"
+
+struct group_watch {
+	int wd_oom, wd_pids; /* inotify watch descriptors, -1 if none */
+	int oom_efd;         /* v1 eventfd, -1 if none */
+};
+
+#define EVENT_LOG_LEN 64
+struct event_entry {
+	uint64_t mono_ns;    /* when climit noticed it (CLOCK_MONOTONIC) */
+	int64_t kmsg_us;     /* kernel timestamp of the kill in /dev/kmsg, -1 if unknown */
+	char text[200];
+	char group[256];
+	char kind[16];       /* "oom_kill" or "pids_max" */
+};
+
+struct events {
+	int inotify_fd;
+	int dir_wd;          /* watch on the parent directory: new groups are seen at once */
+	int kmsg_fd;
+	struct event_entry log[EVENT_LOG_LEN];
+	int log_n;           /* total logged; the ring holds the last EVENT_LOG_LEN */
+	/* Last "oom-kill:" record read from /dev/kmsg. */
+	char kmsg_task[64], kmsg_memcg[256];
+	int kmsg_pid;
+	uint64_t kmsg_rss_kb;
+	int64_t kmsg_ts_us;
+};
+
+int events_open(struct events *ev);
+void events_close(struct events *ev);
+void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w);
+/* Watch a directory for new groups (IN_CREATE); returns the wd or -1. */
+int events_watch_dir(struct events *ev, const char *path);
+void events_unwatch(struct events *ev, struct group_watch *w);
+/* Drain the inotify fd and eventfds that poll() reported readable; returns true if any fired. */
+bool events_drain(struct events *ev);
+/* Read new /dev/kmsg records (OOM victims). */
+void events_read_kmsg(struct events *ev);
+void events_log(struct events *ev, const char *kind, const char *group, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+const struct event_entry *events_get(const struct events *ev, int i); /* 0 = newest */
+
+#endif

@@ -1,0 +1,352 @@
+/* Snapshots for climit top / ls / stats (see sample.h).
+ *
+ * Cost per refresh is one pread per counter file on fds opened when the group first appeared
+ * (bench/ measures it against a bare reader); libcgroup's cgroup_get_cgroup() would open ~50
+ * files per group per refresh. Groups that vanish between listing and reading are dropped
+ * quietly: churn is normal. */
+#define _GNU_SOURCE
+#include "sample.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <libproc2/meminfo.h>
+#include <libproc2/misc.h>
+#include <libproc2/pids.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "units.h"
+
+#define MAX_DEPTH 8
+
+/* The hierarchy whose directory tree defines the groups: v2's, or v1's memory (else pids). */
+static const char *primary_mount(const struct cg_system *sys)
+{
+	if (sys->mode == CG_V2)
+		return sys->v2_mount;
+	static const enum cg_ctrl order[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_FREEZER };
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (sys->v1_mount[order[i]][0])
+			return sys->v1_mount[order[i]];
+	return NULL;
+}
+
+int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e)
+{
+	*s = (struct sampler){ .all = all };
+	str_copy(s->parent, parent ? parent : "climit", sizeof s->parent);
+	if (cg_detect(&s->sys, e) < 0)
+		return -1;
+	if (!primary_mount(&s->sys))
+		return err_set(e, "no cgroup hierarchy with memory, pids or cpu is mounted");
+	events_open(&s->ev);
+	struct pids_info *pi = NULL;
+	static enum pids_item items[] = { PIDS_ID_PID, PIDS_ID_PPID, PIDS_STATE, PIDS_MEM_RES,
+					  PIDS_TICS_ALL, PIDS_CMD, PIDS_CMDLINE };
+	if (procps_pids_new(&pi, items, sizeof items / sizeof items[0]) == 0)
+		s->pids_info = pi;
+	struct meminfo_info *mi = NULL;
+	if (procps_meminfo_new(&mi) == 0)
+		s->mem_info = mi;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	s->host.ncpus = n > 0 ? (unsigned)n : 1;
+	return 0;
+}
+
+static struct sample_group *find_path(struct sampler *s, const char *path)
+{
+	for (int i = 0; i < s->ngroups; i++)
+		if (strcmp(s->groups[i]->path, path) == 0)
+			return s->groups[i];
+	return NULL;
+}
+
+struct sample_group *sampler_find(struct sampler *s, const char *name)
+{
+	for (int i = 0; i < s->ngroups; i++)
+		if (strcmp(s->groups[i]->name, name) == 0 || strcmp(s->groups[i]->path, name) == 0)
+			return s->groups[i];
+	return NULL;
+}
+
+static void add_group(struct sampler *s, const char *path, int depth)
+{
+	struct sample_group *g = find_path(s, path);
+	if (g) {
+		g->seen = true;
+		return;
+	}
+	g = calloc(1, sizeof *g);
+	if (!g)
+		return;
+	str_copy(g->path, path, sizeof g->path);
+	const char *slash = strrchr(path, '/');
+	char parent[512];
+	if (slash) {
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - path), path);
+	} else {
+		snprintf(parent, sizeof parent, ".");
+	}
+	if (cg_open(&g->cg, &s->sys, parent, slash ? slash + 1 : path) < 0) {
+		free(g); /* gone already */
+		return;
+	}
+	str_copy(g->name, s->all ? path : (slash ? slash + 1 : path), sizeof g->name);
+	g->depth = depth;
+	g->seen = true;
+	events_watch(&s->ev, &g->cg, &g->watch);
+	if (s->ngroups == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 64;
+		struct sample_group **bigger = realloc(s->groups, (size_t)cap * sizeof *bigger);
+		if (!bigger) {
+			events_unwatch(&s->ev, &g->watch);
+			cg_close(&g->cg);
+			free(g);
+			return;
+		}
+		s->groups = bigger;
+		s->cap = cap;
+	}
+	s->groups[s->ngroups++] = g;
+}
+
+static void scan_dir(struct sampler *s, const char *mount, const char *rel, int depth)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", mount, rel);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		char child[512];
+		if (rel[0] == '\0')
+			snprintf(child, sizeof child, "%s", de->d_name);
+		else
+			snprintf(child, sizeof child, "%s/%s", rel, de->d_name);
+		add_group(s, child, depth);
+		if (s->all && depth + 1 < MAX_DEPTH)
+			scan_dir(s, mount, child, depth + 1);
+	}
+	closedir(d);
+}
+
+static void free_group(struct sampler *s, struct sample_group *g)
+{
+	events_unwatch(&s->ev, &g->watch);
+	cg_close(&g->cg);
+	free(g);
+}
+
+static void push_history(struct sample_group *g)
+{
+	g->hist_cpu[g->hist_pos] = (float)g->cpu_pct;
+	g->hist_mem[g->hist_pos] = (float)g->st.mem_current;
+	g->hist_pids[g->hist_pos] = (float)g->st.pids_current;
+	g->hist_pos = (g->hist_pos + 1) % HIST_LEN;
+	if (g->hist_n < HIST_LEN)
+		g->hist_n++;
+}
+
+int sample_history(const struct sample_group *g, int series, float *out, int max)
+{
+	const float *h = series == 0 ? g->hist_cpu : series == 1 ? g->hist_mem : g->hist_pids;
+	int n = g->hist_n < max ? g->hist_n : max;
+	for (int i = 0; i < n; i++)
+		out[i] = h[(g->hist_pos - n + i + HIST_LEN) % HIST_LEN];
+	return n;
+}
+
+static void derive(struct sampler *s, struct sample_group *g)
+{
+	const struct cg_stats *a = &g->prev, *b = &g->st;
+	g->cpu_limit_pct = b->cpu_limit_pct;
+	/* A group that appeared after the first refresh is new: whatever its counters already
+	 * show happened while we watched, so it is news (a fast OOM kill right after creation). */
+	struct cg_stats zero = { 0 };
+	if (!g->have_prev && s->refreshes > 0)
+		a = &zero;
+	if (!g->have_prev || b->cpu_usage_us < a->cpu_usage_us) {
+		g->cpu_pct = g->throttled_pct = g->refused_rate = 0;
+	} else {
+		double dt = (double)(g->t_ns - g->prev_t_ns) / 1e9;
+		if (dt > 0) {
+			g->cpu_pct = 100.0 * (double)(b->cpu_usage_us - a->cpu_usage_us) / 1e6 / dt;
+			uint64_t periods = b->nr_periods - a->nr_periods;
+			g->throttled_pct = periods ? 100.0 * (double)(b->nr_throttled - a->nr_throttled) / (double)periods : 0;
+			g->refused_rate = (double)(b->pids_refused - a->pids_refused) / dt;
+		}
+	}
+	if (!g->have_prev && s->refreshes == 0)
+		return; /* the first snapshot is history, not news */
+	if (b->oom_kills > a->oom_kills) {
+		g->event_ns = g->t_ns;
+		struct events *ev = &s->ev;
+		events_read_kmsg(ev);
+		/* The kernel names the memcg path relative to the hierarchy root. */
+		size_t pl = strlen(g->path), ml = strlen(ev->kmsg_memcg);
+		if (ev->kmsg_pid > 0 && ml >= pl && strcmp(ev->kmsg_memcg + ml - pl, g->path) == 0)
+			events_log(ev, "oom_kill", g->name, "%s: OOM kill #%llu: pid %d (%s), anon-rss %llu kB",
+				   g->name, (unsigned long long)b->oom_kills, ev->kmsg_pid, ev->kmsg_task,
+				   (unsigned long long)ev->kmsg_rss_kb);
+		else
+			events_log(ev, "oom_kill", g->name, "%s: OOM kill #%llu", g->name,
+				   (unsigned long long)b->oom_kills);
+		ev->kmsg_pid = -1;
+		ev->kmsg_ts_us = -1;
+	}
+	if (b->pids_refused > a->pids_refused) {
+		if (g->event_ns + 1000000000u < g->t_ns) /* log a storm once a second, not per fork */
+			events_log(&s->ev, "pids_max", g->name, "%s: pids limit %llu hit, %llu forks refused",
+				   g->name, (unsigned long long)b->pids_max, (unsigned long long)b->pids_refused);
+		g->event_ns = g->t_ns;
+	}
+}
+
+int sampler_refresh(struct sampler *s)
+{
+	const char *mount = primary_mount(&s->sys);
+	if (s->ev.dir_wd < 0 && !s->all) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s/%s", mount, s->parent);
+		events_watch_dir(&s->ev, dir);
+	}
+	for (int i = 0; i < s->ngroups; i++)
+		s->groups[i]->seen = false;
+	if (s->all)
+		scan_dir(s, mount, "", 0);
+	else
+		scan_dir(s, mount, s->parent, 0);
+	int w = 0;
+	for (int i = 0; i < s->ngroups; i++) {
+		if (s->groups[i]->seen)
+			s->groups[w++] = s->groups[i];
+		else
+			free_group(s, s->groups[i]);
+	}
+	s->ngroups = w;
+	uint64_t now = now_ns();
+	for (int i = 0; i < s->ngroups; i++) {
+		struct sample_group *g = s->groups[i];
+		g->prev = g->st;
+		g->prev_t_ns = g->t_ns;
+		g->have_prev = g->t_ns != 0;
+		cg_read_stats(&g->cg, &g->st);
+		g->t_ns = now;
+		derive(s, g);
+		push_history(g);
+	}
+	s->refreshes++;
+	procps_loadavg(&s->host.load[0], &s->host.load[1], &s->host.load[2]);
+	if (s->mem_info) {
+		struct meminfo_info *mi = s->mem_info;
+		s->host.mem_total = MEMINFO_GET(mi, MEMINFO_MEM_TOTAL, ul_int) * 1024;
+		s->host.mem_used = MEMINFO_GET(mi, MEMINFO_MEM_USED, ul_int) * 1024;
+	}
+	return s->ngroups;
+}
+
+int sampler_processes(struct sampler *s, struct sample_group *g, struct proc_row *rows, int max)
+{
+	if (!s->pids_info || g->cg.ndirs == 0)
+		return 0;
+	int pids[1024];
+	int n = cg_read_pids(g->cg.dirs[0].fd, pids, 1024);
+	if (n <= 0)
+		return 0;
+	if (n > 1024)
+		n = 1024;
+	struct pids_info *info = s->pids_info;
+	struct pids_fetch *f = procps_pids_select(info, (unsigned *)pids, n, PIDS_SELECT_PID);
+	if (!f)
+		return 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	int count = 0;
+	for (int i = 0; i < f->counts->total && count < max; i++) {
+		struct pids_stack *st = f->stacks[i];
+		struct proc_row *r = &rows[count++];
+		r->pid = PIDS_VAL(0, s_int, st, info);
+		r->ppid = PIDS_VAL(1, s_int, st, info);
+		r->state = PIDS_VAL(2, s_ch, st, info);
+		r->rss = (uint64_t)PIDS_VAL(3, ul_int, st, info) * 1024;
+		r->cpu_sec = (double)PIDS_VAL(4, ull_int, st, info) / (double)hz;
+		str_copy(r->comm, PIDS_VAL(5, str, st, info), sizeof r->comm);
+		str_copy(r->cmdline, PIDS_VAL(6, str, st, info), sizeof r->cmdline);
+	}
+	return count;
+}
+
+int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd)
+{
+	struct pollfd p[256];
+	int n = 0;
+	if (extra_fd >= 0)
+		p[n++] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
+	int first_event = n;
+	if (s->ev.inotify_fd >= 0)
+		p[n++] = (struct pollfd){ .fd = s->ev.inotify_fd, .events = POLLIN };
+	for (int i = 0; i < s->ngroups && n < 256; i++)
+		if (s->groups[i]->watch.oom_efd >= 0)
+			p[n++] = (struct pollfd){ .fd = s->groups[i]->watch.oom_efd, .events = POLLIN };
+	int ms = (int)(timeout_ns / 1000000);
+	int r = poll(p, (nfds_t)n, ms);
+	if (r < 0)
+		return 3;
+	if (r == 0)
+		return 0;
+	if (extra_fd >= 0 && (p[0].revents & POLLIN))
+		return 2;
+	for (int i = first_event; i < n; i++)
+		if (p[i].revents & POLLIN) {
+			if (p[i].fd == s->ev.inotify_fd) {
+				events_drain(&s->ev);
+			} else {
+				uint64_t v;
+				(void)!read(p[i].fd, &v, sizeof v);
+			}
+		}
+	return 1;
+}
+
+int sampler_set_limit(struct sampler *s, struct sample_group *g, enum cg_limit limit, uint64_t v, struct err *e)
+{
+	(void)s;
+	return cg_set_limit(&g->cg, limit, v, e);
+}
+
+int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e)
+{
+	(void)s;
+	/* Kill the processes; the group itself belongs to its climit, which removes it. */
+	return cg_kill_all(&g->cg, e);
+}
+
+int sampler_freeze(struct sampler *s, struct sample_group *g, bool frozen, struct err *e)
+{
+	(void)s;
+	return cg_freeze(&g->cg, frozen, e);
+}
+
+void sampler_close(struct sampler *s)
+{
+	for (int i = 0; i < s->ngroups; i++)
+		free_group(s, s->groups[i]);
+	free(s->groups);
+	s->groups = NULL;
+	s->ngroups = 0;
+	events_close(&s->ev);
+	if (s->pids_info) {
+		struct pids_info *pi = s->pids_info;
+		procps_pids_unref(&pi);
+	}
+	if (s->mem_info) {
+		struct meminfo_info *mi = s->mem_info;
+		procps_meminfo_unref(&mi);
+	}
+}

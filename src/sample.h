@@ -1,0 +1,82 @@
+/* Snapshots of every climit group (or every cgroup with --all) for climit top/ls/stats: counters
+ * read with pread on cached fds, rates from the previous snapshot, a short history, host totals
+ * and per-group process lists through libproc2. The UI reads only this API. */
+#ifndef CLIMIT_SAMPLE_H
+#define CLIMIT_SAMPLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "events.h"
+
+#define HIST_LEN 64
+
+struct sample_group {
+	char path[512];   /* relative to the hierarchy root, e.g. "climit/web-1" */
+	char name[256];   /* what the UI shows: the name under the parent, or path with --all */
+	int depth;        /* --all: depth in the tree (0 = top level) */
+	struct cgroup cg;
+	struct cg_stats st, prev;
+	bool have_prev;
+	uint64_t t_ns, prev_t_ns;
+	/* Derived over the last interval. */
+	double cpu_pct;          /* of one CPU */
+	double cpu_limit_pct;    /* quota in % of one CPU; 0 = none */
+	double throttled_pct;    /* share of CFS periods that were throttled */
+	double refused_rate;     /* forks refused by pids.max per second */
+	/* History for sparklines (oldest first when read through sample_history). */
+	float hist_cpu[HIST_LEN], hist_mem[HIST_LEN], hist_pids[HIST_LEN];
+	int hist_n, hist_pos;
+	uint64_t event_ns;       /* last OOM kill / pids-limit hit seen (monotonic), for highlighting */
+	bool seen;
+	struct group_watch watch;
+};
+
+struct host_totals {
+	unsigned ncpus;
+	double load[3];
+	uint64_t mem_total, mem_used; /* bytes */
+};
+
+struct proc_row {
+	int pid, ppid;
+	char state;
+	uint64_t rss;      /* bytes */
+	double cpu_sec;
+	char comm[64];
+	char cmdline[256];
+};
+
+struct sampler {
+	struct cg_system sys;
+	char parent[256];
+	bool all;
+	struct sample_group **groups;
+	int ngroups, cap;
+	struct host_totals host;
+	struct events ev;
+	uint64_t refreshes;
+	void *pids_info, *mem_info; /* libproc2 handles */
+};
+
+int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e);
+/* Rescan the groups (appearing and vanishing groups are normal) and read every counter. */
+int sampler_refresh(struct sampler *s);
+void sampler_close(struct sampler *s);
+struct sample_group *sampler_find(struct sampler *s, const char *name);
+/* The processes of a group: PIDs from cgroup.procs, details through libproc2's select by PID
+ * (not a full /proc scan). Returns the count (at most max). */
+int sampler_processes(struct sampler *s, struct sample_group *g, struct proc_row *rows, int max);
+/* Copy history series (0 cpu %, 1 memory bytes, 2 pids) oldest first; returns the count. */
+int sample_history(const struct sample_group *g, int series, float *out, int max);
+/* Sleep until timeout_ns passes, an OOM/pids event fires (returns 1), or extra_fd (-1: none)
+ * becomes readable (returns 2); 0 on timeout. EINTR (SIGWINCH, SIGTERM) returns 3. */
+int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd);
+/* Limits and actions the UI may take, through the core. */
+int sampler_set_limit(struct sampler *s, struct sample_group *g, enum cg_limit limit, uint64_t v, struct err *e);
+int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e);
+int sampler_freeze(struct sampler *s, struct sample_group *g, bool frozen, struct err *e);
+
+#endif

@@ -1,0 +1,202 @@
+# climit top / ls / stats against real containers; the interactive screen is driven through a
+# private tmux server (tmux -L), never the caller's terminal.
+H=$PWD/tests/helpers
+TMUX_SOCK=climit-test-$$
+
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+screen() { tm capture-pane -p -t t; }
+# Start `climit top ARGS` in a 100x30 tmux session named t.
+top_start() {
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 100 -y 30 "TERM=xterm-256color LANG=C.UTF-8 $CLIMIT top $*; sleep 30"
+}
+top_stop() { tm kill-server 2>/dev/null; return 0; }
+screen_has() { screen | grep -qF -- "$1"; }
+
+test_top_shows_a_running_container_with_its_limits() {
+	"$CLIMIT" --name climit-test-show --mem 64M --pids 30 --cpu 40% -- sleep 30 &
+	local pid=$!
+	top_start -d 0.3
+	if wait_for 10 screen_has climit-test-show; then
+		local row; row=$(screen | grep climit-test-show)
+		[[ $row == *" 30 "* && $row == *"64M"* && $row == *" 40 "* ]] && pass || fail "row: $row"
+	else
+		fail "not shown: $(screen)"
+	fi
+	top_stop; stop_bg "$pid"
+}
+
+test_top_shows_oom_kills_as_they_happen() {
+	top_start -d 5 # a long delay: only the event can make the kill appear quickly
+	sleep 1
+	"$CLIMIT" --name climit-test-topoom --mem 32M -- sh -c "for i in 1 2 3; do $H/hog; done; sleep 20" 2>/dev/null &
+	local pid=$!
+	if wait_for 4 screen_has "climit-test-topoom: OOM kill #3"; then
+		local hdr row pos oom
+		hdr=$(screen | grep -E '^NAME '); row=$(screen | grep -E '^climit-test-topoom ')
+		hdr=${hdr%%OOM*}; pos=${#hdr} # the column ends under the title (right-aligned, width 5)
+		oom=$(LANG=C.UTF-8 bash -c 'r=$1; echo ${r:$2-2:5}' _ "$row" "$pos" | tr -d ' ')
+		expect_eq "OOM column" 3 "$oom" && pass
+	else
+		fail "no OOM event within 4 s (delay 5 s): $(screen)"
+	fi
+	top_stop; stop_bg "$pid"
+}
+
+test_top_shows_a_forkbomb_at_its_pids_limit_with_refused_forks_rising() {
+	"$CLIMIT" --name climit-test-topbomb --pids 30 --cpu 50% --timeout 20 -- "$H/forkloop" &
+	local pid=$!
+	top_start -d 0.5
+	local r1 r2
+	wait_for 10 screen_has climit-test-topbomb || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
+	sleep 1.5; r1=$(screen | grep -E '^climit-test-topbomb ')
+	sleep 1.5; r2=$(screen | grep -E '^climit-test-topbomb ')
+	top_stop; stop_bg "$pid"
+	local p1 f1 f2; p1=$(awk '{print $3}' <<<"$r1"); f1=$(awk '{print $5}' <<<"$r1"); f2=$(awk '{print $5}' <<<"$r2")
+	echo "  forkbomb row: pids $p1, refused $f1 -> $f2"
+	expect_eq "pids at the limit" 30 "$p1" || return
+	[ "$f2" -gt "$f1" ] && [ "$f1" -gt 0 ] && pass || fail "refused not rising: $f1 -> $f2"
+}
+
+# Filter the table down to NAME so the next key acts on it.
+_select() {
+	tm send-keys -t t / "$1" Enter
+	sleep 0.5
+}
+
+test_top_k_kills_a_container_after_confirmation() {
+	"$CLIMIT" --name climit-test-victim -- sleep 300 &
+	local pid=$!
+	top_start -d 0.3
+	wait_for 10 screen_has climit-test-victim || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
+	_select climit-test-victim
+	tm send-keys -t t k
+	wait_for 3 screen_has "(y/N)" || { fail "no confirmation asked: $(screen)"; top_stop; stop_bg "$pid"; return; }
+	tm send-keys -t t y Enter
+	local rc; wait_bounded "$pid" 10; rc=$?
+	top_stop
+	expect_eq "climit's exit (its workload was SIGKILLed)" 137 "$rc" && pass
+}
+
+test_top_changes_limits_live_and_freezes() {
+	"$CLIMIT" --name climit-test-live2 --mem 64M --pids 30 --cpu 40% -- sleep 300 &
+	local pid=$!
+	top_start -d 0.3
+	wait_for 10 screen_has climit-test-live2 || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
+	_select climit-test-live2
+	tm send-keys -t t p; sleep 0.3; tm send-keys -t t 45 Enter; sleep 0.4
+	tm send-keys -t t m; sleep 0.3; tm send-keys -t t 100M Enter; sleep 0.4
+	tm send-keys -t t c; sleep 0.3; tm send-keys -t t 20% Enter; sleep 0.4
+	tm send-keys -t t f; sleep 0.6
+	local d m c pids mem cpu frozen thawed
+	d=$(cg_dir pids climit/climit-test-live2); m=$(cg_dir memory climit/climit-test-live2); c=$(cg_dir cpu climit/climit-test-live2)
+	pids=$(cat "$d/pids.max")
+	if [ "$CG_MODE" = v2 ]; then
+		mem=$(cat "$m/memory.max"); cpu=$(cut -d' ' -f1 "$c/cpu.max"); frozen=$(cat "$d/cgroup.freeze")
+	else
+		mem=$(cat "$m/memory.limit_in_bytes"); cpu=$(cat "$c/cpu.cfs_quota_us")
+		frozen=$(cat "$(cg_dir freezer climit/climit-test-live2)/freezer.state")
+	fi
+	tm send-keys -t t f; sleep 0.6
+	if [ "$CG_MODE" = v2 ]; then thawed=$(cat "$d/cgroup.freeze"); else thawed=$(cat "$(cg_dir freezer climit/climit-test-live2)/freezer.state"); fi
+	top_stop; stop_bg "$pid"
+	expect_eq "pids.max" 45 "$pids" || return
+	expect_eq "memory limit" 104857600 "$mem" || return
+	expect_eq "cpu quota" 20000 "$cpu" || return
+	case "$frozen/$thawed" in 1/0|FROZEN/THAWED) pass ;; *) fail "freeze/thaw: $frozen/$thawed" ;; esac
+}
+
+test_top_redraws_at_20x5_and_back() {
+	"$CLIMIT" --name climit-test-size -- sleep 30 &
+	local pid=$!
+	top_start -d 0.3
+	wait_for 10 screen_has climit-test-size || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
+	tm resize-window -t t -x 20 -y 5; sleep 0.8
+	local small; small=$(screen)
+	tm resize-window -t t -x 100 -y 30; sleep 0.8
+	local big; big=$(screen)
+	top_stop; stop_bg "$pid"
+	[ "$(printf '%s\n' "$small" | head -1 | wc -L)" -le 20 ] || { fail "small screen wider than 20: $small"; return; }
+	grep -q "climit-test-siz" <<<"$small" || { fail "small screen lacks the row: $small"; return; }
+	grep -q "NAME .*STATE .*PIDS" <<<"$big" && grep -q climit-test-size <<<"$big" && pass || fail "not redrawn: $big"
+}
+
+# Run top in an interactive shell inside tmux, end it with KEYS or SIGNAL, check the tty modes.
+_restores_terminal() { # how: q | TERM
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 100 -y 30 "bash --norc --noprofile"
+	sleep 0.3
+	tm send-keys -t t "TERM=xterm-256color $CLIMIT top -d 0.3" Enter
+	wait_for 10 screen_has "climit top" || { fail "top did not start"; top_stop; return 1; }
+	if [ "$1" = q ]; then
+		tm send-keys -t t q
+	else
+		pkill -TERM -f "^$CLIMIT top -d 0.3" || true
+	fi
+	sleep 0.8
+	tm send-keys -t t "clear; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo END" Enter
+	wait_for 5 screen_has END || { fail "shell did not come back: $(screen)"; top_stop; return 1; }
+	local modes; modes=$(screen | grep -E 'icanon|echo' | grep -v stty)
+	top_stop
+	[[ $modes == *"icanon echo"* ]] && pass || fail "terminal modes after top: $modes"
+}
+
+test_top_quit_restores_the_terminal() { _restores_terminal q; }
+test_top_sigterm_restores_the_terminal() { _restores_terminal TERM; }
+
+test_top_without_term_falls_back_to_batch() {
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 100 -y 30 "env -u TERM $CLIMIT top -n 1 2>&1; sleep 30"
+	wait_for 10 screen_has "TERM is not set; showing batch output" && screen_has "NAME" && pass || fail "$(screen)"
+	top_stop
+}
+
+test_top_batch_and_json_with_real_workloads() {
+	"$CLIMIT" --name climit-test-json --mem 48M --pids 25 --cpu 30% -- "$H/burn" 1 &
+	local pid=$!
+	wait_for 10 group_exists climit-test-json
+	local batch json
+	batch=$("$CLIMIT" top -n 2 -d 0.5 | cat) # not a tty: batch chosen automatically
+	json=$("$CLIMIT" top --json -n 2 -d 0.5)
+	stop_bg "$pid"
+	grep -q '^climit top .*cgroup' <<<"$batch" && grep -qE '^climit-test-json +running +1 +25 ' <<<"$batch" ||
+		{ fail "batch: $batch"; return; }
+	local g; g=$(tail -1 <<<"$json" | jq -c '.groups[] | select(.name == "climit-test-json")') || { fail "invalid JSON: $json"; return; }
+	expect_eq "limits" "25 50331648 30" "$(jq -r '"\(.pids_limit) \(.memory_limit_bytes) \(.cpu_limit_percent | floor)"' <<<"$g")" || return
+	jq -e '.cpu_percent > 15 and .cpu_percent < 45' <<<"$g" >/dev/null && pass || fail "cpu_percent: $g"
+}
+
+test_stats_and_ls() {
+	"$CLIMIT" --name climit-test-stats --pids 12 -- sleep 30 &
+	local pid=$!
+	wait_for 10 group_exists climit-test-stats
+	local s l
+	s=$("$CLIMIT" stats climit-test-stats --json -d 0.2); l=$("$CLIMIT" ls)
+	local miss rc; miss=$("$CLIMIT" stats climit-test-nope 2>&1); rc=$?
+	stop_bg "$pid"
+	expect_eq "stats pids_limit" 12 "$(jq .pids_limit <<<"$s")" || return
+	grep -qE '^climit-test-stats +running +1 +12' <<<"$l" || { fail "ls: $l"; return; }
+	expect_eq "missing" "125 climit: stats: \"climit-test-nope\": no such container under climit" "$rc $miss" && pass
+}
+
+test_top_batch_survives_churn() {
+	local i out rc
+	( for i in $(seq 1 40); do "$CLIMIT" --name "climit-test-churn$i" -- true; done ) &
+	local churn=$!
+	out=$("$CLIMIT" top --batch -d 0.02 -n 100 2>&1); rc=$?
+	wait "$churn"
+	expect_eq "exit" 0 "$rc" || return
+	grep -q "climit: " <<<"$out" && { fail "errors: $(grep 'climit: ' <<<"$out" | head -3)"; return; }
+	pass
+}
+
+test_hostile_group_names_are_escaped() {
+	local d; d=$(cg_dir memory climit)
+	# cgroupfs refuses '\n' in names; escape sequences and invalid UTF-8 it takes.
+	local evil=$'climit-test-\e[31mred\xff'
+	mkdir "$d/$evil" || { fail "cannot make the hostile group"; return; }
+	local out; out=$("$CLIMIT" top --batch -n 1; "$CLIMIT" ls)
+	rmdir "$d/$evil"
+	if grep -q $'\e' <<<"$out"; then fail "raw ESC in output"; return; fi
+	grep -qF 'climit-test-\x1b[31mred\xff' <<<"$out" && pass || fail "not escaped: $(grep climit-test- <<<"$out")"
+}

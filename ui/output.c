@@ -1,0 +1,268 @@
+/* Non-interactive views: `climit top --batch` frames (like systemd-cgtop -b), `--json` (one
+ * object per refresh), `climit ls` and `climit stats NAME`. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "ui.h"
+#include "units.h"
+
+static void host_line(FILE *f, struct sampler *s)
+{
+	char used[32], total[32];
+	units_format_size(s->host.mem_used, used, sizeof used);
+	units_format_size(s->host.mem_total, total, sizeof total);
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	char ts[16];
+	strftime(ts, sizeof ts, "%H:%M:%S", &tm);
+	fprintf(f, "climit top %s  cgroup %s  %u CPUs  load %.2f %.2f %.2f  mem %s/%s  %d container%s\n", ts,
+		cg_mode_name(s->sys.mode), s->host.ncpus, s->host.load[0], s->host.load[1], s->host.load[2],
+		used, total, s->ngroups, s->ngroups == 1 ? "" : "s");
+}
+
+void output_batch_frame(FILE *f, struct sampler *s, int frame)
+{
+	if (frame > 0)
+		fputc('\n', f);
+	host_line(f, s);
+	int namew = cols[C_NAME].width;
+	for (int i = 0; i < s->ngroups; i++) {
+		char buf[600];
+		table_cell(s->groups[i], C_NAME, buf, sizeof buf);
+		int w = (int)strlen(buf) + 2 * s->groups[i]->depth;
+		if (w > namew)
+			namew = w;
+	}
+	for (int c = 0; c < C_COUNT; c++)
+		fprintf(f, c == C_NAME ? "%-*s" : cols[c].left ? " %-*s" : " %*s", c == C_NAME ? namew : cols[c].width,
+			cols[c].title);
+	fputc('\n', f);
+	for (int i = 0; i < s->ngroups; i++) {
+		struct sample_group *g = s->groups[i];
+		for (int c = 0; c < C_COUNT; c++) {
+			char buf[600], ind[600];
+			table_cell(g, c, buf, sizeof buf);
+			if (c == C_NAME) {
+				snprintf(ind, sizeof ind, "%*s%s", 2 * g->depth, "", buf);
+				fprintf(f, "%-*s", namew, ind);
+			} else {
+				fprintf(f, cols[c].left ? " %-*s" : " %*s", cols[c].width, buf);
+			}
+		}
+		fputc('\n', f);
+	}
+	for (int i = s->ev.log_n - 1; i >= 0 && i >= s->ev.log_n - 5; i--) {
+		const struct event_entry *e = events_get(&s->ev, s->ev.log_n - 1 - i);
+		if (e) {
+			char esc[400];
+			ui_escape(e->text, esc, sizeof esc);
+			fprintf(f, "event: %s\n", esc);
+		}
+	}
+	fflush(f);
+}
+
+static void json_group(FILE *f, const struct sample_group *g)
+{
+	const struct cg_stats *st = &g->st;
+	fputs("{\"name\":", f);
+	json_string(f, g->name);
+	fputs(",\"path\":", f);
+	json_string(f, g->path);
+	fprintf(f, ",\"state\":\"%s\"", group_state(g));
+#define NUM(key, have, fmt, v) do { if (have) fprintf(f, ",\"" key "\":" fmt, v); else fprintf(f, ",\"" key "\":null"); } while (0)
+	NUM("pids", st->have & HAVE_PIDS, "%" PRIu64, st->pids_current);
+	NUM("pids_limit", (st->have & HAVE_PIDS) && st->pids_max != UNITS_MAX, "%" PRIu64, st->pids_max);
+	NUM("pids_peak", st->have & HAVE_PIDS_PEAK, "%" PRIu64, st->pids_peak);
+	NUM("pids_refused", st->have & HAVE_PIDS_EVENTS, "%" PRIu64, st->pids_refused);
+	NUM("pids_refused_per_sec", g->have_prev, "%.2f", g->refused_rate);
+	NUM("memory_bytes", st->have & HAVE_MEM, "%" PRIu64, st->mem_current);
+	NUM("memory_limit_bytes", (st->have & HAVE_MEM) && st->mem_max != UNITS_MAX, "%" PRIu64, st->mem_max);
+	NUM("memory_peak_bytes", st->have & HAVE_MEM_PEAK, "%" PRIu64, st->mem_peak);
+	NUM("oom_kills", st->have & HAVE_OOM, "%" PRIu64, st->oom_kills);
+	NUM("cpu_usage_sec", st->have & HAVE_CPU, "%.6f", (double)st->cpu_usage_us / 1e6);
+	NUM("cpu_percent", g->have_prev, "%.2f", g->cpu_pct);
+	NUM("cpu_limit_percent", g->cpu_limit_pct > 0, "%.1f", g->cpu_limit_pct);
+	NUM("cpu_throttled_sec", st->have & HAVE_THROTTLE, "%.6f", (double)st->throttled_us / 1e6);
+	NUM("cpu_throttled_percent", g->have_prev && (st->have & HAVE_THROTTLE), "%.2f", g->throttled_pct);
+	NUM("psi_memory_some_avg10", st->have & HAVE_PSI, "%.2f", st->psi_mem_avg10);
+	NUM("psi_cpu_some_avg10", st->have & HAVE_PSI, "%.2f", st->psi_cpu_avg10);
+#undef NUM
+	fputc('}', f);
+}
+
+void output_json_frame(FILE *f, struct sampler *s, int *events_seen)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(f, "{\"time\":%lld.%03ld,\"cgroup\":\"%s\",\"host\":{\"cpus\":%u,\"load\":[%.2f,%.2f,%.2f],"
+		   "\"memory_bytes\":%" PRIu64 ",\"memory_total_bytes\":%" PRIu64 "},\"groups\":[",
+		(long long)ts.tv_sec, ts.tv_nsec / 1000000, cg_mode_name(s->sys.mode), s->host.ncpus,
+		s->host.load[0], s->host.load[1], s->host.load[2], s->host.mem_used, s->host.mem_total);
+	for (int i = 0; i < s->ngroups; i++) {
+		if (i)
+			fputc(',', f);
+		json_group(f, s->groups[i]);
+	}
+	fputs("],\"events\":[", f);
+	int first = 1;
+	for (int i = *events_seen; i < s->ev.log_n; i++) {
+		const struct event_entry *e = events_get(&s->ev, s->ev.log_n - 1 - i);
+		if (!e)
+			continue;
+		fprintf(f, "%s{\"kind\":\"%s\",\"group\":", first ? "" : ",", e->kind);
+		json_string(f, e->group);
+		fputs(",\"text\":", f);
+		json_string(f, e->text);
+		fprintf(f, ",\"detected_monotonic_us\":%" PRIu64, e->mono_ns / 1000);
+		if (e->kmsg_us >= 0)
+			fprintf(f, ",\"kernel_us\":%lld", (long long)e->kmsg_us);
+		fputc('}', f);
+		first = 0;
+	}
+	*events_seen = s->ev.log_n;
+	fputs("]}\n", f);
+	fflush(f);
+}
+
+static int fail(const struct err *e)
+{
+	fprintf(stderr, "climit: %s\n", e->msg);
+	return EXIT_CLIMIT;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	struct top_opts o;
+	struct err e;
+	if (cli_parse_top("top", argc, argv, &o, &e) < 0)
+		return fail(&e);
+	if (o.help) {
+		cli_usage_top("top");
+		return 0;
+	}
+	struct sampler s;
+	if (sampler_open(&s, o.parent, o.all, &e) < 0)
+		return fail(&e);
+	int rc = 0;
+	if (!o.batch && !o.json && isatty(STDOUT_FILENO)) {
+		rc = top_interactive(&s, &o);
+		sampler_close(&s);
+		return rc;
+	}
+	/* Batch and JSON: refresh every delay, and at once when an OOM kill or pids-limit hit is
+	 * signalled (so a script sees it within milliseconds, not at the next tick). */
+	int events_seen = 0;
+	uint64_t next = now_ns();
+	for (uint64_t frame = 0; o.iterations == 0 || frame < o.iterations; frame++) {
+		sampler_refresh(&s);
+		if (o.json)
+			output_json_frame(stdout, &s, &events_seen);
+		else
+			output_batch_frame(stdout, &s, (int)frame);
+		if (ferror(stdout))
+			break;
+		if (o.iterations && frame + 1 >= o.iterations)
+			break;
+		next += o.delay_ns;
+		for (;;) {
+			uint64_t now = now_ns();
+			if (now >= next)
+				break;
+			int w = sampler_wait(&s, next - now, -1);
+			if (w == 1) {
+				next = now_ns(); /* refresh now; the period restarts from here */
+				break;
+			}
+		}
+	}
+	sampler_close(&s);
+	return rc;
+}
+
+int cmd_ls(int argc, char **argv)
+{
+	struct top_opts o;
+	struct err e;
+	if (cli_parse_top("ls", argc, argv, &o, &e) < 0)
+		return fail(&e);
+	if (o.help) {
+		cli_usage_top("ls");
+		return 0;
+	}
+	struct sampler s;
+	if (sampler_open(&s, o.parent, o.all, &e) < 0)
+		return fail(&e);
+	sampler_refresh(&s);
+	table_sort(s.groups, s.ngroups, C_NAME, false);
+	if (o.json) {
+		int seen = s.ev.log_n;
+		output_json_frame(stdout, &s, &seen);
+	} else {
+		printf("%-24s %-7s %6s %6s %8s %8s %6s\n", "NAME", "STATE", "PIDS", "P.LIM", "MEM", "M.LIM", "C.LIM");
+		for (int i = 0; i < s.ngroups; i++) {
+			struct sample_group *g = s.groups[i];
+			char c[5][64];
+			table_cell(g, C_NAME, c[0], sizeof c[0]);
+			table_cell(g, C_PIDS, c[1], sizeof c[1]);
+			table_cell(g, C_PLIM, c[2], sizeof c[2]);
+			table_cell(g, C_MEM, c[3], sizeof c[3]);
+			table_cell(g, C_MLIM, c[4], sizeof c[4]);
+			char cl[32];
+			table_cell(g, C_CPULIM, cl, sizeof cl);
+			printf("%-24s %-7s %6s %6s %8s %8s %6s\n", c[0], group_state(g), c[1], c[2], c[3], c[4], cl);
+		}
+	}
+	sampler_close(&s);
+	return 0;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	struct top_opts o;
+	struct err e;
+	if (cli_parse_top("stats", argc, argv, &o, &e) < 0)
+		return fail(&e);
+	if (o.help) {
+		cli_usage_top("stats");
+		return 0;
+	}
+	struct sampler s;
+	if (sampler_open(&s, o.parent, false, &e) < 0)
+		return fail(&e);
+	sampler_refresh(&s);
+	struct sample_group *g = sampler_find(&s, o.name);
+	if (!g) {
+		sampler_close(&s);
+		err_set(&e, "stats: \"%s\": no such container under %s", o.name, o.parent);
+		return fail(&e);
+	}
+	/* A second sample makes the rates (CPU %, refused forks/s) meaningful. */
+	sleep_ns(o.delay_ns);
+	sampler_refresh(&s);
+	g = sampler_find(&s, o.name);
+	if (!g) {
+		sampler_close(&s);
+		err_set(&e, "stats: \"%s\": the container ended", o.name);
+		return fail(&e);
+	}
+	if (o.json) {
+		json_group(stdout, g);
+		fputc('\n', stdout);
+	} else {
+		for (int c = 0; c < C_COUNT; c++) {
+			char buf[600];
+			table_cell(g, c, buf, sizeof buf);
+			printf("%-24s %s\n", cols[c].json, buf);
+		}
+	}
+	sampler_close(&s);
+	return 0;
+}

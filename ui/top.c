@@ -1,0 +1,630 @@
+/* climit top: the ncurses loop. Draws sampler snapshots; every action (kill, freeze, limits)
+ * goes through the core's sampler_* calls. The terminal is restored on every exit path:
+ * normal quit, SIGTERM/SIGINT/SIGHUP, and crashes (SIGSEGV/SIGBUS/SIGABRT/SIGFPE). */
+#define _GNU_SOURCE
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "ui.h"
+#include "units.h"
+
+static volatile sig_atomic_t quit_signal;
+static bool curses_on;
+
+static void restore_terminal(void)
+{
+	if (curses_on) {
+		curses_on = false;
+		endwin();
+	}
+}
+
+static void on_quit(int sig)
+{
+	quit_signal = sig;
+}
+
+static void on_crash(int sig)
+{
+	/* Not async-signal-safe in general, but the alternative is a terminal left in raw mode. */
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+struct view {
+	enum col sort;
+	bool reverse;
+	int sel;
+	int top;                 /* first visible row */
+	char filter[64];
+	char selected[512];      /* path of the selected group, kept across re-sorts */
+	bool detail, help;
+	char status[256];
+	uint64_t status_until;
+	struct sample_group *rows[4096];
+	int nrows;
+	bool utf8;
+};
+
+static void set_status(struct view *v, const char *msg)
+{
+	snprintf(v->status, sizeof v->status, "%s", msg);
+	v->status_until = now_ns() + 4000000000ull;
+}
+
+static void build_rows(struct sampler *s, struct view *v)
+{
+	table_sort(s->groups, s->ngroups, v->sort, v->reverse);
+	v->nrows = 0;
+	for (int i = 0; i < s->ngroups && v->nrows < 4096; i++)
+		if (!v->filter[0] || strstr(s->groups[i]->name, v->filter))
+			v->rows[v->nrows++] = s->groups[i];
+	/* Keep the selection on the same container when rows move. */
+	for (int i = 0; i < v->nrows; i++)
+		if (strcmp(v->rows[i]->path, v->selected) == 0)
+			v->sel = i;
+	if (v->sel >= v->nrows)
+		v->sel = v->nrows - 1;
+	if (v->sel < 0)
+		v->sel = 0;
+	if (v->nrows)
+		snprintf(v->selected, sizeof v->selected, "%s", v->rows[v->sel]->path);
+}
+
+static void put(int y, int x, const char *s)
+{
+	if (y < 0 || y >= LINES || x >= COLS)
+		return;
+	mvaddnstr(y, x, s, COLS - x);
+}
+
+static void draw_header(struct sampler *s, struct view *v)
+{
+	char used[32], total[32], line[512];
+	units_format_size(s->host.mem_used, used, sizeof used);
+	units_format_size(s->host.mem_total, total, sizeof total);
+	snprintf(line, sizeof line, "climit top  cgroup %s  %u CPUs  load %.2f %.2f %.2f  mem %s/%s  %d shown%s%s",
+		 cg_mode_name(s->sys.mode), s->host.ncpus, s->host.load[0], s->host.load[1], s->host.load[2], used,
+		 total, v->nrows, v->filter[0] ? "  filter: " : "", v->filter);
+	attron(A_BOLD);
+	put(0, 0, line);
+	attroff(A_BOLD);
+}
+
+static int bar(char *out, size_t size, double pct, int width, bool utf8)
+{
+	int filled = (int)(pct / 100.0 * width + 0.5);
+	if (filled > width)
+		filled = width;
+	size_t o = 0;
+	for (int i = 0; i < width && o + 4 < size; i++) {
+		if (i < filled) {
+			if (utf8) {
+				memcpy(out + o, "\xe2\x96\x88", 3);
+				o += 3;
+			} else {
+				out[o++] = '#';
+			}
+		} else {
+			out[o++] = utf8 ? ' ' : '.';
+		}
+	}
+	out[o] = '\0';
+	return width;
+}
+
+/* Which columns fit: the least useful go first on narrow terminals (REF/s, PEAK, PSI, ...),
+ * the name column takes what is left up to 32 cells, then the memory bar. PSI columns are
+ * dropped when no group has PSI (cgroup v1). Computed per frame, so a resize just redraws. */
+struct layout {
+	bool shown[C_COUNT];
+	int name_w, bar_w;
+};
+
+static void layout(const struct view *v, struct layout *l)
+{
+	static const enum col drop_order[] = { C_REFRATE, C_PEAK, C_PSIC, C_PSIM, C_THR, C_STATE, C_MEMPCT,
+					       C_CPULIM, C_REFUSED, C_OOM, C_PLIM, C_PIDS, C_MLIM, C_CPU, C_MEM };
+	bool psi = false;
+	for (int i = 0; i < v->nrows; i++)
+		psi |= (v->rows[i]->st.have & HAVE_PSI) != 0;
+	int total = 0;
+	for (int c = 0; c < C_COUNT; c++) {
+		l->shown[c] = psi || (c != C_PSIM && c != C_PSIC);
+		if (l->shown[c])
+			total += (c == C_NAME ? 14 : cols[c].width) + 1;
+	}
+	for (size_t i = 0; i < sizeof drop_order / sizeof *drop_order && total > COLS; i++) {
+		if (l->shown[drop_order[i]]) {
+			l->shown[drop_order[i]] = false;
+			total -= cols[drop_order[i]].width + 1;
+		}
+	}
+	int spare = COLS - total;
+	l->name_w = 14 + (spare > 0 ? (spare < 18 ? spare : 18) : 0);
+	spare -= l->name_w - 14;
+	l->bar_w = l->shown[C_MEMPCT] && spare >= 8 ? (spare - 3 < 20 ? spare - 3 : 20) : 0;
+}
+
+static int col_width(const struct layout *l, enum col c)
+{
+	return c == C_NAME ? l->name_w : cols[c].width;
+}
+
+static double group_mem_pct(const struct sample_group *g)
+{
+	if ((g->st.have & HAVE_MEM) && g->st.mem_max != UNITS_MAX && g->st.mem_max)
+		return 100.0 * (double)g->st.mem_current / (double)g->st.mem_max;
+	return 0;
+}
+
+/* Where no separate bar fits, the MEM% cell itself is the meter (htop style): its first
+ * pct% cells are drawn filled, red from 90% on. Without colours: underlined. */
+static void inline_meter(int row, int x, int w, const struct sample_group *g, int attr)
+{
+	double pct = group_mem_pct(g);
+	int n = (int)(pct / 100.0 * w + 0.5);
+	if (n > w)
+		n = w;
+	if (n <= 0)
+		return;
+	attr_t a = has_colors() ? (attr_t)COLOR_PAIR(pct >= 90 ? 3 : 2) : A_UNDERLINE;
+	mvchgat(row, x, n, (attr_t)(attr & ~A_COLOR) | a, (short)PAIR_NUMBER(a), NULL);
+}
+
+static void draw_table(struct view *v)
+{
+	int y = 1;
+	char line[2048];
+	int x = 0;
+	struct layout l;
+	layout(v, &l);
+	attron(A_REVERSE);
+	move(y, 0);
+	clrtoeol();
+	for (int c = 0; c < C_COUNT && x < COLS; c++) {
+		if (!l.shown[c])
+			continue;
+		int w = col_width(&l, (enum col)c);
+		snprintf(line, sizeof line, cols[c].left ? "%-*s%s" : "%*s%s", w, cols[c].title,
+			 (int)v->sort == c ? (v->reverse ? "^" : "v") : " ");
+		put(y, x, line);
+		x += w + 1;
+		if (c == C_MEMPCT && l.bar_w)
+			x += l.bar_w + 3;
+	}
+	attroff(A_REVERSE);
+	int avail = LINES - 3; /* header, column titles, status line */
+	if (avail < 1)
+		avail = 1;
+	if (v->sel < v->top)
+		v->top = v->sel;
+	if (v->sel >= v->top + avail)
+		v->top = v->sel - avail + 1;
+	uint64_t now = now_ns();
+	for (int i = 0; i < avail && v->top + i < v->nrows; i++) {
+		struct sample_group *g = v->rows[v->top + i];
+		int row = 2 + i;
+		move(row, 0);
+		clrtoeol();
+		bool hot = g->event_ns && now - g->event_ns < 3000000000ull;
+		int attr = (v->top + i == v->sel ? A_REVERSE : 0) | (hot ? A_BOLD : 0);
+		if (hot && has_colors())
+			attr |= COLOR_PAIR(1);
+		attron(attr);
+		x = 0;
+		for (int c = 0; c < C_COUNT && x < COLS; c++) {
+			if (!l.shown[c])
+				continue;
+			char cell[600];
+			int w = col_width(&l, (enum col)c);
+			table_cell(g, c, cell, sizeof cell);
+			if (c == C_NAME) {
+				char ind[700];
+				snprintf(ind, sizeof ind, "%*s%s", 2 * g->depth, "", cell);
+				snprintf(line, sizeof line, "%-*.*s", w, w, ind);
+			} else {
+				snprintf(line, sizeof line, cols[c].left ? "%-*s" : "%*s", w, cell);
+			}
+			put(row, x, line);
+			if (c == C_MEMPCT && !l.bar_w)
+				inline_meter(row, x, w, g, attr);
+			x += w + 1;
+			if (c == C_MEMPCT && l.bar_w) {
+				char b[256];
+				bar(b, sizeof b, group_mem_pct(g), l.bar_w, v->utf8);
+				put(row, x, "[");
+				put(row, x + 1, b);
+				put(row, x + l.bar_w + 1, "]");
+				x += l.bar_w + 3;
+			}
+		}
+		attroff(attr);
+	}
+	if (v->nrows == 0)
+		put(3, 2, "no containers (start one: climit --mem 100M -- CMD)");
+}
+
+static void sparkline(char *out, size_t size, const float *h, int n, bool utf8)
+{
+	static const char *const blocks[] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+					      "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
+	static const char ascii[] = " .:-=+*#";
+	float hi = 0;
+	for (int i = 0; i < n; i++)
+		if (h[i] > hi)
+			hi = h[i];
+	size_t o = 0;
+	for (int i = 0; i < n && o + 4 < size; i++) {
+		int lvl = hi > 0 ? (int)(h[i] / hi * 7 + 0.5) : 0;
+		if (utf8) {
+			memcpy(out + o, blocks[lvl], 3);
+			o += 3;
+		} else {
+			out[o++] = ascii[lvl];
+		}
+	}
+	out[o] = '\0';
+}
+
+static void draw_detail(struct sampler *s, struct view *v)
+{
+	if (v->nrows == 0) {
+		v->detail = false;
+		return;
+	}
+	struct sample_group *g = v->rows[v->sel];
+	const struct cg_stats *st = &g->st;
+	char line[1024], name[600], a[32], b[32], c[32];
+	ui_escape(g->path, name, sizeof name);
+	int y = 1;
+	attron(A_BOLD);
+	snprintf(line, sizeof line, "%s  (%s)  Esc/Enter: back  k kill  f freeze  m/p/c limits", name, group_state(g));
+	put(y++, 0, line);
+	attroff(A_BOLD);
+	units_format_size(st->mem_current, a, sizeof a);
+	units_format_size(st->mem_max, b, sizeof b);
+	units_format_size(st->mem_peak, c, sizeof c);
+	snprintf(line, sizeof line, "memory %s of %s (peak %s)  oom kills %llu", a, b, c, (unsigned long long)st->oom_kills);
+	put(y++, 0, line);
+	snprintf(line, sizeof line, "pids %llu of %s (peak %llu)  forks refused %llu (%.1f/s)",
+		 (unsigned long long)st->pids_current, st->pids_max == UNITS_MAX ? "max" : (snprintf(a, sizeof a, "%llu", (unsigned long long)st->pids_max), a),
+		 (unsigned long long)st->pids_peak, (unsigned long long)st->pids_refused, g->refused_rate);
+	put(y++, 0, line);
+	if (g->cpu_limit_pct > 0)
+		snprintf(b, sizeof b, "%.0f%%", g->cpu_limit_pct);
+	else
+		snprintf(b, sizeof b, "none");
+	snprintf(line, sizeof line, "cpu %.1f%% (quota %s)  throttled %.1f%% of periods, %.2f s total", g->cpu_pct, b,
+		 g->throttled_pct, (double)st->throttled_us / 1e6);
+	put(y++, 0, line);
+	float h[HIST_LEN];
+	char spark[HIST_LEN * 4 + 1];
+	static const char *const series[] = { "cpu ", "mem ", "pids" };
+	for (int k = 0; k < 3 && y < LINES - 1; k++) {
+		int n = sample_history(g, k, h, COLS - 6 > 0 ? (COLS - 6 < HIST_LEN ? COLS - 6 : HIST_LEN) : 0);
+		sparkline(spark, sizeof spark, h, n, v->utf8);
+		snprintf(line, sizeof line, "%s %s", series[k], spark);
+		put(y++, 0, line);
+	}
+	if (y >= LINES - 1)
+		return;
+	attron(A_REVERSE);
+	snprintf(line, sizeof line, "%7s %7s S %8s %8s  %s", "PID", "PPID", "RSS", "CPU(s)", "COMMAND");
+	put(y++, 0, line);
+	attroff(A_REVERSE);
+	static struct proc_row rows[512];
+	int n = sampler_processes(s, g, rows, 512);
+	for (int i = 0; i < n && y < LINES - 1; i++) {
+		char cmd[600];
+		ui_escape(rows[i].cmdline[0] ? rows[i].cmdline : rows[i].comm, cmd, sizeof cmd);
+		units_format_size(rows[i].rss, a, sizeof a);
+		snprintf(line, sizeof line, "%7d %7d %c %8s %8.2f  %s", rows[i].pid, rows[i].ppid, rows[i].state, a,
+			 rows[i].cpu_sec, cmd);
+		put(y++, 0, line);
+	}
+}
+
+static const char *const help_lines[] = {
+	"climit top - keys",
+	"  up/down, j/k   select a container",
+	"  < >            sort by the previous/next column",
+	"  s              cycle the sort column;  r  reverse the order",
+	"  /              filter by name (empty: show all)",
+	"  Enter          details: processes, limits, history",
+	"  k              kill every process in the container (asks first)",
+	"  f              freeze / thaw",
+	"  m  p  c        change the memory / pids / CPU limit live",
+	"  ?              this help;  q  quit",
+	"Rows turn bold when an OOM kill or a pids-limit hit happens.",
+};
+
+static void draw(struct sampler *s, struct view *v)
+{
+	erase();
+	if (LINES < 5 || COLS < 20) {
+		put(0, 0, "too small");
+		refresh();
+		return;
+	}
+	draw_header(s, v);
+	if (v->help) {
+		for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0] && (int)i + 1 < LINES - 1; i++)
+			put((int)i + 1, 0, help_lines[i]);
+	} else if (v->detail) {
+		draw_detail(s, v);
+	} else {
+		draw_table(v);
+	}
+	/* Bottom line: a status message, else the newest event, else the key hint. */
+	const struct event_entry *e = events_get(&s->ev, 0);
+	char esc[400];
+	if (v->status[0] && now_ns() < v->status_until) {
+		put(LINES - 1, 0, v->status);
+	} else if (e) {
+		ui_escape(e->text, esc, sizeof esc);
+		attron(A_BOLD);
+		put(LINES - 1, 0, esc);
+		attroff(A_BOLD);
+	} else {
+		put(LINES - 1, 0, "q quit  ? help  Enter details  k kill  f freeze  m/p/c limits  / filter");
+	}
+	refresh();
+}
+
+/* A one-line prompt on the bottom row; returns false if cancelled with Esc. */
+static bool prompt(const char *question, char *out, size_t size)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	nodelay(stdscr, FALSE);
+	curs_set(1);
+	bool ok = false;
+	for (;;) {
+		move(LINES - 1, 0);
+		clrtoeol();
+		put(LINES - 1, 0, question);
+		put(LINES - 1, (int)strlen(question), out);
+		refresh();
+		int ch = getch();
+		if (ch == '\n' || ch == KEY_ENTER || ch == '\r') {
+			ok = true;
+			break;
+		}
+		if (ch == 27 || ch == ERR || quit_signal)
+			break;
+		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len > 0)
+			out[--len] = '\0';
+		else if (ch >= 32 && ch < 127 && len + 1 < size) {
+			out[len++] = (char)ch;
+			out[len] = '\0';
+		}
+	}
+	curs_set(0);
+	nodelay(stdscr, TRUE);
+	return ok;
+}
+
+static void change_limit(struct sampler *s, struct view *v, int key)
+{
+	if (v->nrows == 0)
+		return;
+	struct sample_group *g = v->rows[v->sel];
+	char q[700], name[600], ans[64], msg[700];
+	ui_escape(g->name, name, sizeof name);
+	const char *what = key == 'm' ? "memory limit (e.g. 200M, max)" : key == 'p' ? "pids limit (e.g. 100, max)"
+										 : "CPU quota (e.g. 50%, 1.5, max)";
+	snprintf(q, sizeof q, "%s: new %s: ", name, what);
+	if (!prompt(q, ans, sizeof ans) || !ans[0])
+		return;
+	uint64_t val;
+	const char *why = NULL;
+	enum cg_limit lim;
+	int rc;
+	if (key == 'm') {
+		lim = LIMIT_MEMORY_MAX;
+		rc = units_parse_size(ans, true, &val, &why);
+		if (rc == 0 && val == 0)
+			rc = -1, why = "must be more than 0";
+	} else if (key == 'p') {
+		lim = LIMIT_PIDS_MAX;
+		rc = units_parse_uint(ans, 1, 4194304, true, &val, &why);
+	} else {
+		lim = LIMIT_CPU_MAX;
+		rc = units_parse_cpu_quota(ans, &val, &why);
+	}
+	if (rc < 0) {
+		snprintf(msg, sizeof msg, "\"%s\": %s", ans, why);
+		set_status(v, msg);
+		return;
+	}
+	struct err e;
+	if (sampler_set_limit(s, g, lim, val, &e) < 0)
+		snprintf(msg, sizeof msg, "%s: %s", name, e.msg);
+	else
+		snprintf(msg, sizeof msg, "%s: %s set to %s", name, key == 'm' ? "memory limit" : key == 'p' ? "pids limit" : "CPU quota", ans);
+	set_status(v, msg);
+}
+
+static void handle_key(struct sampler *s, struct view *v, int ch, bool *quit)
+{
+	char name[600], msg[800], ans[8];
+	struct sample_group *g = v->nrows ? v->rows[v->sel] : NULL;
+	if (g)
+		ui_escape(g->name, name, sizeof name);
+	if (v->help && ch != ERR) {
+		v->help = false;
+		if (ch != 'q')
+			return;
+	}
+	switch (ch) {
+	case 'q':
+		if (v->detail)
+			v->detail = false;
+		else
+			*quit = true;
+		break;
+	case 27:
+		v->detail = false;
+		break;
+	default:
+		break;
+	}
+	switch (ch) {
+	case KEY_UP: case 'K':
+		if (v->sel > 0)
+			v->sel--;
+		break;
+	case 'j': case KEY_DOWN:
+		if (v->sel + 1 < v->nrows)
+			v->sel++;
+		break;
+	case KEY_PPAGE:
+		v->sel = v->sel > 10 ? v->sel - 10 : 0;
+		break;
+	case KEY_NPAGE:
+		v->sel = v->sel + 10 < v->nrows ? v->sel + 10 : v->nrows - 1;
+		break;
+	case '<':
+		v->sort = (enum col)((v->sort + C_COUNT - 1) % C_COUNT);
+		break;
+	case '>': case 's':
+		v->sort = (enum col)((v->sort + 1) % C_COUNT);
+		break;
+	case 'r':
+		v->reverse = !v->reverse;
+		break;
+	case '/':
+		prompt("filter: ", v->filter, sizeof v->filter);
+		break;
+	case '\n': case '\r': case KEY_ENTER:
+		v->detail = !v->detail;
+		break;
+	case '?': case 'h':
+		v->help = true;
+		break;
+	case 'f':
+		if (g) {
+			struct err e;
+			bool to = !g->st.frozen;
+			if (sampler_freeze(s, g, to, &e) < 0)
+				snprintf(msg, sizeof msg, "%s: %s", name, e.msg);
+			else
+				snprintf(msg, sizeof msg, "%s: %s", name, to ? "frozen" : "thawed");
+			set_status(v, msg);
+		}
+		break;
+	case 'm': case 'p': case 'c':
+		change_limit(s, v, ch);
+		break;
+	}
+	/* 'k' kills (as in htop; it asks first). Movement: arrows, j down, K up. */
+	if (ch == 'k' && g) {
+		snprintf(msg, sizeof msg, "kill every process in %s? (y/N) ", name);
+		if (prompt(msg, ans, sizeof ans) && (ans[0] == 'y' || ans[0] == 'Y')) {
+			struct err e;
+			if (sampler_kill(s, g, &e) < 0)
+				snprintf(msg, sizeof msg, "%s: %s", name, e.msg);
+			else
+				snprintf(msg, sizeof msg, "%s: killed", name);
+			set_status(v, msg);
+		}
+	}
+	if (v->nrows)
+		snprintf(v->selected, sizeof v->selected, "%s", v->rows[v->sel < v->nrows ? v->sel : 0]->path);
+}
+
+int top_interactive(struct sampler *s, const struct top_opts *o)
+{
+	setlocale(LC_ALL, "");
+	const char *term = getenv("TERM");
+	int err = 0;
+	if (!term || !*term || setupterm(term, STDOUT_FILENO, &err) != OK) {
+		fprintf(stderr, "climit: top: %s; showing batch output instead\n",
+			!term || !*term ? "TERM is not set" : "unknown terminal type (TERM)");
+		struct top_opts b = *o;
+		b.batch = true;
+		for (uint64_t f = 0; b.iterations == 0 || f < b.iterations; f++) {
+			sampler_refresh(s);
+			output_batch_frame(stdout, s, (int)f);
+			if (ferror(stdout) || (b.iterations && f + 1 >= b.iterations))
+				break;
+			sleep_ns(b.delay_ns);
+		}
+		return 0;
+	}
+	SCREEN *scr = newterm(term, stdout, stdin);
+	if (!scr) {
+		fprintf(stderr, "climit: top: cannot initialise terminal \"%s\"\n", term);
+		return EXIT_CLIMIT;
+	}
+	curses_on = true;
+	atexit(restore_terminal);
+	struct sigaction qa = { .sa_handler = on_quit }, ca = { .sa_handler = on_crash };
+	sigaction(SIGTERM, &qa, NULL);
+	sigaction(SIGINT, &qa, NULL);
+	sigaction(SIGHUP, &qa, NULL);
+	sigaction(SIGSEGV, &ca, NULL);
+	sigaction(SIGBUS, &ca, NULL);
+	sigaction(SIGABRT, &ca, NULL);
+	sigaction(SIGFPE, &ca, NULL);
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_RED, -1);
+		init_pair(2, COLOR_BLACK, COLOR_GREEN);
+		init_pair(3, COLOR_BLACK, COLOR_RED);
+	}
+	struct view v = { .sort = C_CPU };
+	v.utf8 = strcasestr(setlocale(LC_CTYPE, NULL) ? setlocale(LC_CTYPE, NULL) : "", "utf") != NULL;
+	bool quit = false;
+	uint64_t frames = 0, next = now_ns();
+	while (!quit && !quit_signal) {
+		uint64_t now = now_ns();
+		if (now >= next) {
+			sampler_refresh(s);
+			frames++;
+			next = now + o->delay_ns;
+		}
+		build_rows(s, &v);
+		draw(s, &v);
+		if (o->iterations && frames >= o->iterations)
+			break;
+		now = now_ns();
+		int w = sampler_wait(s, next > now ? next - now : 0, STDIN_FILENO);
+		if (w == 1) {
+			/* OOM kill or pids-limit hit: show it now (coalescing storms to 50 per second). */
+			sleep_ns(20000000);
+			next = now_ns();
+		}
+		int ch;
+		while ((ch = getch()) != ERR) {
+			if (ch == KEY_RESIZE)
+				continue; /* ncurses has resized stdscr; the next draw fits */
+			build_rows(s, &v);
+			handle_key(s, &v, ch, &quit);
+			build_rows(s, &v);
+			draw(s, &v);
+			if (quit)
+				break;
+		}
+	}
+	restore_terminal();
+	delscreen(scr);
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* The dashboard and its plain-text/JSON siblings. Everything here reads struct sampler
+ * snapshots (src/sample.h); nothing here opens cgroupfs. */
+#ifndef CLIMIT_UI_H
+#define CLIMIT_UI_H
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "sample.h"
+
+enum col {
+	C_NAME, C_STATE, C_PIDS, C_PLIM, C_REFUSED, C_REFRATE, C_MEM, C_MLIM, C_MEMPCT, C_PEAK,
+	C_OOM, C_CPU, C_CPULIM, C_THR, C_PSIM, C_PSIC, C_COUNT
+};
+struct col_def {
+	const char *title;
+	int width;
+	bool left;
+	const char *json;   /* field name in --json output */
+};
+extern const struct col_def cols[C_COUNT];
+
+const char *group_state(const struct sample_group *g);
+/* One cell as text (already escaped; fits cols[c].width except C_NAME). */
+void table_cell(const struct sample_group *g, enum col c, char *buf, size_t size);
+void table_sort(struct sample_group **v, int n, enum col c, bool reverse);
+/* Hostile names (escape sequences, invalid UTF-8, newlines) become visible \xNN escapes;
+ * valid printable UTF-8 is kept. */
+void ui_escape(const char *in, char *out, size_t size);
+void json_string(FILE *f, const char *s);
+
+/* Plain-text frame (like systemd-cgtop -b) and one JSON object per refresh. */
+void output_batch_frame(FILE *f, struct sampler *s, int frame);
+void output_json_frame(FILE *f, struct sampler *s, int *events_seen);
+int cmd_top(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+/* The interactive dashboard; returns an exit status. Falls back to batch (with a message)
+ * when the terminal cannot be used. */
+int top_interactive(struct sampler *s, const struct top_opts *o);
+
+#endif
