@@ -312,8 +312,8 @@ int cg_open(struct cgroup *cg, const struct cg_system *sys, const char *parent, 
 		struct cg_dir *d = &cg->dirs[i];
 		char mount[PATH_MAX];
 		str_copy(mount, d->path, sizeof mount);
-		snprintf(d->path, sizeof d->path, "%s/%s/%s", mount, parent, name);
-		d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int n = snprintf(d->path, sizeof d->path, "%s/%s/%s", mount, parent, name);
+		d->fd = n > 0 && (size_t)n < sizeof d->path ? open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 		if (d->fd >= 0)
 			found++;
 	}
@@ -439,8 +439,13 @@ int cg_kill_all(struct cgroup *cg, struct err *e)
 
 void cg_read_stats(struct cgroup *cg, struct cg_stats *st)
 {
-	*st = (struct cg_stats){ 0 };
-	cg->ops->read_stats(cg, st);
+	cg_read_stats_some(cg, st, STATS_ALL);
+}
+
+void cg_read_stats_some(struct cgroup *cg, struct cg_stats *st, unsigned what)
+{
+	*st = (struct cg_stats){ .mem_max = UNITS_MAX, .pids_max = UNITS_MAX };
+	cg->ops->read_stats(cg, st, what);
 }
 
 int cg_freeze(struct cgroup *cg, bool frozen, struct err *e)

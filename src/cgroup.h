@@ -32,8 +32,11 @@ enum cg_limit {
 };
 
 /* One directory of the group: v2 has one, v1 one per hierarchy (co-mounted controllers share). */
+/* 1 KiB, not PATH_MAX: climit top holds one struct cgroup per group (x1000s), and a path this
+ * long is refused with an error where it is built. */
+#define CG_PATH_MAX 1024
 struct cg_dir {
-	char path[PATH_MAX];
+	char path[CG_PATH_MAX];
 	int fd;          /* O_DIRECTORY fd, kept open: files are opened relative to it */
 	unsigned ctrls;  /* CTRL_BIT mask of the controllers this directory serves */
 };
@@ -63,7 +66,8 @@ struct cgroup {
 enum cg_stat_have {
 	HAVE_CPU = 1 << 0, HAVE_THROTTLE = 1 << 1, HAVE_MEM = 1 << 2, HAVE_MEM_PEAK = 1 << 3,
 	HAVE_OOM = 1 << 4, HAVE_PIDS = 1 << 5, HAVE_PIDS_PEAK = 1 << 6, HAVE_PIDS_EVENTS = 1 << 7,
-	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9,
+	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9, HAVE_MEM_MAX = 1 << 10, HAVE_PIDS_MAX = 1 << 11,
+	HAVE_LIMITS = 1 << 12, /* the limits were read (STATS_LIMITS) */
 };
 struct cg_stats {
 	unsigned have;
@@ -87,7 +91,7 @@ struct cg_ops {
 	int (*set_limit)(struct cgroup *cg, enum cg_limit limit, uint64_t value, struct err *e);
 	int (*set_cpus)(struct cgroup *cg, const char *list, struct err *e);
 	int (*kill_all)(struct cgroup *cg, struct err *e);
-	void (*read_stats)(struct cgroup *cg, struct cg_stats *st);
+	void (*read_stats)(struct cgroup *cg, struct cg_stats *st, unsigned what);
 	int (*freeze)(struct cgroup *cg, bool frozen, struct err *e);
 	/* The file (and controller) that signals OOM kills and pids-limit hits, for events.c. */
 	const char *oom_file, *pids_events_file;
@@ -119,7 +123,11 @@ int cg_attach_self(const int fds[CTRL_COUNT], int n);
 /* Kill every process in the group (lifting a CPU quota first so teardown is not throttled)
  * and wait until it is empty. */
 int cg_kill_all(struct cgroup *cg, struct err *e);
+/* What to read: STATS_ALL for a report; a dashboard refresh leaves out the v1 user/system
+ * split (two per-CPU sums) and reads the limits (which change rarely) only now and then. */
+enum { STATS_SPLIT = 1 << 0, STATS_LIMITS = 1 << 1, STATS_ALL = STATS_SPLIT | STATS_LIMITS };
 void cg_read_stats(struct cgroup *cg, struct cg_stats *st);
+void cg_read_stats_some(struct cgroup *cg, struct cg_stats *st, unsigned what);
 int cg_freeze(struct cgroup *cg, bool frozen, struct err *e);
 /* pread a cached counter file (opened on first use); returns length or -errno. */
 ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,

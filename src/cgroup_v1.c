@@ -150,14 +150,14 @@ static int v1_kill_all(struct cgroup *cg, struct err *e)
 	return 0;
 }
 
-static void v1_read_stats(struct cgroup *cg, struct cg_stats *st)
+static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 {
 	char buf[1024];
 	uint64_t v, user, sys;
 	if (cg_pread_u64(cg, F_CPUACCT_USAGE, CTRL_CPUACCT, "cpuacct.usage", &v) == 0) {
 		st->cpu_usage_us = v / 1000;
 		/* usage_user/usage_sys (ns, 4.7+) are exact; cpuacct.stat is in USER_HZ ticks. */
-		if (cg_pread_u64(cg, F_CPUACCT_USER, CTRL_CPUACCT, "cpuacct.usage_user", &user) == 0 &&
+		if ((what & STATS_SPLIT) && cg_pread_u64(cg, F_CPUACCT_USER, CTRL_CPUACCT, "cpuacct.usage_user", &user) == 0 &&
 		    cg_pread_u64(cg, F_CPUACCT_SYS, CTRL_CPUACCT, "cpuacct.usage_sys", &sys) == 0) {
 			st->cpu_user_us = user / 1000;
 			st->cpu_system_us = sys / 1000;
@@ -171,11 +171,12 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st)
 		st->throttled_us = v / 1000;
 		st->have |= HAVE_THROTTLE;
 	}
-	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current) == 0 &&
-	    cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.limit_in_bytes", &st->mem_max) == 0) {
+	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current) == 0)
+		st->have |= HAVE_MEM;
+	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.limit_in_bytes", &st->mem_max) == 0) {
 		if (st->mem_max >= V1_UNLIMITED_FLOOR)
 			st->mem_max = UNITS_MAX;
-		st->have |= HAVE_MEM;
+		st->have |= HAVE_MEM_MAX;
 	}
 	if (cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.max_usage_in_bytes", &st->mem_peak) == 0)
 		st->have |= HAVE_MEM_PEAK;
@@ -183,14 +184,18 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st)
 	if (cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.oom_control", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "oom_kill", &st->oom_kills) == 0)
 		st->have |= HAVE_OOM;
-	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0 &&
-	    cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max) == 0)
+	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
 		st->have |= HAVE_PIDS;
+	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max) == 0)
+		st->have |= HAVE_PIDS_MAX;
 	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0)
 		st->have |= HAVE_PIDS_PEAK;
 	if (cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
+	if (!(what & STATS_LIMITS))
+		return;
+	st->have |= HAVE_LIMITS;
 	long long quota;
 	uint64_t period;
 	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.cfs_quota_us", buf, sizeof buf) > 0 &&

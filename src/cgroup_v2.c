@@ -164,7 +164,7 @@ static bool psi_some_avg10(const char *text, double *out)
 	return true;
 }
 
-static void v2_read_stats(struct cgroup *cg, struct cg_stats *st)
+static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 {
 	char buf[1024];
 	uint64_t v;
@@ -179,9 +179,10 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st)
 		    keyed_get(buf, "throttled_usec", &st->throttled_us) == 0)
 			st->have |= HAVE_THROTTLE;
 	}
-	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current) == 0 &&
-	    cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max) == 0)
+	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current) == 0)
 		st->have |= HAVE_MEM;
+	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max) == 0)
+		st->have |= HAVE_MEM_MAX;
 	if (cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.peak", &st->mem_peak) == 0) /* 5.19+ */
 		st->have |= HAVE_MEM_PEAK;
 	if (cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.events", buf, sizeof buf) > 0 &&
@@ -189,9 +190,10 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st)
 		st->oom_kills = v;
 		st->have |= HAVE_OOM;
 	}
-	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0 &&
-	    cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max) == 0)
+	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
 		st->have |= HAVE_PIDS;
+	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max) == 0)
+		st->have |= HAVE_PIDS_MAX;
 	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0) /* 6.11+ */
 		st->have |= HAVE_PIDS_PEAK;
 	if (cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
@@ -204,6 +206,9 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st)
 		st->psi_mem_avg10 = m;
 		st->have |= HAVE_PSI;
 	}
+	if (!(what & STATS_LIMITS))
+		return;
+	st->have |= HAVE_LIMITS;
 	unsigned long long quota, period;
 	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.max", buf, sizeof buf) > 0 &&
 	    sscanf(buf, "%llu %llu", &quota, &period) == 2 && period > 0)

@@ -16,7 +16,7 @@
 
 int events_open(struct events *ev)
 {
-	*ev = (struct events){ .kmsg_pid = -1, .kmsg_ts_us = -1, .dir_wd = -1 };
+	*ev = (struct events){ .dir_wd = -1 };
 	ev->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	/* /dev/kmsg is root-only on most systems (dmesg_restrict); without it the event log just
 	 * lacks the victim's name. Start at the end: old kills are not news. */
@@ -108,40 +108,52 @@ bool events_drain(struct events *ev)
 /* "6,1234,5678901,-;oom-kill:constraint=CONSTRAINT_MEMCG,...,oom_memcg=/climit/x,task_memcg=..,
  *  task=hog,pid=42,uid=0" and "...;Memory cgroup out of memory: Killed process 42 (hog)
  *  total-vm:70000kB, anon-rss:65000kB, ..." */
-static void parse_kmsg(struct events *ev, char *rec)
+static int parse_kmsg(struct events *ev, char *rec)
 {
 	char *msg = strchr(rec, ';');
 	if (!msg)
-		return;
+		return 0;
 	msg++;
 	long long ts = -1;
 	sscanf(rec, "%*d,%*u,%lld", &ts);
 	char *p;
 	if ((p = strstr(msg, "oom-kill:"))) {
-		char *m = strstr(p, "oom_memcg=");
+		if (ev->nkmsg == KMSG_OOM_MAX)
+			events_drop_kmsg(ev, 0);
+		struct kmsg_oom *k = &ev->kmsg[ev->nkmsg++];
+		*k = (struct kmsg_oom){ .pid = -1, .ts_us = ts };
+		char *m = strstr(p, "oom_memcg=/");
 		char *t = strstr(p, "task=");
 		char *pid = strstr(p, ",pid=");
 		if (m)
-			sscanf(m + 10, "%255[^,]", ev->kmsg_memcg);
+			sscanf(m + 11, "%255[^,]", k->memcg);
 		if (t)
-			sscanf(t + 5, "%63[^,]", ev->kmsg_task);
-		ev->kmsg_pid = pid ? atoi(pid + 5) : -1;
-		ev->kmsg_ts_us = ts;
-		ev->kmsg_rss_kb = 0;
-	} else if ((p = strstr(msg, "Killed process "))) {
-		char *rss = strstr(p, "anon-rss:");
-		if (rss)
-			ev->kmsg_rss_kb = strtoull(rss + 9, NULL, 10);
-		if (ev->kmsg_ts_us < 0)
-			ev->kmsg_ts_us = ts;
+			sscanf(t + 5, "%63[^,]", k->task);
+		if (pid)
+			k->pid = atoi(pid + 5);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		k->got_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+		return 1;
 	}
+	if ((p = strstr(msg, "Killed process "))) {
+		int pid = atoi(p + 15);
+		char *rss = strstr(p, "anon-rss:");
+		for (int i = ev->nkmsg - 1; i >= 0 && rss; i--)
+			if (ev->kmsg[i].pid == pid) {
+				ev->kmsg[i].rss_kb = strtoull(rss + 9, NULL, 10);
+				break;
+			}
+	}
+	return 0;
 }
 
-void events_read_kmsg(struct events *ev)
+int events_read_kmsg(struct events *ev)
 {
 	if (ev->kmsg_fd < 0)
-		return;
+		return 0;
 	char rec[8192];
+	int n_oom = 0;
 	for (;;) {
 		ssize_t n = read(ev->kmsg_fd, rec, sizeof rec - 1);
 		if (n < 0 && errno == EPIPE)
@@ -149,19 +161,40 @@ void events_read_kmsg(struct events *ev)
 		if (n <= 0)
 			break;
 		rec[n] = '\0';
-		parse_kmsg(ev, rec);
+		n_oom += parse_kmsg(ev, rec);
 	}
+	return n_oom;
 }
 
-void events_log(struct events *ev, const char *kind, const char *group, const char *fmt, ...)
+void events_drop_kmsg(struct events *ev, int i)
+{
+	if (i < 0 || i >= ev->nkmsg)
+		return;
+	memmove(&ev->kmsg[i], &ev->kmsg[i + 1], (size_t)(ev->nkmsg - i - 1) * sizeof *ev->kmsg);
+	ev->nkmsg--;
+}
+
+bool events_claim_kmsg(struct events *ev, const char *path, struct kmsg_oom *out)
+{
+	size_t pl = strlen(path);
+	for (int i = 0; i < ev->nkmsg; i++) {
+		const char *m = ev->kmsg[i].memcg;
+		if (strncmp(m, path, pl) == 0 && (m[pl] == '\0' || m[pl] == '/')) {
+			*out = ev->kmsg[i];
+			events_drop_kmsg(ev, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+void events_log(struct events *ev, const char *kind, const char *group, int64_t kmsg_us, const char *fmt, ...)
 {
 	struct event_entry *e = &ev->log[ev->log_n % EVENT_LOG_LEN];
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	e->mono_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	e->kmsg_us = -1;
-	if (strcmp(kind, "oom_kill") == 0 && ev->kmsg_ts_us >= 0)
-		e->kmsg_us = ev->kmsg_ts_us;
+	e->kmsg_us = kmsg_us;
 	str_copy(e->kind, kind, sizeof e->kind);
 	str_copy(e->group, group, sizeof e->group);
 	time_t now = time(NULL);

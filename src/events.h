@@ -23,17 +23,27 @@ struct event_entry {
 	char kind[16];       /* "oom_kill" or "pids_max" */
 };
 
+/* One OOM kill as /dev/kmsg reported it, until a group's counter claims it (or it is logged
+ * on its own because the group is already gone: created, OOM-killed and removed between two
+ * refreshes, which the counters can never show). */
+struct kmsg_oom {
+	char memcg[256];     /* oom_memcg=, relative to the memory hierarchy's root */
+	char task[64];
+	int pid;
+	uint64_t rss_kb;
+	int64_t ts_us;
+	uint64_t got_ns;     /* when it was read (CLOCK_MONOTONIC) */
+};
+#define KMSG_OOM_MAX 32
+
 struct events {
 	int inotify_fd;
 	int dir_wd;          /* watch on the parent directory: new groups are seen at once */
 	int kmsg_fd;
 	struct event_entry log[EVENT_LOG_LEN];
 	int log_n;           /* total logged; the ring holds the last EVENT_LOG_LEN */
-	/* Last "oom-kill:" record read from /dev/kmsg. */
-	char kmsg_task[64], kmsg_memcg[256];
-	int kmsg_pid;
-	uint64_t kmsg_rss_kb;
-	int64_t kmsg_ts_us;
+	struct kmsg_oom kmsg[KMSG_OOM_MAX]; /* unclaimed OOM kills from /dev/kmsg, oldest first */
+	int nkmsg;
 };
 
 int events_open(struct events *ev);
@@ -44,10 +54,15 @@ int events_watch_dir(struct events *ev, const char *path);
 void events_unwatch(struct events *ev, struct group_watch *w);
 /* Drain the inotify fd and eventfds that poll() reported readable; returns true if any fired. */
 bool events_drain(struct events *ev);
-/* Read new /dev/kmsg records (OOM victims). */
-void events_read_kmsg(struct events *ev);
-void events_log(struct events *ev, const char *kind, const char *group, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* Read new /dev/kmsg records; returns how many OOM kills were queued. */
+int events_read_kmsg(struct events *ev);
+/* Take the oldest queued kill whose memcg is PATH (relative, no leading slash) or inside it;
+ * false if none. */
+bool events_claim_kmsg(struct events *ev, const char *path, struct kmsg_oom *out);
+/* Drop queued entry i. */
+void events_drop_kmsg(struct events *ev, int i);
+void events_log(struct events *ev, const char *kind, const char *group, int64_t kmsg_us, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 const struct event_entry *events_get(const struct events *ev, int i); /* 0 = newest */
 
 #endif

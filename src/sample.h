@@ -31,6 +31,7 @@ struct sample_group {
 	int hist_n, hist_pos;
 	uint64_t event_ns;       /* last OOM kill / pids-limit hit seen (monotonic), for highlighting */
 	bool seen;
+	bool limits_stale;       /* changed through this sampler: re-read them next refresh */
 	struct group_watch watch;
 };
 

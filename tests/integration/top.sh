@@ -200,3 +200,19 @@ test_hostile_group_names_are_escaped() {
 	if grep -q $'\e' <<<"$out"; then fail "raw ESC in output"; return; fi
 	grep -qF 'climit-test-\x1b[31mred\xff' <<<"$out" && pass || fail "not escaped: $(grep climit-test- <<<"$out")"
 }
+
+# Groups created, OOM-killed and removed between two refreshes never show in a counter; top
+# still logs them (from /dev/kmsg), named, within the 5 s refresh interval.
+test_top_logs_oom_kills_of_groups_that_are_already_gone() {
+	[ -r /dev/kmsg ] || { skip "/dev/kmsg not readable"; return; }
+	local out; out=$(mktemp /tmp/climit-test-topjson.XXXXXX)
+	"$CLIMIT" top --json -d 5 >"$out" &
+	local top=$! i
+	sleep 0.5
+	for i in 1 2 3; do "$CLIMIT" --name "climit-test-gone$i" --mem 32M -- "$H/hog" 2>/dev/null; done
+	sleep 0.5
+	stop_bg "$top"
+	local got; got=$(jq -r '.events[] | select(.kind == "oom_kill") | .group' "$out" | grep -c '^climit-test-gone[123]$')
+	rm -f "$out"
+	expect_eq "OOM kills logged for vanished groups" 3 "$got" && pass
+}
