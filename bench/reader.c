@@ -1,8 +1,8 @@
 /* Monitoring floor: the least a dashboard can do per refresh. Opens 5 files per cgroup once
  * (memory current and limit, pids current and limit, CPU usage), then per refresh preads and
  * parses them all. Prints CPU milliseconds per refresh (getrusage, so sleeps do not count).
- * Usage: reader REFRESHES DIR...   where each DIR is a cgroup directory; on v1 pass the
- *        memory dir and the reader derives the pids and cpuacct dirs by replacing "memory". */
+ * Usage: reader REFRESHES MEMROOT PIDSROOT CPUROOT GROUP...  (roots: the hierarchies' mount
+ *        points, all three the same on v2, CPUROOT the cpuacct one on v1; GROUP relative). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,32 +19,34 @@ static double cpu_ms(void)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-static int open_in(const char *dir, const char *from, const char *to, const char *file)
+static int open_at(const char *root, const char *rel, const char *file)
 {
 	char p[4096];
-	const char *at = from ? strstr(dir, from) : NULL;
-	if (at)
-		snprintf(p, sizeof p, "%.*s%s%s/%s", (int)(at - dir), dir, to, at + strlen(from), file);
-	else
-		snprintf(p, sizeof p, "%s/%s", dir, file);
+	snprintf(p, sizeof p, "%s/%s/%s", root, rel, file);
 	return open(p, O_RDONLY | O_CLOEXEC);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 3)
+	if (argc < 6)
 		return 2;
-	int refreshes = atoi(argv[1]), n = argc - 2;
+	int refreshes = atoi(argv[1]), n = argc - 5;
+	const char *mem = argv[2], *pids = argv[3], *cpu = argv[4];
+	int v1 = strcmp(mem, cpu) != 0;
 	int *fd = calloc((size_t)n * 5, sizeof *fd);
 	for (int i = 0; i < n; i++) {
-		const char *d = argv[i + 2];
-		int v1 = strstr(d, "/memory/") != NULL;
+		const char *g = argv[i + 5];
 		int *f = fd + i * 5;
-		f[0] = open_in(d, NULL, NULL, v1 ? "memory.usage_in_bytes" : "memory.current");
-		f[1] = open_in(d, NULL, NULL, v1 ? "memory.limit_in_bytes" : "memory.max");
-		f[2] = open_in(d, v1 ? "/memory/" : NULL, "/pids/", "pids.current");
-		f[3] = open_in(d, v1 ? "/memory/" : NULL, "/pids/", "pids.max");
-		f[4] = open_in(d, v1 ? "/memory/" : NULL, "/cpu,cpuacct/", v1 ? "cpuacct.usage" : "cpu.stat");
+		f[0] = open_at(mem, g, v1 ? "memory.usage_in_bytes" : "memory.current");
+		f[1] = open_at(mem, g, v1 ? "memory.limit_in_bytes" : "memory.max");
+		f[2] = open_at(pids, g, "pids.current");
+		f[3] = open_at(pids, g, "pids.max");
+		f[4] = open_at(cpu, g, v1 ? "cpuacct.usage" : "cpu.stat");
+		for (int k = 0; k < 5; k++)
+			if (f[k] < 0) {
+				fprintf(stderr, "reader: cannot open file %d of %s\n", k, g);
+				return 1;
+			}
 	}
 	double t0 = cpu_ms();
 	unsigned long long sum = 0;

@@ -43,14 +43,20 @@ emit() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
 # N groups under climit-bench-mon, each holding one sleeping process (a container with a task,
 # which is what systemd-cgtop shows and what climit top samples).
 MON=climit-bench-mon
+# Mount point of a v1 controller's hierarchy, from mountinfo (cpu and cpuacct may or may not
+# be co-mounted; never guess the path).
+v1_mount() { awk -v c="$1" '{for (i = 1; i <= NF; i++) if ($i == "-") break;
+	if ($(i+1) != "cgroup") next; n = split($(i+3), o, ","); for (j = 1; j <= n; j++) if (o[j] == c) {print $5; exit}}' /proc/self/mountinfo; }
+if [ $V2 = 1 ]; then R_MEM=/sys/fs/cgroup R_PIDS=/sys/fs/cgroup R_CPU=/sys/fs/cgroup
+else R_MEM=$(v1_mount memory) R_PIDS=$(v1_mount pids) R_CPU=$(v1_mount cpuacct); fi
 mon_dirs() { # the group directories to create/remove, one hierarchy per line
 	if [ $V2 = 1 ]; then echo /sys/fs/cgroup/$MON; else
-		for c in memory pids cpu,cpuacct; do echo /sys/fs/cgroup/$c/$MON; done; fi
+		printf '%s\n' "$R_MEM/$MON" "$R_PIDS/$MON" "$(v1_mount cpu)/$MON" "$R_CPU/$MON" | sort -u; fi
 }
 mon_create() {
 	local n=$1 d i
+	for d in $(mon_dirs); do [ -e "$(dirname "$d")/cgroup.procs" ] && mkdir "$d" || return 1; done
 	if [ $V2 = 1 ]; then
-		mkdir -p /sys/fs/cgroup/$MON
 		echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control
 		echo "+memory +pids +cpu" >/sys/fs/cgroup/$MON/cgroup.subtree_control
 	fi
@@ -58,7 +64,7 @@ mon_create() {
 		sleep 3600 &
 		SLEEPERS+=($!)
 		for d in $(mon_dirs); do
-			mkdir -p "$d/g$i" && echo $! >"$d/g$i/cgroup.procs"
+			mkdir "$d/g$i" && echo $! >"$d/g$i/cgroup.procs" || return 1
 		done
 	done
 }
@@ -93,10 +99,10 @@ bench_monitor() {
 	for n in 10 100 1000; do
 		mon_create "$n"
 		r=$((n >= 1000 ? 20 : 50))
-		if [ $V2 = 1 ]; then dirs=(/sys/fs/cgroup/$MON/g*); else dirs=(/sys/fs/cgroup/memory/$MON/g*); fi
+		dirs=(); for ((i = 1; i <= n; i++)); do dirs+=("$MON/g$i"); done
 		local f=() c=() g=() m=()
 		for i in 1 2 3 4 5; do
-			f+=("$("$BIN/reader" "$r" "${dirs[@]}")")
+			f+=("$("$BIN/reader" "$r" "$R_MEM" "$R_PIDS" "$R_CPU" "${dirs[@]}")")
 			read -r x y < <(per_refresh "$r" "$CL" top --batch -n ITER -d 10ms --parent $MON); c+=("$x"); m+=("$y")
 			read -r x y < <(per_refresh "$r" systemd-cgtop -b -n ITER -d 0.01 /$MON); g+=("$x")
 		done
