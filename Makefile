@@ -19,7 +19,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDFLAGS += -Wl,--as-needed
 
-CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c \
+CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
 	    src/registry.c src/launch.c src/report.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
 UI_SRC := ui/table.c ui/output.c ui/top.c
@@ -63,7 +63,7 @@ climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn
+HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids
 tests/helpers/%: tests/helpers/%.c
 	$(CC) -O2 -Wall -o $@ $<
 

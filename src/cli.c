@@ -2,7 +2,12 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +18,9 @@ enum {
 	OPT_MEM = 'm', OPT_PIDS = 'p', OPT_CPU = 'c', OPT_NAME = 'n', OPT_TIMEOUT = 't',
 	OPT_HELP = 'h', OPT_VERSION = 'V',
 	OPT_MEM_HIGH = 256, OPT_SWAP, OPT_CPU_WEIGHT, OPT_CPUS, OPT_PARENT, OPT_REPORT,
+	OPT_ISOLATE, OPT_NS, OPT_SHARE_NET, OPT_ROOTFS, OPT_OVERLAY, OPT_OVERLAY_KEEP, OPT_ROOTFS_TAR,
+	OPT_HOSTNAME, OPT_UID, OPT_GID, OPT_USER_NS, OPT_MAP_ROOT, OPT_CAP_DROP, OPT_CAP_ADD, OPT_ENV,
+	OPT_CWD, OPT_NO_INIT,
 };
 
 static const struct option run_longopts[] = {
@@ -27,10 +35,78 @@ static const struct option run_longopts[] = {
 	{ "parent", required_argument, NULL, OPT_PARENT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "report", optional_argument, NULL, OPT_REPORT },
+	{ "isolate", no_argument, NULL, OPT_ISOLATE },
+	{ "ns", required_argument, NULL, OPT_NS },
+	{ "share-net", no_argument, NULL, OPT_SHARE_NET },
+	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+	{ "overlay", no_argument, NULL, OPT_OVERLAY },
+	{ "overlay-keep", required_argument, NULL, OPT_OVERLAY_KEEP },
+	{ "rootfs-tar", required_argument, NULL, OPT_ROOTFS_TAR },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "uid", required_argument, NULL, OPT_UID },
+	{ "gid", required_argument, NULL, OPT_GID },
+	{ "user-ns", no_argument, NULL, OPT_USER_NS },
+	{ "map-root-user", no_argument, NULL, OPT_MAP_ROOT },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "cwd", required_argument, NULL, OPT_CWD },
+	{ "no-init", no_argument, NULL, OPT_NO_INIT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* An existing directory, made absolute (the container sees it from another root). */
+static int check_dir(struct err *e, const char *opt, const char *val, char *out, size_t size)
+{
+	if (!val[0])
+		return err_set(e, "%s: empty path", opt);
+	struct stat st;
+	if (stat(val, &st) < 0)
+		return err_set(e, "%s: \"%s\": %s", opt, val, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, "%s: \"%s\": not a directory", opt, val);
+	char *abs = realpath(val, NULL);
+	if (!abs || strlen(abs) >= size) {
+		free(abs);
+		return err_set(e, "%s: \"%s\": cannot resolve the path", opt, val);
+	}
+	str_copy(out, abs, size);
+	free(abs);
+	return 0;
+}
+
+static bool valid_id(const char *s)
+{
+	/* A number, or a user/group name as useradd accepts it. */
+	if (!s[0] || strlen(s) > 32)
+		return false;
+	bool digits = true;
+	for (const char *p = s; *p; p++)
+		digits &= *p >= '0' && *p <= '9';
+	if (digits)
+		return strtoull(s, NULL, 10) < 4294967295ull;
+	if (!(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || (*p == '$' && p[1] == '\0')))
+			return false;
+	return true;
+}
+
+static bool valid_hostname(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64 || s[0] == '-' || s[0] == '.')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(*p == '-' || *p == '.' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
 
 /* The spelling of the option as the user is most likely to recognise it. */
 static const char *optname(int c)
@@ -77,6 +153,10 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 	bool seen[512] = { false };
 	const char *why = NULL;
 	const char *swap_arg = NULL, *high_arg = NULL;
+	static char rootfs_abs[PATH_MAX], keep_abs[PATH_MAX];
+	struct iso_opts *iso = &o->iso;
+	bool isolate = false, share_net = false;
+	uint64_t cap_drop = 0, cap_add = 0;
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -84,7 +164,7 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 	while ((c = getopt_long(argc, argv, "+:m:p:c:n:t:hV", run_longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return getopt_failure(e, argv, c);
-		if (seen[c])
+		if (seen[c] && c != OPT_ENV)
 			return err_set(e, "%s: given twice (\"%s\")", optname(c), optarg ? optarg : "");
 		seen[c] = true;
 		switch (c) {
@@ -145,6 +225,84 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 			else
 				return bad(e, c, optarg, "not a report format (use text or json)");
 			break;
+		case OPT_ISOLATE:
+			isolate = true;
+			break;
+		case OPT_NS: {
+			unsigned long ns;
+			if (iso_parse_ns(optarg, &ns, &why) < 0)
+				return bad(e, c, optarg, why);
+			iso->ns |= ns;
+			break;
+		}
+		case OPT_SHARE_NET:
+			share_net = true;
+			break;
+		case OPT_ROOTFS:
+			if (check_dir(e, "--rootfs", optarg, rootfs_abs, sizeof rootfs_abs) < 0)
+				return -1;
+			if (strcmp(rootfs_abs, "/") == 0)
+				return bad(e, c, optarg, "is the host's own root (leave --rootfs out for that)");
+			iso->rootfs = rootfs_abs;
+			break;
+		case OPT_OVERLAY:
+			iso->overlay = true;
+			break;
+		case OPT_OVERLAY_KEEP:
+			if (check_dir(e, "--overlay-keep", optarg, keep_abs, sizeof keep_abs) < 0)
+				return -1;
+			iso->overlay_keep = keep_abs;
+			break;
+		case OPT_ROOTFS_TAR: {
+			struct stat st;
+			if (!optarg[0])
+				return err_set(e, "--rootfs-tar: empty path");
+			if (stat(optarg, &st) < 0)
+				return bad(e, c, optarg, strerror(errno));
+			if (!S_ISREG(st.st_mode))
+				return bad(e, c, optarg, "not a regular file");
+			if (access(optarg, R_OK) < 0)
+				return bad(e, c, optarg, strerror(errno));
+			iso->rootfs_tar = optarg;
+			break;
+		}
+		case OPT_HOSTNAME:
+			if (!valid_hostname(optarg))
+				return bad(e, c, optarg, "not a valid hostname (1-64 letters, digits, - and .)");
+			iso->hostname = optarg;
+			break;
+		case OPT_UID:
+		case OPT_GID:
+			if (!valid_id(optarg))
+				return bad(e, c, optarg, c == OPT_UID ? "not a user id or name" : "not a group id or name");
+			*(c == OPT_UID ? &iso->uid : &iso->gid) = optarg;
+			break;
+		case OPT_USER_NS:
+		case OPT_MAP_ROOT:
+			iso->ns |= CLONE_NEWUSER;
+			iso->map_root = true;
+			break;
+		case OPT_CAP_DROP:
+		case OPT_CAP_ADD:
+			if (iso_parse_caps(optarg, c == OPT_CAP_DROP ? &cap_drop : &cap_add, &why) < 0)
+				return bad(e, c, optarg, why);
+			iso->caps_given = true;
+			break;
+		case OPT_ENV:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return bad(e, c, optarg, "expected NAME=VALUE");
+			if (iso->nenv == ISO_MAX_ENV)
+				return bad(e, c, optarg, "too many --env options");
+			iso->env[iso->nenv++] = optarg;
+			break;
+		case OPT_CWD:
+			if (optarg[0] != '/')
+				return bad(e, c, optarg, "must be an absolute path (inside the container)");
+			iso->cwd = optarg;
+			break;
+		case OPT_NO_INIT:
+			iso->no_init = true;
+			break;
 		case OPT_HELP:
 			o->help = true;
 			return 0;
@@ -153,6 +311,24 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 			return 0;
 		}
 	}
+	if (isolate) {
+		iso->ns |= iso_default_ns();
+		iso->caps_given = true;
+	}
+	if (share_net) {
+		if (!iso->ns)
+			return err_set(e, "--share-net: only makes sense with --isolate or --ns");
+		iso->ns &= ~(unsigned long)CLONE_NEWNET;
+	}
+	if (iso->caps_given)
+		iso->caps = ((isolate ? iso_default_caps() : ~0ull) & ~cap_drop) | cap_add;
+	iso->caps_added = cap_add;
+	if (iso->overlay_keep)
+		iso->overlay = true;
+	if (iso->rootfs && iso->rootfs_tar)
+		return err_set(e, "--rootfs-tar: \"%s\": give either --rootfs or --rootfs-tar", iso->rootfs_tar);
+	if (iso->no_init && !(iso->ns & CLONE_NEWPID))
+		return err_set(e, "--no-init: only with a pid namespace (--isolate, or --ns with pid)");
 	if (o->swap_max != OPT_UNSET && o->mem_max == OPT_UNSET)
 		return err_set(e, "--swap: \"%s\": needs --mem (swap is allowed on top of a memory limit)",
 			       swap_arg);
@@ -217,7 +393,7 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 	while ((c = getopt_long(argc, argv, ":d:n:bah", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return getopt_failure(e, argv, c);
-		if (seen[c])
+		if (seen[c] && c != OPT_ENV)
 			return err_set(e, "%s: given twice", argv[optind - 1]);
 		seen[c] = true;
 		switch (c) {
@@ -317,6 +493,32 @@ void cli_usage_run(void)
 	      "                         FORMAT is text (default) or json\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
+	      "\n"
+	      "Isolation (none by default):\n"
+	      "      --isolate          new pid, mount, uts, ipc, net and cgroup namespaces, a fresh\n"
+	      "                         /proc, a read-only /sys/fs/cgroup rooted at the container's\n"
+	      "                         group, Docker's default capabilities (no sys_admin),\n"
+	      "                         no_new_privs, only fds 0-2, and a reaping init as PID 1\n"
+	      "      --ns LIST          namespaces to create: pid,mount,uts,ipc,net,cgroup,user\n"
+	      "      --share-net        keep the host's network (with --isolate or --ns)\n"
+	      "      --no-init          the command itself is PID 1 (like unshare --fork --pid)\n"
+	      "      --rootfs DIR       pivot_root into DIR with /proc, a minimal /dev and a\n"
+	      "                         read-only /sys (needs a mount namespace)\n"
+	      "      --overlay          DIR is the read-only lower layer; changes go to a throw-away\n"
+	      "                         tmpfs upper layer\n"
+	      "      --overlay-keep DIR keep the upper layer in DIR/upper (implies --overlay)\n"
+	      "      --rootfs-tar FILE  unpack a `docker export` tarball into a temporary rootfs\n"
+	      "                         ($TMPDIR or /var/tmp), removed at the end\n"
+	      "      --hostname NAME    hostname inside (needs a uts namespace)\n"
+	      "      --uid UID|NAME     run as this user (NAME from the container's /etc/passwd;\n"
+	      "                         its group too unless --gid); no capabilities, no_new_privs\n"
+	      "      --gid GID|NAME     run as this group (supplementary groups: just GID)\n"
+	      "      --user-ns, --map-root-user\n"
+	      "                         new user namespace; root inside = the caller outside\n"
+	      "      --cap-drop LIST|all  drop capabilities (e.g. net_raw,CAP_CHOWN)\n"
+	      "      --cap-add LIST     keep or add capabilities (also for a non-root --uid)\n"
+	      "      --env NAME=VALUE   set a variable (repeatable)\n"
+	      "      --cwd DIR          working directory (absolute; inside the rootfs)\n"
 	      "\n"
 	      "SIZE is bytes or a number with K, M, G or T (binary: 100M = 100MiB = 104857600);\n"
 	      "Ki/KiB/KB are the same as K. Fractions are allowed (1.5G). \"max\" means no limit.\n"

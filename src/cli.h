@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "isolate.h"
 #include "util.h"
 
 enum report_format { REPORT_NONE, REPORT_TEXT, REPORT_JSON };
@@ -25,6 +26,7 @@ struct run_opts {
 	uint64_t timeout_ns;   /* 0: none */
 	enum report_format report;
 	bool help, version;
+	struct iso_opts iso;   /* namespaces, rootfs, credentials (isolate.h) */
 	char **argv;           /* the workload's command */
 };
 

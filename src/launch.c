@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -52,48 +53,139 @@ static void restore_signals(const struct launch_signals *sigs)
 struct child_error {
 	int stage;
 	int err;
+	char msg[256];
 };
 
-/* In the child: never returns. Only async-signal-safe calls until exec. */
-static void child_exec(char **argv, const struct launch_signals *sigs, int errfd, const int *procs, int nprocs,
-		       pid_t parent)
+/* What the first child needs; everything is set up before the fork. */
+struct child_ctx {
+	char **argv;
+	const struct launch_signals *sigs;
+	const struct iso_opts *iso;
+	int errfd;        /* close-on-exec: EOF means the exec happened */
+	int statusfd;     /* the init's report of the workload's wait status */
+	int syncfd;       /* user namespace: EOF once climit wrote the id maps; -1 if none */
+	int syncfd_w;     /* its write end, which the child must close to ever see that EOF */
+	const int *procs; /* v1 (or no clone3): cgroup.procs fds to join, nprocs of them */
+	int nprocs;
+	pid_t parent;
+};
+
+static void report_error(int fd, int stage, int err, const char *msg)
 {
-	struct child_error ce = { STAGE_ATTACH, 0 };
-	/* If climit is SIGKILLed the main process goes with it; `climit gc` collects the rest. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(125);
-	if (nprocs > 0 && (ce.err = -cg_attach_self(procs, nprocs)) != 0) {
-		(void)!write(errfd, &ce, sizeof ce);
+	struct child_error ce = { stage, err, "" };
+	if (msg)
+		str_copy(ce.msg, msg, sizeof ce.msg);
+	(void)!write(fd, &ce, sizeof ce);
+}
+
+/* The workload itself: credentials, signals as climit's caller left them, exec. */
+static void exec_workload(const struct child_ctx *c)
+{
+	char msg[256];
+	if (c->iso && iso_active(c->iso) && iso_enter(c->iso, msg, sizeof msg) < 0) {
+		report_error(c->errfd, STAGE_SETUP, 0, msg);
 		_exit(125);
 	}
-	restore_signals(sigs);
-	execvp(argv[0], argv);
-	ce.stage = STAGE_EXEC;
-	ce.err = errno;
-	(void)!write(errfd, &ce, sizeof ce);
+	restore_signals(c->sigs);
+	execvp(c->argv[0], c->argv);
+	report_error(c->errfd, STAGE_EXEC, errno, NULL);
 	_exit(127);
 }
 
-/* clone3 into the cgroup; returns the pid, 0 in the child, or -1 with errno. */
-static pid_t clone_into(int cgroup_fd)
+/* PID 1 of the container's pid namespace: reaps every orphan (so zombies never hold pids.max
+ * slots), forwards the signals climit forwards to it, and when the workload ends reports its
+ * wait status and exits; the kernel then kills whatever is left in the namespace. */
+static void run_init(const struct child_ctx *c, pid_t workload)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < NSIGNALS; i++)
+		sigaddset(&set, handled_signals[i]);
+	prctl(PR_SET_NAME, "climit-init");
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			/* Terminal signals reached the workload directly (same process group). */
+			if (si.si_code != SI_KERNEL)
+				kill(workload, sig);
+			continue;
+		}
+		int st;
+		pid_t p;
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (p != workload)
+				continue;
+			(void)!write(c->statusfd, &st, sizeof st);
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		}
+	}
+}
+
+/* In the child: never returns. Only async-signal-safe calls until the isolation setup. */
+static void child_main(const struct child_ctx *c)
+{
+	/* If climit is SIGKILLed the main process goes with it; `climit gc` collects the rest. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	bool new_pid = c->iso && (c->iso->ns & CLONE_NEWPID);
+	/* In a new pid namespace the parent is outside it: getppid() is 0. */
+	if (!new_pid && getppid() != c->parent)
+		_exit(125);
+	if (c->syncfd >= 0) {
+		char b;
+		close(c->syncfd_w);
+		while (read(c->syncfd, &b, 1) < 0 && errno == EINTR)
+			;
+		close(c->syncfd);
+	}
+	int err;
+	if (c->nprocs > 0 && (err = -cg_attach_self(c->procs, c->nprocs)) != 0) {
+		report_error(c->errfd, STAGE_ATTACH, err, NULL);
+		_exit(125);
+	}
+	if (!c->iso || !c->iso->ns)
+		exec_workload(c);
+	char msg[256];
+	if (iso_setup(c->iso, msg, sizeof msg) < 0) {
+		report_error(c->errfd, STAGE_SETUP, 0, msg);
+		_exit(125);
+	}
+	if (!new_pid || c->iso->no_init)
+		exec_workload(c);
+	pid_t pid = fork();
+	if (pid == 0)
+		exec_workload(c);
+	if (pid < 0) {
+		report_error(c->errfd, STAGE_SETUP, errno, "cannot fork the workload");
+		_exit(125);
+	}
+	close(c->errfd);
+	run_init(c, pid);
+}
+
+/* clone3, into the cgroup (v2) and/or into new namespaces; the cgroup namespace is created
+ * later by the child, once it is inside its group, so that the group is its root. Returns the
+ * pid, 0 in the child, or -1 with errno. */
+static pid_t clone_child(int cgroup_fd, unsigned long ns)
 {
 	struct clone_args args = {
-		.flags = CLONE_INTO_CGROUP,
+		.flags = (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0) | (ns & ~(unsigned long)CLONE_NEWCGROUP),
 		.exit_signal = SIGCHLD,
-		.cgroup = (uint64_t)cgroup_fd,
+		.cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
 	};
 	return (pid_t)syscall(SYS_clone3, &args, sizeof args);
 }
 
-static pid_t start_child(struct cgroup *cg, char **argv, const struct launch_signals *sigs, int errfd,
-			 struct launch_result *res, struct err *e)
+static pid_t start_child(struct cgroup *cg, struct child_ctx *c, struct launch_result *res, struct err *e)
 {
-	pid_t parent = getpid();
+	c->parent = getpid();
+	unsigned long ns = c->iso ? c->iso->ns : 0;
 	if (cg->sys->mode == CG_V2) {
-		pid_t pid = clone_into(cg->dirs[0].fd);
+		pid_t pid = clone_child(cg->dirs[0].fd, ns);
 		if (pid == 0)
-			child_exec(argv, sigs, errfd, NULL, 0, parent);
+			child_main(c);
 		if (pid > 0) {
 			res->placed_by_clone3 = true;
 			return pid;
@@ -104,14 +196,24 @@ static pid_t start_child(struct cgroup *cg, char **argv, const struct launch_sig
 	int n = cg_open_procs(cg, procs, e);
 	if (n < 0)
 		return -1;
-	pid_t pid = fork();
+	c->procs = procs;
+	c->nprocs = n;
+	pid_t pid = ns ? clone_child(-1, ns) : fork();
 	if (pid == 0)
-		child_exec(argv, sigs, errfd, procs, n, parent);
+		child_main(c);
 	int saved = errno;
 	for (int i = 0; i < n; i++)
 		close(procs[i]);
-	if (pid < 0)
+	c->procs = NULL;
+	c->nprocs = 0;
+	if (pid < 0) {
+		if (ns && (saved == EPERM || saved == EINVAL || saved == ENOSPC || saved == EUSERS))
+			return err_sys(e, saved, "cannot create the namespaces (clone3 with %s%s%s%s%s%s)",
+				       ns & CLONE_NEWUSER ? "user " : "", ns & CLONE_NEWPID ? "pid " : "",
+				       ns & CLONE_NEWNS ? "mount " : "", ns & CLONE_NEWUTS ? "uts " : "",
+				       ns & CLONE_NEWIPC ? "ipc " : "", ns & CLONE_NEWNET ? "net" : "");
 		return err_sys(e, saved, "fork");
+	}
 	return pid;
 }
 
@@ -122,17 +224,47 @@ static void kill_group(struct cgroup *cg)
 }
 
 int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct launch_signals *sigs,
-	       struct launch_result *res, struct err *e)
+	       const struct iso_opts *iso, struct launch_result *res, struct err *e)
 {
 	*res = (struct launch_result){ 0 };
 	uint64_t start = now_ns();
-	int pipefd[2];
+	int pipefd[2], statusfd[2] = { -1, -1 }, syncfd[2] = { -1, -1 };
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return err_sys(e, errno, "pipe");
-	pid_t pid = start_child(cg, argv, sigs, pipefd[1], res, e);
+	bool pidns = iso && (iso->ns & CLONE_NEWPID) && !iso->no_init;
+	if ((pidns && pipe2(statusfd, O_CLOEXEC) < 0) ||
+	    (iso && (iso->ns & CLONE_NEWUSER) && pipe2(syncfd, O_CLOEXEC) < 0)) {
+		int saved = errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		if (statusfd[0] >= 0) {
+			close(statusfd[0]);
+			close(statusfd[1]);
+		}
+		return err_sys(e, saved, "pipe");
+	}
+	struct child_ctx c = { .argv = argv, .sigs = sigs, .iso = iso, .errfd = pipefd[1], .statusfd = statusfd[1],
+			       .syncfd = syncfd[0], .syncfd_w = syncfd[1] };
+	pid_t pid = start_child(cg, &c, res, e);
 	close(pipefd[1]);
+	if (statusfd[1] >= 0)
+		close(statusfd[1]);
+	if (syncfd[0] >= 0)
+		close(syncfd[0]);
+	if (pid > 0 && syncfd[1] >= 0) {
+		/* The child waits for its id maps before it does anything else. */
+		if (iso_write_maps(pid, e) < 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			pid = -1;
+		}
+	}
+	if (syncfd[1] >= 0)
+		close(syncfd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
+		if (statusfd[0] >= 0)
+			close(statusfd[0]);
 		return -1;
 	}
 	struct child_error ce;
@@ -143,8 +275,14 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 	if (n == (ssize_t)sizeof ce) {
 		res->failed = (enum launch_stage)ce.stage;
 		res->failed_errno = ce.err;
+		str_copy(res->failed_msg, ce.msg, sizeof res->failed_msg);
+		/* With an init, the failing workload is its child: the init is what climit waits for,
+		 * and the kill of the group (by the caller) ends it. */
+		kill_group(cg);
 		while (waitpid(pid, &res->wait_status, 0) < 0 && errno == EINTR)
 			;
+		if (statusfd[0] >= 0)
+			close(statusfd[0]);
 		res->wall_ns = now_ns() - start;
 		return 0;
 	}
@@ -205,6 +343,13 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 		close(sfd);
 	if (tfd >= 0)
 		close(tfd);
+	if (statusfd[0] >= 0) {
+		/* The workload's own status (a signal stays a signal), not the init's exit code. */
+		int st;
+		if (read(statusfd[0], &st, sizeof st) == (ssize_t)sizeof st)
+			res->wait_status = st;
+		close(statusfd[0]);
+	}
 	res->wall_ns = now_ns() - start;
 	return 0;
 }

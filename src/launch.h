@@ -8,14 +8,16 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "isolate.h"
 #include "util.h"
 
-enum launch_stage { STAGE_NONE, STAGE_ATTACH, STAGE_EXEC };
+enum launch_stage { STAGE_NONE, STAGE_ATTACH, STAGE_SETUP, STAGE_EXEC };
 
 struct launch_result {
 	int wait_status;          /* from waitpid() */
 	enum launch_stage failed; /* set if the child could not be placed or exec'd */
 	int failed_errno;
+	char failed_msg[256];     /* STAGE_SETUP: what went wrong inside the namespaces */
 	bool timed_out;           /* --timeout expired: the group was killed */
 	bool interrupted;         /* second SIGINT: the group was killed */
 	bool placed_by_clone3;    /* CLONE_INTO_CGROUP was used (v2) */
@@ -36,6 +38,6 @@ void launch_take_signals(struct launch_signals *saved);
 /* Run argv in cg. Returns 0 when the child was started and reaped (see res), -1 on climit's own
  * failure before the child existed. */
 int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct launch_signals *sigs,
-	       struct launch_result *res, struct err *e);
+	       const struct iso_opts *iso, struct launch_result *res, struct err *e);
 
 #endif

@@ -112,7 +112,7 @@ static int apply_limits(struct cgroup *cg, const struct run_opts *o, struct err 
 
 static int exit_status_of(const struct launch_result *res)
 {
-	if (res->failed == STAGE_ATTACH)
+	if (res->failed == STAGE_ATTACH || res->failed == STAGE_SETUP)
 		return EXIT_CLIMIT;
 	if (res->failed == STAGE_EXEC)
 		return (res->failed_errno == ENOENT || res->failed_errno == ENOTDIR) ? EXIT_NOT_FOUND
@@ -135,6 +135,8 @@ static void explain_end(const struct cgroup *cg, const struct run_opts *o, char 
 	if (res->failed == STAGE_ATTACH)
 		fprintf(stderr, "climit: cannot move the workload into %s: %s\n", cg->dirs[0].path,
 			strerror(res->failed_errno));
+	else if (res->failed == STAGE_SETUP)
+		fprintf(stderr, "climit: %s: %s\n", cg->name, res->failed_msg);
 	else if (res->failed == STAGE_EXEC)
 		fprintf(stderr, "climit: %s: %s\n", argv[0], strerror(res->failed_errno));
 	if (res->timed_out)
@@ -167,7 +169,7 @@ static int cmd_run(int argc, char **argv)
 		return 0;
 	}
 	static struct cg_system sys;
-	if (cg_detect(&sys, &e) < 0 || check_support(&sys, &o, &e) < 0)
+	if (cg_detect(&sys, &e) < 0 || check_support(&sys, &o, &e) < 0 || iso_check_support(&o.iso, &e) < 0)
 		return fail(&e);
 	char name[NAME_MAX_LEN + 1];
 	if (o.name)
@@ -198,12 +200,19 @@ static int cmd_run(int argc, char **argv)
 		return fail(&e);
 	}
 
+	if (iso_prepare(&o.iso, name, &e) < 0) {
+		struct err ignored;
+		cg_remove(&cg, &ignored);
+		registry_release(name);
+		return fail(&e);
+	}
 	struct launch_result res;
-	int rc = launch_run(&cg, o.argv, o.timeout_ns, &sigs, &res, &e);
+	int rc = launch_run(&cg, o.argv, o.timeout_ns, &sigs, &o.iso, &res, &e);
 	if (rc < 0) {
 		struct err ignored;
 		cg_kill_all(&cg, &ignored);
 		cg_remove(&cg, &ignored);
+		iso_cleanup(&o.iso);
 		registry_release(name);
 		return fail(&e);
 	}
@@ -216,6 +225,7 @@ static int cmd_run(int argc, char **argv)
 	cg_read_stats(&cg, &st);
 	if (teardown_ok)
 		teardown_ok = cg_remove(&cg, &td) == 0;
+	iso_cleanup(&o.iso);
 	if (teardown_ok)
 		registry_release(name);
 	explain_end(&cg, &o, o.argv, &res, &st);

@@ -10,7 +10,9 @@ test_man_pages_are_lint_clean() {
 test_every_run_option_is_in_help_man_and_readme() {
 	local o missing="" man
 	man=$(mandoc -Tascii man/climit.1 2>/dev/null | col -b)
-	for o in mem mem-high swap pids cpu cpu-weight cpus name parent timeout report help version; do
+	for o in mem mem-high swap pids cpu cpu-weight cpus name parent timeout report help version \
+		isolate ns share-net rootfs overlay overlay-keep rootfs-tar hostname uid gid user-ns map-root-user \
+		cap-drop cap-add env cwd no-init; do
 		"$CLIMIT" --help | grep -q -- "--$o\b" || missing="$missing help:--$o"
 		grep -q -- "--$o\b" <<<"$man" || missing="$missing man:--$o"
 		grep -q -- "--$o\b" README.md || missing="$missing readme:--$o"

@@ -1,0 +1,676 @@
+/* Isolation (see isolate.h). Everything here runs as root, or as root of a new user namespace,
+ * and in a private mount namespace: a mount made here is gone when the namespace dies, so a
+ * SIGKILLed climit cannot leave one on the host. Mount targets inside a rootfs are opened
+ * component by component without following symlinks, so a rootfs whose /proc or /dev points
+ * at a host path cannot redirect a mount or a write onto the host. */
+#define _GNU_SOURCE
+#include "isolate.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static const char *const cap_names[] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid",
+	"setpcap", "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw",
+	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct",
+	"sys_admin", "sys_boot", "sys_nice", "sys_resource", "sys_time", "sys_tty_config", "mknod",
+	"lease", "audit_write", "audit_control", "setfcap", "mac_override", "mac_admin", "syslog",
+	"wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+#define NCAPS (int)(sizeof cap_names / sizeof cap_names[0])
+
+static int last_cap(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
+	int n = NCAPS - 1;
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = NCAPS - 1;
+		fclose(f);
+	}
+	return n < 63 ? n : 63;
+}
+
+uint64_t iso_default_caps(void)
+{
+	static const int keep[] = { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETGID,
+				    CAP_SETUID, CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_NET_RAW, CAP_SYS_CHROOT,
+				    CAP_MKNOD, CAP_AUDIT_WRITE, CAP_SETFCAP };
+	uint64_t m = 0;
+	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+		m |= 1ull << keep[i];
+	return m;
+}
+
+int iso_parse_caps(const char *list, uint64_t *out, const char **why)
+{
+	*out = 0;
+	if (strcasecmp(list, "all") == 0) {
+		*out = ~0ull;
+		return 0;
+	}
+	char buf[1024];
+	if (!list[0] || strlen(list) >= sizeof buf) {
+		*why = "expected a comma-separated list of capabilities, or all";
+		return -1;
+	}
+	str_copy(buf, list, sizeof buf);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const char *n = strncasecmp(t, "cap_", 4) == 0 ? t + 4 : t;
+		int i;
+		for (i = 0; i < NCAPS; i++)
+			if (strcasecmp(n, cap_names[i]) == 0)
+				break;
+		if (i == NCAPS) {
+			*why = "unknown capability (names as in capabilities(7), e.g. net_raw or CAP_SYS_ADMIN)";
+			return -1;
+		}
+		*out |= 1ull << i;
+	}
+	if (list[strlen(list) - 1] == ',' || strstr(list, ",,")) {
+		*why = "empty capability name in the list";
+		return -1;
+	}
+	return 0;
+}
+
+unsigned long iso_default_ns(void)
+{
+	return CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+}
+
+static const struct {
+	const char *name, *proc;
+	unsigned long flag;
+} ns_kinds[] = {
+	{ "pid", "pid", CLONE_NEWPID },   { "mount", "mnt", CLONE_NEWNS },     { "uts", "uts", CLONE_NEWUTS },
+	{ "ipc", "ipc", CLONE_NEWIPC },   { "net", "net", CLONE_NEWNET },      { "cgroup", "cgroup", CLONE_NEWCGROUP },
+	{ "user", "user", CLONE_NEWUSER },
+};
+
+int iso_parse_ns(const char *list, unsigned long *out, const char **why)
+{
+	*out = 0;
+	char buf[256];
+	if (!list[0] || strlen(list) >= sizeof buf || list[strlen(list) - 1] == ',' || strstr(list, ",,")) {
+		*why = "expected a comma-separated list of pid, mount, uts, ipc, net, cgroup, user";
+		return -1;
+	}
+	str_copy(buf, list, sizeof buf);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t i;
+		for (i = 0; i < sizeof ns_kinds / sizeof *ns_kinds; i++)
+			if (strcmp(t, ns_kinds[i].name) == 0 || strcmp(t, ns_kinds[i].proc) == 0)
+				break;
+		if (i == sizeof ns_kinds / sizeof *ns_kinds) {
+			*why = "unknown namespace (use pid, mount, uts, ipc, net, cgroup, user)";
+			return -1;
+		}
+		*out |= ns_kinds[i].flag;
+	}
+	return 0;
+}
+
+bool iso_active(const struct iso_opts *o)
+{
+	return o->ns || o->rootfs || o->rootfs_tar || o->uid || o->gid || o->caps_given || o->nenv || o->cwd;
+}
+
+int iso_check_support(const struct iso_opts *o, struct err *e)
+{
+	for (size_t i = 0; i < sizeof ns_kinds / sizeof *ns_kinds; i++) {
+		if (!(o->ns & ns_kinds[i].flag))
+			continue;
+		char p[64];
+		snprintf(p, sizeof p, "/proc/self/ns/%s", ns_kinds[i].proc);
+		if (access(p, F_OK) < 0)
+			return err_set(e, "--ns: %s namespaces are not available: this kernel has no %s "
+					  "(built without CONFIG_%s_NS?)", ns_kinds[i].name, p,
+				       ns_kinds[i].flag == CLONE_NEWNS ? "MNT" : ns_kinds[i].proc);
+	}
+	if (o->ns & CLONE_NEWUSER) {
+		long n = -1;
+		FILE *f = fopen("/proc/sys/user/max_user_namespaces", "r");
+		if (f) {
+			if (fscanf(f, "%ld", &n) != 1)
+				n = -1;
+			fclose(f);
+		}
+		if (n == 0)
+			return err_set(e, "--user-ns: user namespaces are disabled on this host "
+					  "(/proc/sys/user/max_user_namespaces is 0)");
+		f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "r");
+		if (f) {
+			int v = 1;
+			if (fscanf(f, "%d", &v) == 1 && v == 0 && geteuid() != 0) {
+				fclose(f);
+				return err_set(e, "--user-ns: unprivileged user namespaces are disabled "
+						  "(kernel.unprivileged_userns_clone = 0)");
+			}
+			fclose(f);
+		}
+	}
+	if ((o->overlay || o->overlay_keep) && !o->rootfs && !o->rootfs_tar)
+		return err_set(e, "--overlay: needs --rootfs DIR (the image to put under the overlay)");
+	if ((o->rootfs || o->rootfs_tar) && !(o->ns & CLONE_NEWNS))
+		return err_set(e, "--rootfs: needs a mount namespace (--isolate, or --ns with mount)");
+	if (o->hostname && !(o->ns & CLONE_NEWUTS))
+		return err_set(e, "--hostname: \"%s\": needs a uts namespace (--isolate, or --ns with uts)",
+			       o->hostname);
+	if ((o->overlay || o->overlay_keep) && access("/proc/filesystems", R_OK) == 0) {
+		FILE *f = fopen("/proc/filesystems", "r");
+		char line[128];
+		bool found = false;
+		while (f && fgets(line, sizeof line, f))
+			found |= strstr(line, "\toverlay\n") != NULL;
+		if (f)
+			fclose(f);
+		if (!found) {
+			/* The module may be loadable: try it once, as mount(8) would via the kernel. */
+			if (system("modprobe -q overlay 2>/dev/null") != 0)
+				return err_set(e, "--overlay: this kernel has no overlay filesystem "
+						  "(not in /proc/filesystems, modprobe overlay failed)");
+		}
+	}
+	return 0;
+}
+
+/* ---- climit's side ---------------------------------------------------------------------- */
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int iso_prepare(struct iso_opts *o, const char *name, struct err *e)
+{
+	o->staging[0] = o->tar_root[0] = '\0';
+	if (o->rootfs_tar) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(o->tar_root, sizeof o->tar_root, "%s/climit-%s-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/var/tmp",
+			 name);
+		if (!mkdtemp(o->tar_root)) {
+			int saved = errno;
+			o->tar_root[0] = '\0';
+			return err_sys(e, saved, "--rootfs-tar: cannot create a temporary directory");
+		}
+		pid_t pid = fork();
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_RDONLY);
+			dup2(devnull, 0);
+			execlp("tar", "tar", "-x", "-f", o->rootfs_tar, "-C", o->tar_root, "--numeric-owner", (char *)NULL);
+			_exit(127);
+		}
+		int st = 0;
+		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			iso_cleanup(o);
+			return err_set(e, "--rootfs-tar: \"%s\": tar could not unpack it (exit %d)", o->rootfs_tar,
+				       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		}
+		o->rootfs = o->tar_root;
+	}
+	if (o->rootfs && (o->overlay || o->overlay_keep)) {
+		const char *run = getenv("CLIMIT_RUNTIME_DIR");
+		snprintf(o->staging, sizeof o->staging, "%s/.%s-XXXXXX", run && run[0] ? run : "/run/climit", name);
+		if (!mkdtemp(o->staging)) {
+			int saved = errno;
+			o->staging[0] = '\0';
+			iso_cleanup(o);
+			return err_sys(e, saved, "cannot create a staging directory for --overlay");
+		}
+	}
+	return 0;
+}
+
+void iso_cleanup(struct iso_opts *o)
+{
+	/* The mounts on these died with the container's mount namespace: plain directories. */
+	if (o->staging[0]) {
+		/* While the dead container's mount namespace is still being torn down, its tmpfs on
+		 * this directory makes rmdir fail with EBUSY: retry for up to 2 s. */
+		for (int i = 0; i < 100; i++) {
+			nftw(o->staging, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+			if (access(o->staging, F_OK) < 0)
+				break;
+			usleep(20000);
+		}
+		o->staging[0] = '\0';
+	}
+	if (o->tar_root[0]) {
+		nftw(o->tar_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		o->tar_root[0] = '\0';
+	}
+}
+
+int iso_write_maps(pid_t pid, struct err *e)
+{
+	char path[64], line[64];
+	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+	if (write_file(path, "deny") < 0 && errno != ENOENT)
+		return err_sys(e, errno, "--user-ns: cannot write %s", path);
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	snprintf(line, sizeof line, "0 %u 1", (unsigned)getuid());
+	if (write_file(path, line) < 0)
+		return err_sys(e, errno, "--user-ns: cannot write %s", path);
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	snprintf(line, sizeof line, "0 %u 1", (unsigned)getgid());
+	if (write_file(path, line) < 0)
+		return err_sys(e, errno, "--user-ns: cannot write %s", path);
+	return 0;
+}
+
+/* ---- inside the namespaces ---------------------------------------------------------------- */
+
+static int fail(char *msg, size_t size, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(char *msg, size_t size, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg, size, fmt, ap);
+	va_end(ap);
+	if (err && n >= 0 && (size_t)n < size)
+		snprintf(msg + n, size - (size_t)n, ": %s", strerror(err));
+	return -1;
+}
+
+/* Open (creating if asked) the directory rel under root_fd without following any symlink and
+ * without leaving root: a symlinked /proc or /dev in the image is refused, not followed. */
+static int safe_dir(int root_fd, const char *rel, bool create, char *msg, size_t size)
+{
+	char buf[PATH_MAX];
+	str_copy(buf, rel, sizeof buf);
+	int fd = dup(root_fd);
+	for (char *save = NULL, *c = strtok_r(buf, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, "..") == 0 || strcmp(c, ".") == 0) {
+			close(fd);
+			return fail(msg, size, 0, "rootfs: /%s: refusing a path with . or ..", rel);
+		}
+		int next = openat(fd, c, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create) {
+			if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
+				int saved = errno;
+				close(fd);
+				return fail(msg, size, saved, "rootfs: cannot create /%s", rel);
+			}
+			next = openat(fd, c, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		}
+		if (next < 0) {
+			int saved = errno;
+			close(fd);
+			if (saved == ELOOP || saved == ENOTDIR)
+				return fail(msg, size, 0, "rootfs: /%s is a symlink or not a directory; "
+							  "refusing to mount there", rel);
+			return fail(msg, size, saved, "rootfs: /%s", rel);
+		}
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
+static int mount_at(int root_fd, const char *rel, const char *src, const char *type, unsigned long flags,
+		    const char *data, char *msg, size_t size)
+{
+	int fd = safe_dir(root_fd, rel, true, msg, size);
+	if (fd < 0)
+		return -1;
+	char target[64];
+	snprintf(target, sizeof target, "/proc/self/fd/%d", fd);
+	int rc = mount(src, target, type, flags, data);
+	int saved = errno;
+	close(fd);
+	if (rc < 0)
+		return fail(msg, size, saved, "cannot mount %s on /%s", type ? type : src, rel);
+	return 0;
+}
+
+/* A minimal /dev on a fresh tmpfs: device nodes are bind mounts of the host's (mknod is not
+ * allowed in a user namespace), plus devpts, shm and the usual symlinks. */
+static int make_dev(int root_fd, char *msg, size_t size)
+{
+	if (mount_at(root_fd, "dev", "tmpfs", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k", msg, size) < 0)
+		return -1;
+	int dev = safe_dir(root_fd, "dev", false, msg, size);
+	if (dev < 0)
+		return -1;
+	char devpath[64];
+	snprintf(devpath, sizeof devpath, "/proc/self/fd/%d", dev);
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+		char host[64], target[128];
+		snprintf(host, sizeof host, "/dev/%s", nodes[i]);
+		snprintf(target, sizeof target, "%s/%s", devpath, nodes[i]);
+		int f = openat(dev, nodes[i], O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666);
+		if (f >= 0)
+			close(f);
+		if (mount(host, target, NULL, MS_BIND, NULL) < 0) {
+			int saved = errno;
+			close(dev);
+			return fail(msg, size, saved, "cannot bind %s into the container", host);
+		}
+	}
+	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0) {
+		int saved = errno;
+		close(dev);
+		return fail(msg, size, saved, "cannot create /dev/pts or /dev/shm");
+	}
+	char target[128];
+	snprintf(target, sizeof target, "%s/pts", devpath);
+	if (mount("devpts", target, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620") < 0) {
+		int saved = errno;
+		close(dev);
+		return fail(msg, size, saved, "cannot mount devpts on /dev/pts");
+	}
+	snprintf(target, sizeof target, "%s/shm", devpath);
+	if (mount("shm", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0) {
+		int saved = errno;
+		close(dev);
+		return fail(msg, size, saved, "cannot mount /dev/shm");
+	}
+	int ok = symlinkat("pts/ptmx", dev, "ptmx") | symlinkat("/proc/self/fd", dev, "fd") |
+		 symlinkat("/proc/self/fd/0", dev, "stdin") | symlinkat("/proc/self/fd/1", dev, "stdout") |
+		 symlinkat("/proc/self/fd/2", dev, "stderr");
+	int saved = errno;
+	close(dev);
+	return ok < 0 ? fail(msg, size, saved, "cannot create the /dev symlinks") : 0;
+}
+
+/* /sys/fs/cgroup inside: read-only, and (with a cgroup namespace) rooted at the container's
+ * own group. v2: one cgroup2 mount. v1: a read-only tmpfs with the host's hierarchies. */
+static int make_cgroupfs(int root_fd, const char *rel, char *msg, size_t size)
+{
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	if (!f)
+		return fail(msg, size, errno, "/proc/self/mountinfo");
+	char line[4096];
+	char v1[16][128];
+	int nv1 = 0;
+	bool v2 = false, v1_any = false;
+	while (fgets(line, sizeof line, f)) {
+		char *sep = strstr(line, " - ");
+		if (!sep)
+			continue;
+		char type[32], src[64], opts[512];
+		if (sscanf(sep + 3, "%31s %63s %511s", type, src, opts) != 3)
+			continue;
+		if (strcmp(type, "cgroup2") == 0)
+			v2 = true;
+		if (strcmp(type, "cgroup") != 0 || nv1 >= 16)
+			continue;
+		v1_any = true;
+		/* Keep the controller options (and name=...), drop rw/ro and the rest. */
+		char keep[128] = "";
+		for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+			if (strcmp(o, "rw") == 0 || strcmp(o, "ro") == 0 || strncmp(o, "release_agent", 13) == 0 ||
+			    strcmp(o, "clone_children") == 0 || strcmp(o, "noprefix") == 0 || strcmp(o, "xattr") == 0)
+				continue;
+			if (strlen(keep) + strlen(o) + 2 < sizeof keep) {
+				if (keep[0])
+					strcat(keep, ",");
+				strcat(keep, o);
+			}
+		}
+		if (keep[0])
+			str_copy(v1[nv1++], keep, sizeof v1[0]);
+	}
+	fclose(f);
+	if (!v1_any) {
+		if (!v2)
+			return 0;
+		return mount_at(root_fd, rel, "cgroup2", "cgroup2", ro, NULL, msg, size);
+	}
+	if (mount_at(root_fd, rel, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", msg, size) < 0)
+		return -1;
+	for (int i = 0; i < nv1; i++) {
+		char sub[PATH_MAX];
+		const char *dir = strncmp(v1[i], "name=", 5) == 0 ? v1[i] + 5 : v1[i];
+		snprintf(sub, sizeof sub, "%s/%s", rel, dir);
+		if (mount_at(root_fd, sub, "cgroup", "cgroup", ro, v1[i], msg, size) < 0)
+			return -1;
+	}
+	if (v2) {
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "%s/unified", rel);
+		if (mount_at(root_fd, sub, "cgroup2", "cgroup2", ro, NULL, msg, size) < 0)
+			return -1;
+	}
+	int fd = safe_dir(root_fd, rel, false, msg, size);
+	if (fd < 0)
+		return -1;
+	char target[64];
+	snprintf(target, sizeof target, "/proc/self/fd/%d", fd);
+	int rc = mount(NULL, target, NULL, MS_REMOUNT | ro, "mode=755");
+	int saved = errno;
+	close(fd);
+	return rc < 0 ? fail(msg, size, saved, "cannot make /%s read-only", rel) : 0;
+}
+
+static void loopback_up(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return;
+	struct ifreq ifr = { 0 };
+	str_copy(ifr.ifr_name, "lo", sizeof ifr.ifr_name);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+}
+
+int iso_setup(const struct iso_opts *o, char *msg, size_t size)
+{
+	if ((o->ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return fail(msg, size, errno, "cannot create a cgroup namespace");
+	if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0)
+		return fail(msg, size, errno, "--hostname: \"%s\"", o->hostname);
+	if (o->ns & CLONE_NEWNET)
+		loopback_up();
+	if (!(o->ns & CLONE_NEWNS))
+		return 0;
+	/* Nothing mounted from here on propagates back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(msg, size, errno, "cannot make the mount namespace private");
+	const unsigned long nsd = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	if (!o->rootfs) {
+		/* The host's tree, with this namespace's own /proc and cgroup view. */
+		if ((o->ns & CLONE_NEWPID) && mount("proc", "/proc", "proc", nsd, NULL) < 0)
+			return fail(msg, size, errno, "cannot mount a fresh /proc");
+		if (o->ns & CLONE_NEWCGROUP) {
+			int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			int rc = make_cgroupfs(root, "sys/fs/cgroup", msg, size);
+			close(root);
+			if (rc < 0)
+				return -1;
+		}
+		return 0;
+	}
+	char newroot[PATH_MAX];
+	if (o->overlay || o->overlay_keep) {
+		char base[PATH_MAX], upper[PATH_MAX + 8], work[PATH_MAX + 8], data[3 * PATH_MAX + 64];
+		if (o->overlay_keep) {
+			str_copy(base, o->overlay_keep, sizeof base);
+			str_copy(newroot, o->staging, sizeof newroot);
+		} else {
+			if (mount("tmpfs", o->staging, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0)
+				return fail(msg, size, errno, "cannot mount a tmpfs for the overlay's upper layer");
+			str_copy(base, o->staging, sizeof base);
+			snprintf(newroot, sizeof newroot, "%s/merged", o->staging);
+			mkdir(newroot, 0755);
+		}
+		snprintf(upper, sizeof upper, "%s/upper", base);
+		snprintf(work, sizeof work, "%s/work", base);
+		if ((mkdir(upper, 0755) < 0 && errno != EEXIST) || (mkdir(work, 0755) < 0 && errno != EEXIST))
+			return fail(msg, size, errno, "--overlay: cannot create %s/upper and work", base);
+		snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", o->rootfs, upper, work);
+		if (mount("overlay", newroot, "overlay", 0, data) < 0)
+			return fail(msg, size, errno, "--overlay: cannot mount overlay (%s)", data);
+	} else {
+		str_copy(newroot, o->rootfs, sizeof newroot);
+		/* pivot_root needs a mount point. */
+		if (mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return fail(msg, size, errno, "--rootfs: cannot bind %s", newroot);
+	}
+	int root = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return fail(msg, size, errno, "--rootfs: %s", newroot);
+	int rc = -1;
+	if ((o->ns & CLONE_NEWPID ? mount_at(root, "proc", "proc", "proc", nsd, NULL, msg, size)
+				  : mount_at(root, "proc", "/proc", NULL, MS_BIND | MS_REC, NULL, msg, size)) < 0)
+		goto out;
+	if (make_dev(root, msg, size) < 0)
+		goto out;
+	/* A new sysfs shows the new network namespace; without one (--share-net, or sysfs refused
+	 * in a user namespace), bind the host's and make it read-only. */
+	if (mount_at(root, "sys", "sysfs", "sysfs", nsd | MS_RDONLY, NULL, msg, size) < 0) {
+		if (mount_at(root, "sys", "/sys", NULL, MS_BIND | MS_REC, NULL, msg, size) < 0)
+			goto out;
+		int sys = safe_dir(root, "sys", false, msg, size);
+		char t[64];
+		snprintf(t, sizeof t, "/proc/self/fd/%d", sys);
+		int r = mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | nsd, NULL);
+		close(sys);
+		if (r < 0) {
+			fail(msg, size, errno, "cannot make /sys read-only");
+			goto out;
+		}
+	}
+	if (make_cgroupfs(root, "sys/fs/cgroup", msg, size) < 0)
+		goto out;
+	if (fchdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
+		fail(msg, size, errno, "--rootfs: pivot_root into %s", o->rootfs);
+		goto out;
+	}
+	/* The old root is stacked under the new one: detach it, so the host's tree is gone. */
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		fail(msg, size, errno, "--rootfs: cannot detach the old root");
+		goto out;
+	}
+	rc = 0;
+out:
+	close(root);
+	return rc;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+int iso_enter(const struct iso_opts *o, char *msg, size_t size)
+{
+	/* Nothing of climit's, nor of its caller's, past stderr: closed at exec. */
+	if (o->ns && syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	for (int i = 0; i < o->nenv; i++)
+		if (putenv((char *)o->env[i]) != 0)
+			return fail(msg, size, errno, "--env: \"%s\"", o->env[i]);
+	if (o->cwd && chdir(o->cwd) < 0)
+		return fail(msg, size, errno, "--cwd: \"%s\"", o->cwd);
+	uid_t uid = 0;
+	gid_t gid = 0;
+	bool set_uid = false, set_gid = false;
+	if (o->uid) {
+		if (all_digits(o->uid)) {
+			uid = (uid_t)strtoul(o->uid, NULL, 10);
+		} else {
+			/* Looked up in the container's /etc/passwd, like docker run -u NAME. */
+			struct passwd *pw = getpwnam(o->uid);
+			if (!pw)
+				return fail(msg, size, 0, "--uid: \"%s\": no such user%s", o->uid,
+					    o->rootfs ? " in the container's /etc/passwd" : "");
+			uid = pw->pw_uid;
+			if (!o->gid) {
+				gid = pw->pw_gid;
+				set_gid = true;
+			}
+		}
+		set_uid = true;
+	}
+	if (o->gid) {
+		if (all_digits(o->gid)) {
+			gid = (gid_t)strtoul(o->gid, NULL, 10);
+		} else {
+			struct group *gr = getgrnam(o->gid);
+			if (!gr)
+				return fail(msg, size, 0, "--gid: \"%s\": no such group", o->gid);
+			gid = gr->gr_gid;
+		}
+		set_gid = true;
+	}
+	bool dropping = set_uid || set_gid || o->caps_given;
+	if (!dropping)
+		return 0;
+	uint64_t keep = o->caps_given ? o->caps : ~0ull;
+	int last = last_cap();
+	/* The bounding set limits what any later exec (a setuid binary included) can get. */
+	for (int c = 0; c <= last; c++)
+		if (!(keep & (1ull << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			return fail(msg, size, errno, "cannot drop capability %s", c < NCAPS ? cap_names[c] : "?");
+	if (set_uid && uid != 0)
+		prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+	if (set_gid) {
+		if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0)
+			return fail(msg, size, errno, "--gid: cannot switch to group %u", (unsigned)gid);
+	} else if (set_uid && setgroups(0, NULL) < 0) {
+		return fail(msg, size, errno, "--uid: cannot drop supplementary groups");
+	}
+	if (set_uid && setresuid(uid, uid, uid) < 0)
+		return fail(msg, size, errno, "--uid: cannot switch to user %u", (unsigned)uid);
+	/* Effective, permitted and inheritable = what is kept; a non-root user keeps them across
+	 * exec through the ambient set. */
+	uint64_t have = keep;
+	if (set_uid && uid != 0)
+		have = keep & o->caps_added; /* an ordinary user, plus what --cap-add asked for */
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	for (int i = 0; i < 2; i++) {
+		uint32_t part = (uint32_t)((have & (((uint64_t)1 << (last + 1)) - 1)) >> (32 * i));
+		data[i].effective = data[i].permitted = data[i].inheritable = part;
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return fail(msg, size, errno, "cannot set the capability sets");
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	if (set_uid && uid != 0)
+		for (int c = 0; c <= last; c++)
+			if ((have & (1ull << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+				return fail(msg, size, errno, "cannot keep capability %s", cap_names[c]);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(msg, size, errno, "cannot set no_new_privs");
+	return 0;
+}
