@@ -7,7 +7,9 @@ VERSION := 0.1.0
 PKGS := libcgroup libproc2 ncursesw
 # Debian packages providing the libraries above, and the tools the tests and demo use.
 DEB_BUILD := build-essential pkg-config libcgroup-dev libproc2-dev libncurses-dev
-DEB_TEST := tmux jq busybox-static mandoc qemu-system-x86 kmod cpio zstd xz-utils file
+DEB_TEST := tmux jq busybox-static mandoc qemu-system-x86 kmod cpio zstd xz-utils file curl zsh prometheus
+# Peers and tools `make bench` compares against (installed by `make bench` only).
+DEB_BENCH := hyperfine bubblewrap runc crun cgroup-tools systemd util-linux
 
 CC ?= cc
 CFLAGS ?= -O2
@@ -22,11 +24,11 @@ LDFLAGS += -Wl,--as-needed
 CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
 	    src/registry.c src/launch.c src/report.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
-UI_SRC := ui/table.c ui/output.c ui/top.c
+UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)
 HDRS := $(wildcard src/*.h ui/*.h)
 
-.PHONY: all deps deps-if-needed vm-kernel check unit integration demo clean install uninstall asan
+.PHONY: all deps deps-if-needed bench-deps vm-kernel check unit integration demo bench clean install uninstall asan
 
 all: deps-if-needed climit
 
@@ -60,7 +62,7 @@ ui/%.o: ui/%.c $(HDRS)
 climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o
+tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids
@@ -73,19 +75,35 @@ check: all tests/unit/test_units $(HELPERS)
 unit: tests/unit/test_units
 	@./tests/unit/test_units
 
+bench-deps:
+	@missing=""; for p in $(DEB_BENCH); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "make bench: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+# Writes bench/results.md (see bench/run.sh; BENCH=launch,monitor,... runs some sections).
+bench: all bench-deps
+	@bash bench/run.sh
+
 demo: all $(HELPERS)
 	@bash contrib/demo.sh
 
 asan: clean
 	$(MAKE) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" climit
 
+MANPAGES := climit.1 climit-top.1 climit-gc.1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+
 install: climit
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 climit $(DESTDIR)$(BINDIR)/climit
-	install -m 644 man/climit.1 man/climit-top.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(addprefix man/,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 contrib/completion/climit.bash $(DESTDIR)$(BASHCOMPDIR)/climit
+	install -m 644 contrib/completion/_climit $(DESTDIR)$(ZSHCOMPDIR)/_climit
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/climit $(DESTDIR)$(MANDIR)/man1/climit.1 $(DESTDIR)$(MANDIR)/man1/climit-top.1
+	rm -f $(DESTDIR)$(BINDIR)/climit $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(MANPAGES)) \
+		$(DESTDIR)$(BASHCOMPDIR)/climit $(DESTDIR)$(ZSHCOMPDIR)/_climit
 
 clean:
 	rm -f climit src/*.o ui/*.o tests/unit/test_units $(HELPERS)

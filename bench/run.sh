@@ -141,6 +141,181 @@ bench_oom() {
 	emit "| $n | $got | $(fmt "$(printf '%s\n' "$lat" | median)") ms | $(fmt "$(printf '%s\n' "$lat" | sort -g | tail -1)") ms | $((off / 1000)).$(printf '%03d' $((off % 1000 < 0 ? -off % 1000 : off % 1000))) ms (+-$unc us) |"
 }
 
+# ---- launch overhead ------------------------------------------------------------------------
+# hyperfine -N (no shell) runs each command repeatedly; the figure is its median wall time.
+RUNS=${BENCH_RUNS:-40}
+hf() { # OUT.json CMD...  -> runs hyperfine, medians in ms on stdout, one per command
+	local out=$1; shift
+	hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$out" "$@" >/dev/null 2>"$out.err" || { cat "$out.err" >&2; return 1; }
+	jq -r '.results[] | .median * 1000' "$out"
+}
+CT=climit-bench-ct
+ct_script() { # cgroup-tools: cgcreate + cgset + cgexec [+ WRAP...] + cgdelete, as a script file
+	local f=$1; shift
+	local set
+	if [ $V2 = 1 ]; then set="-r memory.max=100M -r pids.max=100 -r cpu.max='50000 100000'"
+	else set="-r memory.limit_in_bytes=100M -r pids.max=100 -r cpu.cfs_quota_us=50000"; fi
+	cat >"$f" <<EOS
+#!/bin/sh
+cgcreate -g memory,pids,cpu:$CT && cgset $set $CT || exit 1
+$* cgexec -g memory,pids,cpu:$CT $CTRUN
+rc=\$?
+cgdelete -g memory:$CT -g pids:$CT -g cpu:$CT
+exit \$rc
+EOS
+	chmod +x "$f"
+}
+oci_bundle() { # DIR ROOTFS ARGS_JSON -> an OCI bundle with the bench limits, for runc and crun
+	local b=$1 r=$2 args=$3
+	mkdir -p "$b" && (cd "$b" && runc spec) || return 1
+	ln -s "$r" "$b/rootfs"
+	jq --argjson a "$args" '.process.args = $a | .process.terminal = false | .root.readonly = true
+		| .hostname = "box" | .linux.cgroupsPath = "/climit-bench-oci"
+		| .linux.resources.memory = {"limit": 104857600} | .linux.resources.pids = {"limit": 100}
+		| .linux.resources.cpu = {"quota": 50000, "period": 100000}' "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+}
+busybox_rootfs() {
+	local r=$1
+	mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/sys" "$r/tmp" "$r/etc"
+	cp "$(command -v busybox)" "$r/bin/busybox" && chroot "$r" /bin/busybox --install -s /bin
+}
+# crun refuses a v1 hybrid whose unified hierarchy is mounted ("cgroupv2 and v1 mixed");
+# it runs in a private mount namespace with /sys/fs/cgroup/unified unmounted.
+crun_cmd() { # BUNDLE ID
+	if [ $V2 = 1 ]; then echo "crun run -b $1 $2"; else
+		printf '#!/bin/sh\numount /sys/fs/cgroup/unified 2>/dev/null; exec crun run -b %s %s\n' "$1" "$2" >"$WORK/crun.sh"
+		chmod +x "$WORK/crun.sh"; echo "unshare -m $WORK/crun.sh"; fi
+}
+
+bench_launch() {
+	local lim="--mem 100M --pids 100 --cpu 50%"
+	CTRUN=/bin/true ct_script "$WORK/ct.sh"
+	busybox_rootfs "$WORK/rootfs"
+	local names=("bare fork+exec of true" "floor: C program on cgroupfs" "climit $lim" "cgcreate+cgset+cgexec+cgdelete (sh script)" "unshare --fork --pid true" "bwrap --dev-bind / / true")
+	local cmds=(/bin/true "$BIN/floor /bin/true" "$CL $lim -- /bin/true" "$WORK/ct.sh" "unshare --fork --pid /bin/true" "bwrap --dev-bind / / /bin/true")
+	if command -v runc >/dev/null; then
+		oci_bundle "$WORK/oci-true" "$WORK/rootfs" '["/bin/true"]'
+		names+=("runc run (OCI bundle, same limits)"); cmds+=("runc run -b $WORK/oci-true climit-bench-runc")
+	fi
+	if command -v crun >/dev/null; then
+		names+=("crun run (OCI bundle, same limits)"); cmds+=("$(crun_cmd "$WORK/oci-true" climit-bench-crun)")
+	fi
+	local meds; meds=$(hf "$WORK/launch.json" "${cmds[@]}") || { emit "launch: hyperfine failed"; return; }
+	mapfile -t m <<<"$meds"
+	emit ""
+	emit "## Launch overhead, workload /bin/true (median wall ms, $RUNS runs each)"
+	emit ""
+	emit "| command | median ms | / floor | climit is faster by |"
+	emit "|---|---|---|---|"
+	local i
+	for i in "${!names[@]}"; do
+		emit "| ${names[$i]} | $(fmt "${m[$i]}") | $(ratio "${m[$i]}" "${m[1]}")x | $( [ "$i" -ge 3 ] && echo "$(ratio "${m[$i]}" "${m[2]}")x" || echo -) |"
+	done
+	LAUNCH_CLIMIT=${m[2]}
+}
+
+bench_isolate() {
+	[ -d "$WORK/rootfs" ] || busybox_rootfs "$WORK/rootfs"
+	local r=$WORK/rootfs lim="--mem 100M --pids 100 --cpu 50%"
+	# The hand-made pipeline of the tutorials: overlay on a tmpfs, cgroup-tools, unshare, chroot.
+	cat >"$WORK/pipeline-inner.sh" <<EOS
+#!/bin/sh
+t=\$(mktemp -d /tmp/climit-bench-ovl.XXXXXX)
+mount -t tmpfs tmpfs \$t && mkdir \$t/u \$t/w \$t/m &&
+mount -t overlay overlay -o lowerdir=$r,upperdir=\$t/u,workdir=\$t/w \$t/m || exit 1
+unshare --fork --pid --mount --uts --ipc --net --cgroup chroot \$t/m /bin/sh -c 'mount -t proc proc /proc && hostname box && /bin/true'
+rc=\$?
+umount \$t/m \$t; rmdir \$t
+exit \$rc
+EOS
+	chmod +x "$WORK/pipeline-inner.sh"
+	CTRUN="unshare -m $WORK/pipeline-inner.sh" ct_script "$WORK/pipeline.sh"
+	local names=("floor: C program on cgroupfs (no isolation)" "climit $lim (no isolation)" "climit $lim --isolate --rootfs R --overlay" "cgcreate/cgset/cgexec + unshare + overlay + chroot (sh script)" "bwrap --unshare-all --ro-bind R / --proc --dev (no limits, no overlay)")
+	local cmds=("$BIN/floor /bin/true" "$CL $lim -- /bin/true" "$CL $lim --isolate --rootfs $r --overlay --hostname box -- /bin/true" "$WORK/pipeline.sh" "bwrap --unshare-all --ro-bind $r / --proc /proc --dev /dev --hostname box /bin/true")
+	if command -v runc >/dev/null; then
+		[ -d "$WORK/oci-true" ] || oci_bundle "$WORK/oci-true" "$r" '["/bin/true"]'
+		names+=("runc run (OCI bundle, same limits)"); cmds+=("runc run -b $WORK/oci-true climit-bench-runc")
+	fi
+	if command -v crun >/dev/null; then
+		names+=("crun run (OCI bundle, same limits)"); cmds+=("$(crun_cmd "$WORK/oci-true" climit-bench-crun)")
+	fi
+	local meds; meds=$(hf "$WORK/isolate.json" "${cmds[@]}") || { emit "isolate: hyperfine failed"; return; }
+	mapfile -t m <<<"$meds"
+	emit ""
+	emit "## Isolated launch, workload /bin/true in a busybox rootfs (median wall ms, $RUNS runs each)"
+	emit ""
+	emit "| command | median ms | / bare cgroup launch (floor) | / climit without isolation | climit --isolate is faster by |"
+	emit "|---|---|---|---|---|"
+	local i
+	for i in "${!names[@]}"; do
+		emit "| ${names[$i]} | $(fmt "${m[$i]}") | $(ratio "${m[$i]}" "${m[0]}")x | $(ratio "${m[$i]}" "${m[1]}")x | $( [ "$i" -ge 3 ] && echo "$(ratio "${m[$i]}" "${m[2]}")x" || echo -) |"
+	done
+}
+
+# ---- teardown ---------------------------------------------------------------------------------
+bench_teardown() {
+	local n=10 i f=() fq=() c=() rr=()
+	for ((i = 0; i < n; i++)); do
+		fq+=("$("$BIN/teardown" floor 100 50000 "$BIN/forkloop")")
+		f+=("$("$BIN/teardown" floor 100 0 "$BIN/forkloop")")
+		"$CL" --name climit-bench-td --pids 100 --cpu 50% -- "$BIN/forkloop" &
+		local pid=$! d
+		if [ $V2 = 1 ]; then d=/sys/fs/cgroup/climit/climit-bench-td; else d=$(v1_mount pids)/climit/climit-bench-td; fi
+		local k=0
+		until [ "$(cat "$d/pids.current" 2>/dev/null || echo 0)" -ge 100 ] || [ $k -ge 400 ]; do sleep 0.01; k=$((k + 1)); done
+		c+=("$("$BIN/teardown" watch "$d" "$pid" 15)")
+		wait "$pid" 2>/dev/null
+	done
+	if command -v runc >/dev/null && [ -d "$WORK/rootfs" ]; then
+		oci_bundle "$WORK/oci-loop" "$WORK/rootfs" '["/bin/sh", "-c", "while :; do sleep 1000 & done 2>/dev/null"]'
+		local pd; if [ $V2 = 1 ]; then pd=/sys/fs/cgroup/climit-bench-oci; else pd=$(v1_mount pids)/climit-bench-oci; fi
+		for ((i = 0; i < n; i++)); do
+			runc run -d -b "$WORK/oci-loop" climit-bench-runcl >/dev/null 2>&1 </dev/null || break
+			local k=0
+			until [ "$(cat "$pd/pids.current" 2>/dev/null || echo 0)" -ge 100 ] || [ $k -ge 400 ]; do sleep 0.01; k=$((k + 1)); done
+			local t0 t1; t0=$(date +%s%N); runc delete --force climit-bench-runcl; while [ -d "$pd" ]; do :; done; t1=$(date +%s%N)
+			rr+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b-a)/1e6}')")
+		done
+	fi
+	local mf mfq mc mr
+	mf=$(printf '%s\n' "${f[@]}" | median); mfq=$(printf '%s\n' "${fq[@]}" | median); mc=$(printf '%s\n' "${c[@]}" | median)
+	emit ""
+	emit "## Teardown of a contained fork loop (pids 100): kill decision to cgroup gone (median ms of $n)"
+	emit ""
+	emit "| how | median ms | / floor |"
+	emit "|---|---|---|"
+	emit "| floor: C, kill all + rmdir, no CPU quota | $(fmt "$mf") | 1.00x |"
+	emit "| floor: C, same with cpu 50% left in place | $(fmt "$mfq") | $(ratio "$mfq" "$mf")x |"
+	emit "| climit --pids 100 --cpu 50% (SIGTERM to climit; it lifts the quota, kills, removes) | $(fmt "$mc") | $(ratio "$mc" "$mf")x |"
+	if [ ${#rr[@]} -gt 0 ]; then
+		mr=$(printf '%s\n' "${rr[@]}" | median)
+		emit "| runc delete --force (busybox sh fork loop, same limits) | $(fmt "$mr") | $(ratio "$mr" "$mf")x |"
+	fi
+}
+
+# ---- concurrency ------------------------------------------------------------------------------
+bench_concurrency() {
+	local n=200 i t0 t1
+	: >"$WORK/cc.out"
+	t0=$(date +%s%N)
+	for ((i = 1; i <= n; i++)); do
+		( "$CL" --name "climit-bench-cc-$i" --mem 32M --pids 50 --cpu 10% -- sh -c "sleep 2; exit $((i % 100))" 2>>"$WORK/cc.err"
+		  echo "$i $?" >>"$WORK/cc.out" ) &
+	done
+	wait
+	t1=$(date +%s%N)
+	local wrong left
+	wrong=$(awk '$2 != $1 % 100' "$WORK/cc.out" | wc -l)
+	local done_n; done_n=$(wc -l <"$WORK/cc.out")
+	left=$(find /sys/fs/cgroup -maxdepth 3 -type d -name 'climit-bench-cc-*' | wc -l)
+	emit ""
+	emit "## Concurrency: $n concurrent \`climit --mem 32M --pids 50 --cpu 10% -- sh -c 'sleep 2; exit N'\`"
+	emit ""
+	emit "| runs finished | wrong exit codes | groups left | total wall | climit errors |"
+	emit "|---|---|---|---|---|"
+	emit "| $done_n | $wrong | $left | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f s", (b-a)/1e9}') | $(grep -c . "$WORK/cc.err") |"
+}
+
 for s in launch isolate monitor teardown oom concurrency; do
 	[[ $SECTIONS == *",$s,"* ]] || continue
 	declare -F "bench_$s" >/dev/null || { echo "bench: section $s not built yet"; continue; }

@@ -373,7 +373,7 @@ int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)
 
 int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, struct err *e)
 {
-	enum { O_BATCH = 300, O_JSON, O_ALL, O_PARENT };
+	enum { O_BATCH = 300, O_JSON, O_ALL, O_PARENT, O_PROM, O_PROM_FILE };
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -381,6 +381,8 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 		{ "json", no_argument, NULL, O_JSON },
 		{ "all", no_argument, NULL, 'a' },
 		{ "parent", required_argument, NULL, O_PARENT },
+		{ "prometheus", optional_argument, NULL, O_PROM },
+		{ "prometheus-file", required_argument, NULL, O_PROM_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -393,7 +395,7 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 	while ((c = getopt_long(argc, argv, ":d:n:bah", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return getopt_failure(e, argv, c);
-		if (seen[c] && c != OPT_ENV)
+		if (seen[c])
 			return err_set(e, "%s: given twice", argv[optind - 1]);
 		seen[c] = true;
 		switch (c) {
@@ -414,6 +416,19 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 			if (units_check_parent(optarg, &why) < 0)
 				return err_set(e, "--parent: \"%s\": %s", optarg, why);
 			o->parent = optarg[0] == '/' ? optarg + 1 : optarg;
+			break;
+		case O_PROM:
+			if (strcmp(cmd, "top") != 0)
+				return err_set(e, "--prometheus: only for climit top");
+			o->prometheus = true;
+			o->prom_addr = optarg;
+			break;
+		case O_PROM_FILE:
+			if (strcmp(cmd, "top") != 0)
+				return err_set(e, "--prometheus-file: only for climit top");
+			if (!optarg[0])
+				return err_set(e, "--prometheus-file: empty path");
+			o->prom_file = optarg;
 			break;
 		case 'h': o->help = true; return 0;
 		}
@@ -458,6 +473,12 @@ void cli_usage_top(const char *cmd)
 	      "      --json             one JSON object per refresh\n"
 	      "  -a, --all              every cgroup on the host, as a tree (like systemd-cgtop)\n"
 	      "      --parent PATH      where climit's groups live (default: climit)\n"
+	      "      --prometheus[=ADDR:PORT]\n"
+	      "                         serve the figures for Prometheus on http://ADDR:PORT/metrics\n"
+	      "                         (default 127.0.0.1:9479); no screen unless -b or --json\n"
+	      "      --prometheus-file PATH\n"
+	      "                         write them to PATH (atomically) after every refresh, for\n"
+	      "                         node_exporter's textfile collector\n"
 	      "  -h, --help             show this help and exit\n"
 	      "\n"
 	      "Keys: up/down, j/K select, < > sort column, s cycle sort, r reverse, / filter,\n"

@@ -39,6 +39,9 @@ struct top_opts {
 	uint64_t delay_ns;     /* -d: refresh interval (default 1 s) */
 	uint64_t iterations;   /* -n: frames before exiting; 0 = until q */
 	bool batch, json, all, help;
+	bool prometheus;       /* --prometheus[=ADDR:PORT]: serve metrics over HTTP */
+	const char *prom_addr; /* NULL: 127.0.0.1:9479 */
+	const char *prom_file; /* --prometheus-file: written atomically every refresh */
 	const char *parent;    /* default "climit" */
 	const char *name;      /* stats: the container */
 };

@@ -92,7 +92,7 @@ int iso_parse_caps(const char *list, uint64_t *out, const char **why)
 		}
 		*out |= 1ull << i;
 	}
-	if (list[strlen(list) - 1] == ',' || strstr(list, ",,")) {
+	if (list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,")) {
 		*why = "empty capability name in the list";
 		return -1;
 	}
@@ -117,7 +117,8 @@ int iso_parse_ns(const char *list, unsigned long *out, const char **why)
 {
 	*out = 0;
 	char buf[256];
-	if (!list[0] || strlen(list) >= sizeof buf || list[strlen(list) - 1] == ',' || strstr(list, ",,")) {
+	if (!list[0] || strlen(list) >= sizeof buf || list[0] == ',' || list[strlen(list) - 1] == ',' ||
+	    strstr(list, ",,")) {
 		*why = "expected a comma-separated list of pid, mount, uts, ipc, net, cgroup, user";
 		return -1;
 	}
@@ -249,24 +250,26 @@ int iso_prepare(struct iso_opts *o, const char *name, struct err *e)
 	return 0;
 }
 
+/* Remove a tree climit made. While the dead container's mount namespace is still being torn
+ * down, its mounts on this directory (the overlay's tmpfs, the rootfs bind) make rmdir fail
+ * with EBUSY: retry for up to 2 s. */
+static void remove_tree(char *path)
+{
+	if (!path[0])
+		return;
+	for (int i = 0; i < 100; i++) {
+		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		if (access(path, F_OK) < 0)
+			break;
+		usleep(20000);
+	}
+	path[0] = '\0';
+}
+
 void iso_cleanup(struct iso_opts *o)
 {
-	/* The mounts on these died with the container's mount namespace: plain directories. */
-	if (o->staging[0]) {
-		/* While the dead container's mount namespace is still being torn down, its tmpfs on
-		 * this directory makes rmdir fail with EBUSY: retry for up to 2 s. */
-		for (int i = 0; i < 100; i++) {
-			nftw(o->staging, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-			if (access(o->staging, F_OK) < 0)
-				break;
-			usleep(20000);
-		}
-		o->staging[0] = '\0';
-	}
-	if (o->tar_root[0]) {
-		nftw(o->tar_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-		o->tar_root[0] = '\0';
-	}
+	remove_tree(o->staging);
+	remove_tree(o->tar_root);
 }
 
 int iso_write_maps(pid_t pid, struct err *e)
@@ -403,8 +406,9 @@ static int make_dev(int root_fd, char *msg, size_t size)
 }
 
 /* /sys/fs/cgroup inside: read-only, and (with a cgroup namespace) rooted at the container's
- * own group. v2: one cgroup2 mount. v1: a read-only tmpfs with the host's hierarchies. */
-static int make_cgroupfs(int root_fd, const char *rel, char *msg, size_t size)
+ * own group. v2: one cgroup2 mount. v1: a read-only tmpfs with the host's hierarchies.
+ * replace: rel already holds the host's cgroup mounts (no --rootfs); they are detached. */
+static int make_cgroupfs(int root_fd, const char *rel, bool replace, char *msg, size_t size)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	FILE *f = fopen("/proc/self/mountinfo", "r");
@@ -442,6 +446,14 @@ static int make_cgroupfs(int root_fd, const char *rel, char *msg, size_t size)
 			str_copy(v1[nv1++], keep, sizeof v1[0]);
 	}
 	fclose(f);
+	/* On the host's tree, its cgroup mounts go first (in this namespace only): cgroup2 cannot
+	 * be mounted again on top of itself (EBUSY), and the view must be the new one. */
+	if (replace) {
+		char abs[PATH_MAX];
+		snprintf(abs, sizeof abs, "/%s", rel);
+		while (umount2(abs, MNT_DETACH) == 0)
+			;
+	}
 	if (!v1_any) {
 		if (!v2)
 			return 0;
@@ -507,7 +519,7 @@ int iso_setup(const struct iso_opts *o, char *msg, size_t size)
 			return fail(msg, size, errno, "cannot mount a fresh /proc");
 		if (o->ns & CLONE_NEWCGROUP) {
 			int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-			int rc = make_cgroupfs(root, "sys/fs/cgroup", msg, size);
+			int rc = make_cgroupfs(root, "sys/fs/cgroup", true, msg, size);
 			close(root);
 			if (rc < 0)
 				return -1;
@@ -564,7 +576,7 @@ int iso_setup(const struct iso_opts *o, char *msg, size_t size)
 			goto out;
 		}
 	}
-	if (make_cgroupfs(root, "sys/fs/cgroup", msg, size) < 0)
+	if (make_cgroupfs(root, "sys/fs/cgroup", false, msg, size) < 0)
 		goto out;
 	if (fchdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
 		fail(msg, size, errno, "--rootfs: pivot_root into %s", o->rootfs);

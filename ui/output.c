@@ -152,6 +152,11 @@ int cmd_top(int argc, char **argv)
 	if (sampler_open(&s, o.parent, o.all, &e) < 0)
 		return fail(&e);
 	int rc = 0;
+	if (o.prometheus || o.prom_file) {
+		rc = prom_run(&s, &o, &e) < 0 ? fail(&e) : 0;
+		sampler_close(&s);
+		return rc;
+	}
 	if (!o.batch && !o.json && isatty(STDOUT_FILENO)) {
 		rc = top_interactive(&s, &o);
 		sampler_close(&s);

@@ -32,6 +32,10 @@ void json_string(FILE *f, const char *s);
 /* Plain-text frame (like systemd-cgtop -b) and one JSON object per refresh. */
 void output_batch_frame(FILE *f, struct sampler *s, int frame);
 void output_json_frame(FILE *f, struct sampler *s, int *events_seen);
+/* Prometheus text exposition of the current snapshot; the --prometheus/--prometheus-file
+ * loop (returns 0, or -1 with e filled). */
+void prom_render(FILE *f, struct sampler *s);
+int prom_run(struct sampler *s, const struct top_opts *o, struct err *e);
 int cmd_top(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

@@ -35,18 +35,20 @@ test_json_report_is_valid_json_with_stable_fields() {
 test_make_install_and_uninstall_honour_prefix_and_destdir() {
 	local d; d=$(mktemp -d /tmp/climit-test-destdir.XXXXXX)
 	make -s install PREFIX=/opt/cl DESTDIR="$d" >/dev/null || { fail "install failed"; rm -rf "$d"; return; }
-	local ok=1
-	[ -x "$d/opt/cl/bin/climit" ] && [ -f "$d/opt/cl/share/man/man1/climit.1" ] || ok=0
+	local got want
+	got=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
+	want="./opt/cl/bin/climit ./opt/cl/share/bash-completion/completions/climit ./opt/cl/share/man/man1/climit-gc.1 ./opt/cl/share/man/man1/climit-top.1 ./opt/cl/share/man/man1/climit.1 ./opt/cl/share/zsh/site-functions/_climit "
 	make -s uninstall PREFIX=/opt/cl DESTDIR="$d" >/dev/null
-	[ -e "$d/opt/cl/bin/climit" ] && ok=0
+	local left; left=$(find "$d" -type f)
 	rm -rf "$d"
-	[ "$ok" = 1 ] && pass || fail "installed files wrong"
+	expect_eq "installed files" "$want" "$got" || return
+	expect_eq "files left after uninstall" "" "$left" && pass
 }
 
 test_every_top_option_is_in_help_man_and_readme() {
 	local o missing="" man
 	man=$(mandoc -Tascii man/climit-top.1 2>/dev/null | col -b)
-	for o in delay iterations batch json all parent help; do
+	for o in delay iterations batch json all parent prometheus prometheus-file help; do
 		"$CLIMIT" top --help | grep -q -- "--$o\b" || missing="$missing help:--$o"
 		grep -q -- "--$o\b" <<<"$man" || missing="$missing man:--$o"
 	done

@@ -3,6 +3,7 @@
  * copied from real kernels (tests/fixtures). Prints PASS/FAIL lines; exit 1 on any failure. */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -279,6 +280,40 @@ static void keyed(void)
 	check(keyed_get("", "max", &v) < 0, "keyed missing key");
 }
 
+static void isolation_options(void)
+{
+	uint64_t caps;
+	unsigned long ns;
+	const char *why = NULL;
+	check(iso_parse_caps("net_raw,CAP_SYS_ADMIN", &caps, &why) == 0 && caps == ((1ull << 13) | (1ull << 21)),
+	      "caps \"net_raw,CAP_SYS_ADMIN\" = bits 13 and 21");
+	check(iso_parse_caps("all", &caps, &why) == 0 && caps == ~0ull, "caps \"all\"");
+	const char *bad_caps[] = { "", "sys_nonsense", "net_raw,", ",chown", "chown,,kill", "cap_" };
+	for (size_t i = 0; i < sizeof bad_caps / sizeof *bad_caps; i++) {
+		why = NULL;
+		check(iso_parse_caps(bad_caps[i], &caps, &why) < 0 && why, "caps \"%s\" refused", bad_caps[i]);
+	}
+	check(iso_parse_ns("pid,mount,net", &ns, &why) == 0 && ns == (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET),
+	      "ns \"pid,mount,net\"");
+	check(iso_parse_ns("mnt,user", &ns, &why) == 0 && ns == (CLONE_NEWNS | CLONE_NEWUSER), "ns \"mnt,user\"");
+	const char *bad_ns[] = { "", "pid,", ",pid", "time", "pid,,net", "PID" };
+	for (size_t i = 0; i < sizeof bad_ns / sizeof *bad_ns; i++) {
+		why = NULL;
+		check(iso_parse_ns(bad_ns[i], &ns, &why) < 0 && why, "ns \"%s\" refused", bad_ns[i]);
+	}
+	check(!(iso_default_caps() & (1ull << 21)) && (iso_default_caps() & 1), "default caps: no sys_admin, chown kept");
+	struct run_opts o;
+	struct err e;
+	char *a1[] = { "climit", "--isolate", "--share-net", "--cap-drop", "chown", "--", "true", NULL };
+	check(cli_parse_run(7, a1, &o, &e) == 0 && !(o.iso.ns & CLONE_NEWNET) && (o.iso.ns & CLONE_NEWPID) &&
+	      !(o.iso.caps & 1) && (o.iso.caps & (1ull << 5)), "--isolate --share-net --cap-drop chown");
+	char *a2[] = { "climit", "--env", "A=1", "--env", "B=2", "--", "true", NULL };
+	check(cli_parse_run(7, a2, &o, &e) == 0 && o.iso.nenv == 2, "--env is repeatable");
+	char *a3[] = { "climit", "--hostname", "box", "--", "true", NULL };
+	check(cli_parse_run(5, a3, &o, &e) == 0 && iso_check_support(&o.iso, &e) < 0 && strstr(e.msg, "--hostname"),
+	      "--hostname without a uts namespace is refused");
+}
+
 int main(void)
 {
 	sizes();
@@ -290,6 +325,7 @@ int main(void)
 	fixture_stats_v1();
 	fixture_stats_v2();
 	keyed();
+	isolation_options();
 	printf("unit: %d failed\n", failures);
 	return failures ? 1 : 0;
 }

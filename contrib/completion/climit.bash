@@ -1,0 +1,59 @@
+# bash completion for climit(1). Installed as share/bash-completion/completions/climit.
+_climit() {
+	local cur prev words cword
+	if declare -F _init_completion >/dev/null; then
+		_init_completion || return
+	else
+		cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+	fi
+	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --name --parent --timeout
+		--report --report=json --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
+		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
+		--help --version"
+	local top_opts="--delay --iterations --batch --json --all --parent --prometheus --prometheus-file --help"
+	local sub="" i
+	# The subcommand, if any, is the first word; after "--" (or the command) climit is done.
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		--) _climit_command $((i + 1)); return ;;
+		run|top|ls|stats|gc) [ $i = 1 ] && sub=${words[i]} ;;
+		esac
+	done
+	case $prev in
+	--mem|--mem-high|--swap) COMPREPLY=($(compgen -W "64M 100M 256M 512M 1G 2G max" -- "$cur")); return ;;
+	--pids) COMPREPLY=($(compgen -W "50 100 1000 max" -- "$cur")); return ;;
+	--cpu) COMPREPLY=($(compgen -W "25% 50% 100% 150% 1.5 max" -- "$cur")); return ;;
+	--cpu-weight|--name|--timeout|--hostname|--env|--delay|-d|--iterations|-n|--prometheus) return ;;
+	--cpus) COMPREPLY=($(compgen -W "0 0-$(($(nproc 2>/dev/null || echo 1) - 1))" -- "$cur")); return ;;
+	--ns) COMPREPLY=($(compgen -W "pid mount uts ipc net cgroup user pid,mount,uts,ipc,net,cgroup" -- "$cur")); return ;;
+	--cap-drop|--cap-add)
+		COMPREPLY=($(compgen -W "all chown dac_override fowner fsetid kill setgid setuid setpcap net_bind_service
+			net_raw net_admin sys_chroot sys_admin sys_ptrace sys_nice sys_resource mknod audit_write setfcap" -- "$cur"))
+		return ;;
+	--rootfs|--overlay-keep|--cwd) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--rootfs-tar|--prometheus-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--uid) COMPREPLY=($(compgen -u -- "$cur")); return ;;
+	--gid) COMPREPLY=($(compgen -g -- "$cur")); return ;;
+	--report) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+	--parent) return ;;
+	esac
+	case $sub in
+	top) COMPREPLY=($(compgen -W "$top_opts" -- "$cur")) ;;
+	ls) COMPREPLY=($(compgen -W "--all --json --parent --help" -- "$cur")) ;;
+	stats)
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json --delay --parent --help" -- "$cur"))
+		else COMPREPLY=($(compgen -W "$(ls /run/climit 2>/dev/null)" -- "$cur")); fi ;;
+	gc) COMPREPLY=($(compgen -W "--parent --help" -- "$cur")) ;;
+	*)
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$run_opts" -- "$cur"))
+		elif [ "$cword" = 1 ]; then COMPREPLY=($(compgen -W "run top ls stats gc" -- "$cur") $(compgen -c -- "$cur"))
+		else COMPREPLY=($(compgen -c -- "$cur")); fi ;;
+	esac
+}
+# After "--": complete the workload's command, then its arguments as files.
+_climit_command() {
+	local start=$1
+	if [ "$COMP_CWORD" -eq "$start" ]; then COMPREPLY=($(compgen -c -- "${COMP_WORDS[COMP_CWORD]}"))
+	else COMPREPLY=($(compgen -f -- "${COMP_WORDS[COMP_CWORD]}")); fi
+}
+complete -F _climit climit

@@ -1,0 +1,84 @@
+# Fitting the Linux toolbox: Prometheus metrics (HTTP and textfile), shell completion.
+PROM_PORT=$((20000 + $$ % 20000))
+
+test_prometheus_endpoint_serves_valid_metrics_for_a_real_container() {
+	command -v curl >/dev/null || { skip "curl not installed"; return; }
+	"$CLIMIT" --name climit-test-prom --mem 64M --pids 20 --cpu 30% -- sh -c "$PWD/tests/helpers/burn & sleep 30" &
+	local pid=$!
+	wait_for 10 group_exists climit-test-prom || { fail "not started"; stop_bg "$pid"; return; }
+	"$CLIMIT" top --prometheus=127.0.0.1:$PROM_PORT -d 0.2 &
+	local top=$!
+	local out="" i
+	for i in $(seq 100); do out=$(curl -sf "http://127.0.0.1:$PROM_PORT/metrics") && [[ $out == *climit_memory_max_bytes{container=\"climit-test-prom\"}* ]] && break; sleep 0.2; done
+	local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROM_PORT/nothing-here")
+	stop_bg "$top" "$pid"
+	expect_eq "climit_memory_max_bytes" 67108864 "$(awk '/^climit_memory_max_bytes\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
+	expect_eq "climit_pids_max" 20 "$(awk '/^climit_pids_max\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
+	expect_eq "climit_cpu_limit_cpus" 0.3 "$(awk '/^climit_cpu_limit_cpus\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
+	expect_eq "unknown path" 404 "$code" || return
+	if command -v promtool >/dev/null; then
+		local lint; lint=$(promtool check metrics <<<"$out" 2>&1) || { fail "promtool: $lint"; return; }
+	else
+		skip "promtool not installed (Debian package prometheus)"; return
+	fi
+	pass
+}
+
+test_prometheus_file_is_written_atomically_and_valid() {
+	local d; d=$(mktemp -d /var/tmp/climit-test-prom.XXXXXX)
+	"$CLIMIT" --name climit-test-promfile --pids 7 -- sleep 30 &
+	local pid=$!
+	wait_for 10 group_exists climit-test-promfile || { fail "not started"; stop_bg "$pid"; rm -rf "$d"; return; }
+	"$CLIMIT" top --prometheus-file "$d/climit.prom" -d 0.1 -n 3
+	local rc=$? body; body=$(cat "$d/climit.prom" 2>/dev/null)
+	local stray; stray=$(ls "$d" | grep -v '^climit.prom$')
+	stop_bg "$pid"; rm -rf "$d"
+	expect_eq "exit" 0 "$rc" || return
+	expect_eq "temporary files left" "" "$stray" || return
+	grep -q '^climit_pids_max{container="climit-test-promfile"} 7$' <<<"$body" || { fail "$body"; return; }
+	if command -v promtool >/dev/null; then
+		promtool check metrics <<<"$body" >/dev/null 2>&1 || { fail "promtool refuses the file"; return; }
+	fi
+	pass
+}
+
+test_prometheus_bad_address_is_refused_with_125() {
+	local out rc bad=""
+	for a in "--prometheus=nohost" "--prometheus=1.2.3.4:99999" "--prometheus=no.such:80" "--prometheus-file="; do
+		out=$("$CLIMIT" top $a -n 1 2>&1); rc=$?
+		[ "$rc" = 125 ] && [[ $out == "climit: --prometheus"* ]] || bad="$bad [$a -> $rc $out]"
+	done
+	[ -z "$bad" ] && pass || fail "$bad"
+}
+
+# The long options a --help text defines: those at the start of its option lines.
+_help_opts() {
+	awk '/^ +(-[a-zA-Z], )?--[a-z]/ { for (i = 1; i <= NF; i++) { w = $i
+		if (w ~ /^--[a-z]/) { sub(/[,=[].*/, "", w); print w } else if (w !~ /^-[a-zA-Z],$/) break } }' | sort -u
+}
+# Complete WORDS... (the last one is the word being completed) with the bash completion.
+_complete() {
+	bash -c 'source contrib/completion/climit.bash; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _climit; printf "%s\n" "${COMPREPLY[@]}"' _ "$@"
+}
+
+test_bash_completion_offers_every_option_and_subcommand() {
+	local missing="" o
+	# Every long option in --help (run and top) is offered.
+	for o in $("$CLIMIT" --help | _help_opts); do
+		_complete climit "$o" | grep -qx -- "$o" || missing="$missing run:$o"
+	done
+	for o in $("$CLIMIT" top --help | _help_opts); do
+		_complete climit top "$o" | grep -qx -- "$o" || missing="$missing top:$o"
+	done
+	[ -z "$missing" ] || { fail "not completed:$missing"; return; }
+	expect_eq "subcommands" "gc ls run stats top" "$(_complete climit "" | grep -xE 'run|top|ls|stats|gc' | sort -u | tr '\n' ' ' | sed 's/ $//')" || return
+	expect_eq "--ns values" "pid pid,mount,uts,ipc,net,cgroup" "$(_complete climit --ns pi | tr '\n' ' ' | sed 's/ $//')" || return
+	expect_eq "--report values" "json" "$(_complete climit --report js)" || return
+	_complete climit --rootfs /us | grep -qx /usr || { fail "--rootfs does not complete directories"; return; }
+	_complete climit --mem 64M -- ech | grep -qx echo && pass || fail "the command after -- is not completed"
+}
+
+test_zsh_completion_parses() {
+	command -v zsh >/dev/null || { skip "zsh not installed"; return; }
+	zsh -n contrib/completion/_climit && pass || fail "zsh -n failed"
+}
