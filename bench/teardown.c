@@ -167,8 +167,20 @@ static int floor_run(int argc, char **argv)
 			usleep(200);
 		}
 	}
-	while (waitpid(-1, NULL, WNOHANG) > 0 || get(pids_dir, "pids.current") > 0)
+	/* Empty means no task left in cgroup.procs (zombies are reaped by whoever inherits them;
+	 * they no longer hold the group). */
+	char procs[700], b[16];
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", pids_dir);
+	for (;;) {
+		waitpid(-1, NULL, WNOHANG);
+		int fd = open(procs, O_RDONLY);
+		ssize_t k = fd >= 0 ? read(fd, b, sizeof b) : 0;
+		if (fd >= 0)
+			close(fd);
+		if (k <= 0)
+			break;
 		usleep(100);
+	}
 	for (int i = 0; i < nd; i++)
 		while (rmdir(dirs[i]) < 0 && errno == EBUSY)
 			usleep(100);
