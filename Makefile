@@ -100,18 +100,21 @@ asan: clean
 	$(MAKE) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" climit
 
 MANPAGES := climit.1 climit-top.1 climit-gc.1
+MAN7PAGES := climit-interfaces.7
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 install: climit
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 climit $(DESTDIR)$(BINDIR)/climit
 	install -m 644 $(addprefix man/,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(addprefix man/,$(MAN7PAGES)) $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 contrib/completion/climit.bash $(DESTDIR)$(BASHCOMPDIR)/climit
 	install -m 644 contrib/completion/_climit $(DESTDIR)$(ZSHCOMPDIR)/_climit
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/climit $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(MANPAGES)) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(MAN7PAGES)) \
 		$(DESTDIR)$(BASHCOMPDIR)/climit $(DESTDIR)$(ZSHCOMPDIR)/_climit
 
 clean:

@@ -268,7 +268,8 @@ bench_teardown() {
 		c+=("$("$BIN/teardown" watch "$d" "$pid" 2)")
 		wait "$pid" 2>/dev/null
 	done
-	if command -v runc >/dev/null && [ -d "$WORK/rootfs" ]; then
+	[ -d "$WORK/rootfs" ] || busybox_rootfs "$WORK/rootfs"
+	if command -v runc >/dev/null; then
 		oci_bundle "$WORK/oci-loop" "$WORK/rootfs" '["/bin/sh", "-c", "while :; do sleep 1000 & done 2>/dev/null"]'
 		local pd; if [ $V2 = 1 ]; then pd=/sys/fs/cgroup/climit-bench-oci; else pd=$(v1_mount pids)/climit-bench-oci; fi
 		for ((i = 0; i < n; i++)); do

@@ -471,13 +471,9 @@ ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, c
 	return n;
 }
 
-int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
-		 uint64_t *out)
+/* A cgroupfs number: decimal, or "max" (UNITS_MAX). */
+static int parse_u64(const char *buf, uint64_t *out)
 {
-	char buf[64];
-	ssize_t n = cg_pread(cg, slot, ctrl, file, buf, sizeof buf);
-	if (n < 0)
-		return (int)n;
 	if (strncmp(buf, "max", 3) == 0) {
 		*out = UNITS_MAX;
 		return 0;
@@ -489,6 +485,16 @@ int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, c
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
+		 uint64_t *out)
+{
+	char buf[64];
+	ssize_t n = cg_pread(cg, slot, ctrl, file, buf, sizeof buf);
+	if (n < 0)
+		return (int)n;
+	return parse_u64(buf, out);
 }
 
 int cg_remove(struct cgroup *cg, struct err *e)
@@ -545,15 +551,5 @@ int cg_read_u64(int dir_fd, const char *file, uint64_t *out)
 	ssize_t n = read_small_file_at(dir_fd, file, buf, sizeof buf);
 	if (n < 0)
 		return (int)n;
-	if (strncmp(buf, "max", 3) == 0) {
-		*out = UNITS_MAX;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(buf, &end, 10);
-	if (errno || end == buf)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return parse_u64(buf, out);
 }

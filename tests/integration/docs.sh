@@ -3,7 +3,7 @@
 
 test_man_pages_are_lint_clean() {
 	command -v mandoc >/dev/null || { skip "mandoc not installed (make deps installs it)"; return; }
-	local out; out=$(mandoc -Tlint -W warning man/*.1 2>&1)
+	local out; out=$(mandoc -Tlint -W warning man/*.[17] 2>&1)
 	[ -z "$out" ] && pass || fail "$out"
 }
 
@@ -37,7 +37,7 @@ test_make_install_and_uninstall_honour_prefix_and_destdir() {
 	make -s install PREFIX=/opt/cl DESTDIR="$d" >/dev/null || { fail "install failed"; rm -rf "$d"; return; }
 	local got want
 	got=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
-	want="./opt/cl/bin/climit ./opt/cl/share/bash-completion/completions/climit ./opt/cl/share/man/man1/climit-gc.1 ./opt/cl/share/man/man1/climit-top.1 ./opt/cl/share/man/man1/climit.1 ./opt/cl/share/zsh/site-functions/_climit "
+	want="./opt/cl/bin/climit ./opt/cl/share/bash-completion/completions/climit ./opt/cl/share/man/man1/climit-gc.1 ./opt/cl/share/man/man1/climit-top.1 ./opt/cl/share/man/man1/climit.1 ./opt/cl/share/man/man7/climit-interfaces.7 ./opt/cl/share/zsh/site-functions/_climit "
 	make -s uninstall PREFIX=/opt/cl DESTDIR="$d" >/dev/null
 	local left; left=$(find "$d" -type f)
 	rm -rf "$d"
@@ -56,4 +56,24 @@ test_every_top_option_is_in_help_man_and_readme() {
 		grep -q -- "--$o\b" README.md || missing="$missing readme:--$o"
 	done
 	[ -z "$missing" ] && pass || fail "undocumented:$missing"
+}
+
+# Every JSON field and metric climit prints is in climit-interfaces(7), the one place they are
+# documented.
+test_json_fields_and_metrics_are_documented_in_one_place() {
+	"$CLIMIT" --name climit-test-docjson --mem 32M --pids 9 -- sleep 30 &
+	local pid=$!
+	wait_for 10 group_exists climit-test-docjson || { fail "not started"; stop_bg "$pid"; return; }
+	local stats top prom; stats=$("$CLIMIT" stats climit-test-docjson --json -d 0.1)
+	top=$("$CLIMIT" top --json -n 1)
+	local d; d=$(mktemp -d /var/tmp/climit-test-docprom.XXXXXX)
+	"$CLIMIT" top --prometheus-file "$d/m.prom" -n 1; prom=$(cat "$d/m.prom"); rm -rf "$d"
+	stop_bg "$pid"
+	local page keys k missing=""; page=$(mandoc -Tascii man/climit-interfaces.7 | col -b)
+	keys=$( (jq -r 'keys[]' <<<"$stats"; jq -r 'keys[], (.host | keys[])' <<<"$top") | sort -u)
+	[ -n "$keys" ] || { fail "no JSON: $stats"; return; }
+	for k in $keys $(grep -oE '^climit_[a-z_]+' <<<"$prom" | sort -u); do
+		grep -qw -- "$k" <<<"$page" || missing="$missing $k"
+	done
+	[ -z "$missing" ] && pass || fail "not in climit-interfaces(7):$missing"
 }

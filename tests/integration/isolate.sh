@@ -212,6 +212,7 @@ test_isolate_overlay_keep_and_rootfs_tar() {
 	tarf=$(mktemp /var/tmp/climit-test-image.XXXXXX); tar -C "$r" -cf "$tarf" .
 	out=$("$CLIMIT" --name climit-test-tar --isolate --rootfs-tar "$tarf" -- /bin/sh -c 'ls /bin/busybox && echo from-tar' 2>&1); rc=$?
 	local tmpleft; tmpleft=$(ls -d /var/tmp/climit-climit-test-tar-* 2>/dev/null)
+	[ -n "$tmpleft" ] && tmpleft="$tmpleft: $(find /var/tmp/climit-climit-test-tar-* | head -5 | tr '\n' ' ') $(grep climit-test-tar /proc/self/mountinfo)"
 	rm -rf "$r" "$k" "$tarf"
 	expect_eq "upper layer kept" kept "$kept" || return
 	expect_eq "image" clean "$image" || return

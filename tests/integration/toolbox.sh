@@ -12,7 +12,7 @@ test_prometheus_endpoint_serves_valid_metrics_for_a_real_container() {
 	for i in $(seq 100); do out=$(curl -sf "http://127.0.0.1:$PROM_PORT/metrics") && [[ $out == *climit_memory_max_bytes{container=\"climit-test-prom\"}* ]] && break; sleep 0.2; done
 	local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROM_PORT/nothing-here")
 	stop_bg "$top" "$pid"
-	expect_eq "climit_memory_max_bytes" 67108864 "$(awk '/^climit_memory_max_bytes\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
+	expect_eq "climit_memory_max_bytes" 67108864 "$(awk '/^climit_memory_max_bytes\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || { echo "$out" | grep -v '^#' | head; return; }
 	expect_eq "climit_pids_max" 20 "$(awk '/^climit_pids_max\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
 	expect_eq "climit_cpu_limit_cpus" 0.3 "$(awk '/^climit_cpu_limit_cpus\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
 	expect_eq "unknown path" 404 "$code" || return
