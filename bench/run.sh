@@ -333,5 +333,38 @@ done
 	echo "$(nproc) CPUs. Medians of repeated runs; every ratio is against a floor measured in the"
 	echo "same run. See bench/run.sh for exactly what each figure is."
 	cat "$RESULTS"
+	cat <<'EON'
+
+## How the peers were run
+
+- Every figure is a median: hyperfine -N (no shell), 3 warm-up runs, BENCH_RUNS (40) runs per
+  command, all commands of a table in one hyperfine invocation, so they share the machine's
+  state. Ratios are against the floor of the same table.
+- floor: bench/floor.c, mkdir + limits + fork + join + exec + wait + rmdir on cgroupfs, no checks.
+- cgroup-tools: a /bin/sh script running cgcreate, cgset, cgexec and cgdelete (one -g per
+  controller: `cgdelete -g memory,pids,cpu:X` of libcgroup 2.0.2 removes only the first).
+- runc and crun: an OCI bundle from `runc spec` with the same limits (memory 100M, pids 100,
+  cpu 50000/100000), the busybox rootfs read-only, hostname box; `runc run`/`crun run` in the
+  foreground. On a v1 hybrid crun refuses to start while the empty cgroup2 is mounted at
+  /sys/fs/cgroup/unified, so it runs as `unshare -m sh -c 'umount /sys/fs/cgroup/unified; exec
+  crun run ...'` (the unshare and sh cost is in its figure). Both also create namespaces and a
+  rootfs, so they belong to the isolated table as much as to the plain one.
+- The hand-made pipeline of the tutorials: cgcreate/cgset, a tmpfs + overlay mount, cgexec
+  unshare --fork --pid --mount --uts --ipc --net --cgroup chroot, mount -t proc, hostname,
+  then umount and cgdelete, all from one sh script.
+- bwrap has no limits and no overlay; it is the floor of namespace set-up, not a peer with
+  equal work.
+- Monitoring: CPU time (user + system, from wait4) of `-n R+1` minus `-n 1` refreshes, divided
+  by R, so start-up is left out; groups each hold one sleeping process. systemd-cgtop is limited
+  to the same subtree. The floor reads memory current and limit, pids current and limit and CPU
+  usage (5 files); climit reads 7 (v1: cpuacct.usage, cpu.stat, memory usage and peak,
+  memory.oom_control, pids.current, pids.events) and the limits every 5th refresh. v1
+  pids.events does not notify inotify (tested), so it is read every refresh.
+- Teardown: the decision is the second SIGINT to climit; the floor is bench/teardown.c. runc
+  delete --force kills a busybox `sh` loop whose children mostly sleep, an easier target than
+  the C fork loop (which is dynamically linked; the busybox rootfs has no libc).
+- OOM latency: kills whose "oom-kill:" kmsg line was rate-limited by the kernel (10 per 5 s)
+  have no kernel timestamp and are counted as "kills" but not "seen" with a latency.
+EON
 } >"$OUT"
 echo "bench: wrote $OUT" >&2
