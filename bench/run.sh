@@ -26,6 +26,10 @@ cleanup() {
 	[ ${#SLEEPERS[@]} -gt 0 ] && kill "${SLEEPERS[@]}" 2>/dev/null && wait "${SLEEPERS[@]}" 2>/dev/null
 	SLEEPERS=()
 	mon_remove
+	runc delete --force climit-bench-runcl >/dev/null 2>&1
+	# The floor's parent group, and anything a peer left (cgdelete of libcgroup 2.0.2 removes
+	# only the first controller of "-g a,b,c:X", and only the first of several -g options).
+	find /sys/fs/cgroup -maxdepth 3 -depth -type d -name 'climit-bench*' -exec rmdir {} + 2>/dev/null
 	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -160,7 +164,7 @@ ct_script() { # cgroup-tools: cgcreate + cgset + cgexec [+ WRAP...] + cgdelete, 
 cgcreate -g memory,pids,cpu:$CT && cgset $set $CT || exit 1
 $* cgexec -g memory,pids,cpu:$CT $CTRUN
 rc=\$?
-cgdelete -g memory:$CT -g pids:$CT -g cpu:$CT
+cgdelete -g memory:$CT; cgdelete -g pids:$CT; cgdelete -g cpu:$CT
 exit \$rc
 EOS
 	chmod +x "$f"
@@ -341,8 +345,9 @@ done
   command, all commands of a table in one hyperfine invocation, so they share the machine's
   state. Ratios are against the floor of the same table.
 - floor: bench/floor.c, mkdir + limits + fork + join + exec + wait + rmdir on cgroupfs, no checks.
-- cgroup-tools: a /bin/sh script running cgcreate, cgset, cgexec and cgdelete (one -g per
-  controller: `cgdelete -g memory,pids,cpu:X` of libcgroup 2.0.2 removes only the first).
+- cgroup-tools: a /bin/sh script running cgcreate, cgset, cgexec and three cgdelete (one per
+  controller: libcgroup 2.0.2's cgdelete removes only the first controller, both of
+  `-g memory,pids,cpu:X` and of `-g memory:X -g pids:X -g cpu:X`).
 - runc and crun: an OCI bundle from `runc spec` with the same limits (memory 100M, pids 100,
   cpu 50000/100000), the busybox rootfs read-only, hostname box; `runc run`/`crun run` in the
   foreground. On a v1 hybrid crun refuses to start while the empty cgroup2 is mounted at

@@ -20,6 +20,26 @@ step "3. Two CPU burners under --cpu 50%: half a CPU between them, throttled" \
      "climit --cpu 50% --timeout 3 --report -- $H/burn 2"
 ./climit --cpu 50% --timeout 3 --report -- $H/burn 2; echo "exit status: $? (124: --timeout)"
 
-step "4. Nothing left behind" "find /sys/fs/cgroup -path '*climit/*' -type d"
+step "4. All three at once, watched by climit top (batch frames; run it in a terminal for the dashboard)" \
+     "climit top --batch -n 3 -d 1"
+./climit --name demo-hog --mem 32M -- sh -c "for i in 1 2 3 4 5; do $H/hog; sleep 0.5; done" 2>/dev/null &
+./climit --name demo-bomb --pids 50 --timeout 4 -- $H/forkloop 2>/dev/null &
+./climit --name demo-burn --cpu 50% --timeout 4 -- $H/burn 2 2>/dev/null &
+sleep 0.5
+./climit top --batch -n 3 -d 1
+wait
+
+if command -v busybox >/dev/null; then
+	r=$(mktemp -d /var/tmp/climit-demo-rootfs.XXXXXX)
+	mkdir -p "$r/bin" && cp "$(command -v busybox)" "$r/bin/" && chroot "$r" /bin/busybox --install -s /bin
+	step "5. The tutorials' container in one command: busybox rootfs under a throw-away overlay" \
+	     "climit --mem 100M --pids 100 --cpu 25% --isolate --rootfs ROOTFS --overlay --hostname box -- /bin/sh -c 'hostname; ps; touch /new'"
+	./climit --mem 100M --pids 100 --cpu 25% --isolate --rootfs "$r" --overlay --hostname box -- \
+		/bin/sh -c 'hostname; ps -o pid,comm; touch /new && echo "created /new inside"'
+	[ -e "$r/new" ] && echo "the image was modified?!" || echo "the image is untouched (no $r/new)"
+	rm -rf "$r"
+fi
+
+step "6. Nothing left behind" "find /sys/fs/cgroup -path '*climit/*' -type d"
 left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -path '*climit/*' -type d)
 echo "${left:-(no climit groups left)}"
