@@ -125,7 +125,14 @@ int cg_attach_self(const int fds[CTRL_COUNT], int n);
 int cg_kill_all(struct cgroup *cg, struct err *e);
 /* What to read: STATS_ALL for a report; a dashboard refresh leaves out the v1 user/system
  * split (two per-CPU sums) and reads the limits (which change rarely) only now and then. */
-enum { STATS_SPLIT = 1 << 0, STATS_LIMITS = 1 << 1, STATS_ALL = STATS_SPLIT | STATS_LIMITS };
+enum {
+	STATS_SPLIT = 1 << 0,  /* v1 user/system split */
+	STATS_LIMITS = 1 << 1, /* limits and freezer state */
+	STATS_EVENTS = 1 << 2, /* OOM kill count (v1 memory.oom_control, v2 memory.events) and, on v2,
+				* pids.events: files that notify (eventfd, inotify) when they change */
+	STATS_PEAK = 1 << 3,   /* memory.peak / memory.max_usage_in_bytes */
+	STATS_ALL = STATS_SPLIT | STATS_LIMITS | STATS_EVENTS | STATS_PEAK
+};
 void cg_read_stats(struct cgroup *cg, struct cg_stats *st);
 void cg_read_stats_some(struct cgroup *cg, struct cg_stats *st, unsigned what);
 int cg_freeze(struct cgroup *cg, bool frozen, struct err *e);

@@ -178,10 +178,12 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 			st->mem_max = UNITS_MAX;
 		st->have |= HAVE_MEM_MAX;
 	}
-	if (cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.max_usage_in_bytes", &st->mem_peak) == 0)
+	if ((what & STATS_PEAK) &&
+	    cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.max_usage_in_bytes", &st->mem_peak) == 0)
 		st->have |= HAVE_MEM_PEAK;
 	/* "oom_kill" in memory.oom_control exists since 4.13. */
-	if (cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.oom_control", buf, sizeof buf) > 0 &&
+	if ((what & STATS_EVENTS) &&
+	    cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.oom_control", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "oom_kill", &st->oom_kills) == 0)
 		st->have |= HAVE_OOM;
 	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)

@@ -183,9 +183,11 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		st->have |= HAVE_MEM;
 	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max) == 0)
 		st->have |= HAVE_MEM_MAX;
-	if (cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.peak", &st->mem_peak) == 0) /* 5.19+ */
+	if ((what & STATS_PEAK) &&
+	    cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.peak", &st->mem_peak) == 0) /* 5.19+ */
 		st->have |= HAVE_MEM_PEAK;
-	if (cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.events", buf, sizeof buf) > 0 &&
+	if ((what & STATS_EVENTS) &&
+	    cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.events", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "oom_kill", &v) == 0) {
 		st->oom_kills = v;
 		st->have |= HAVE_OOM;
@@ -196,7 +198,7 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		st->have |= HAVE_PIDS_MAX;
 	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0) /* 6.11+ */
 		st->have |= HAVE_PIDS_PEAK;
-	if (cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
+	if ((what & STATS_EVENTS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
 	double c, m;

@@ -96,13 +96,22 @@ void events_unwatch(struct events *ev, struct group_watch *w)
 	*w = (struct group_watch){ .wd_oom = -1, .wd_pids = -1, .oom_efd = -1 };
 }
 
-bool events_drain(struct events *ev)
+int events_drain(struct events *ev, int *wds, int max)
 {
-	bool fired = false;
-	char buf[4096];
-	while (ev->inotify_fd >= 0 && read(ev->inotify_fd, buf, sizeof buf) > 0)
-		fired = true;
-	return fired;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int n = 0;
+	ssize_t len;
+	while (ev->inotify_fd >= 0 && (len = read(ev->inotify_fd, buf, sizeof buf)) > 0) {
+		for (char *p = buf; p < buf + len;) {
+			const struct inotify_event *ie = (const struct inotify_event *)p;
+			if (n < max)
+				wds[n++] = (ie->mask & IN_Q_OVERFLOW) ? -1 : ie->wd;
+			else if (max > 0)
+				wds[max - 1] = -1; /* more than we can name: treat as an overflow */
+			p += sizeof *ie + ie->len;
+		}
+	}
+	return n;
 }
 
 /* "6,1234,5678901,-;oom-kill:constraint=CONSTRAINT_MEMCG,...,oom_memcg=/climit/x,task_memcg=..,

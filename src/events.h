@@ -52,8 +52,9 @@ void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w);
 /* Watch a directory for new groups (IN_CREATE); returns the wd or -1. */
 int events_watch_dir(struct events *ev, const char *path);
 void events_unwatch(struct events *ev, struct group_watch *w);
-/* Drain the inotify fd and eventfds that poll() reported readable; returns true if any fired. */
-bool events_drain(struct events *ev);
+/* Drain the inotify fd; the watch descriptors that fired go to wds (at most max; -1 in it means
+ * the queue overflowed: anything may have changed). Returns how many were stored. */
+int events_drain(struct events *ev, int *wds, int max);
 /* Read new /dev/kmsg records; returns how many OOM kills were queued. */
 int events_read_kmsg(struct events *ev);
 /* Take the oldest queued kill whose memcg is PATH (relative, no leading slash) or inside it;

@@ -294,6 +294,33 @@ static void orphan_kills(struct sampler *s)
 	}
 }
 
+/* Figures not read this refresh (see sampler_refresh) keep their last value. */
+static void carry_over(struct cg_stats *st, const struct cg_stats *prev, unsigned what)
+{
+	if (!(what & STATS_LIMITS)) {
+		const unsigned keep = HAVE_MEM_MAX | HAVE_PIDS_MAX | HAVE_FROZEN | HAVE_LIMITS;
+		st->have = (st->have & ~keep) | (prev->have & keep);
+		st->mem_max = prev->mem_max;
+		st->pids_max = prev->pids_max;
+		st->cpu_limit_pct = prev->cpu_limit_pct;
+		st->frozen = prev->frozen;
+	}
+	if (!(what & STATS_EVENTS)) {
+		if (!(st->have & HAVE_OOM) && (prev->have & HAVE_OOM)) {
+			st->oom_kills = prev->oom_kills;
+			st->have |= HAVE_OOM;
+		}
+		if (!(st->have & HAVE_PIDS_EVENTS) && (prev->have & HAVE_PIDS_EVENTS)) {
+			st->pids_refused = prev->pids_refused;
+			st->have |= HAVE_PIDS_EVENTS;
+		}
+	}
+	if (!(what & STATS_PEAK) && (prev->have & HAVE_MEM_PEAK)) {
+		st->mem_peak = prev->mem_peak > st->mem_current ? prev->mem_peak : st->mem_current;
+		st->have |= HAVE_MEM_PEAK;
+	}
+}
+
 int sampler_refresh(struct sampler *s)
 {
 	const char *mount = primary_mount(&s->sys);
@@ -317,24 +344,29 @@ int sampler_refresh(struct sampler *s)
 	}
 	s->ngroups = w;
 	uint64_t now = now_ns();
+	events_read_kmsg(&s->ev);
+	bool kmsg_hint = s->ev.nkmsg > 0; /* an OOM kill the counters may not show yet */
 	for (int i = 0; i < s->ngroups; i++) {
 		struct sample_group *g = s->groups[i];
 		g->prev = g->st;
 		g->prev_t_ns = g->t_ns;
 		g->have_prev = g->t_ns != 0;
-		/* Limits are re-read on a group's first refresh, every 5th, and after this
-		 * sampler changed one; in between they are carried over (measured: 23 -> see
-		 * bench/results.md, v1 reads 7 files per group per refresh instead of 15). */
-		bool limits = !g->have_prev || g->limits_stale || s->refreshes % 5 == 0;
-		cg_read_stats_some(&g->cg, &g->st, limits ? STATS_LIMITS : 0);
-		if (!limits) {
-			const unsigned keep = HAVE_MEM_MAX | HAVE_PIDS_MAX | HAVE_FROZEN | HAVE_LIMITS;
-			g->st.have = (g->st.have & ~keep) | (g->prev.have & keep);
-			g->st.mem_max = g->prev.mem_max;
-			g->st.pids_max = g->prev.pids_max;
-			g->st.cpu_limit_pct = g->prev.cpu_limit_pct;
-			g->st.frozen = g->prev.frozen;
-		}
+		/* What changes rarely or says when it changes is not read every refresh:
+		 * - limits and freezer state: on a group's first refresh, every 5th, and after this
+		 *   sampler changed them;
+		 * - the OOM kill count (and v2 pids.events): when its eventfd/inotify watch fired,
+		 *   when /dev/kmsg reported an OOM kill, every 5th refresh, or always if unwatched;
+		 * - the kernel's memory peak: every 5th refresh, max(peak, current) in between.
+		 * That is 5 files per group per refresh on v1 instead of 15 (bench/results.md). */
+		bool slow = s->full || !g->have_prev || g->limits_stale || s->refreshes % 5 == 0;
+		bool watched = s->sys.mode == CG_V2 ? g->watch.wd_oom >= 0 && g->watch.wd_pids >= 0
+						    : g->watch.oom_efd >= 0;
+		unsigned what = slow ? STATS_LIMITS | STATS_EVENTS | STATS_PEAK : 0;
+		if (g->events_dirty || !watched || kmsg_hint)
+			what |= STATS_EVENTS;
+		cg_read_stats_some(&g->cg, &g->st, what);
+		carry_over(&g->st, &g->prev, what);
+		g->events_dirty = false;
 		g->limits_stale = false;
 		g->t_ns = now;
 		derive(s, g);
@@ -417,11 +449,21 @@ int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd)
 			if (p[i].fd == s->ev.kmsg_fd) {
 				fired |= events_read_kmsg(&s->ev) > 0;
 			} else if (p[i].fd == s->ev.inotify_fd) {
-				events_drain(&s->ev);
+				int wds[256];
+				int n = events_drain(&s->ev, wds, 256);
+				for (int k = 0; k < n; k++)
+					for (int j = 0; j < s->ngroups; j++) {
+						struct group_watch *w = &s->groups[j]->watch;
+						if (wds[k] < 0 || wds[k] == w->wd_oom || wds[k] == w->wd_pids)
+							s->groups[j]->events_dirty = true;
+					}
 				fired = true;
 			} else {
 				uint64_t v;
 				(void)!read(p[i].fd, &v, sizeof v);
+				for (int j = 0; j < s->ngroups; j++)
+					if (s->groups[j]->watch.oom_efd == p[i].fd)
+						s->groups[j]->events_dirty = true;
 				fired = true;
 			}
 		}

@@ -32,6 +32,7 @@ struct sample_group {
 	uint64_t event_ns;       /* last OOM kill / pids-limit hit seen (monotonic), for highlighting */
 	bool seen;
 	bool limits_stale;       /* changed through this sampler: re-read them next refresh */
+	bool events_dirty;       /* its OOM/pids event file signalled a change since the last read */
 	struct group_watch watch;
 };
 
@@ -59,6 +60,7 @@ struct sampler {
 	struct host_totals host;
 	struct events ev;
 	uint64_t refreshes;
+	bool full;                  /* read every file every refresh (ls, stats: one-shot views) */
 	void *pids_info, *mem_info; /* libproc2 handles */
 };
 

@@ -205,6 +205,7 @@ int cmd_ls(int argc, char **argv)
 	struct sampler s;
 	if (sampler_open(&s, o.parent, o.all, &e) < 0)
 		return fail(&e);
+	s.full = true;
 	sampler_refresh(&s);
 	table_sort(s.groups, s.ngroups, C_NAME, false);
 	if (o.json) {
@@ -242,6 +243,7 @@ int cmd_stats(int argc, char **argv)
 	struct sampler s;
 	if (sampler_open(&s, o.parent, false, &e) < 0)
 		return fail(&e);
+	s.full = true;
 	sampler_refresh(&s);
 	struct sample_group *g = sampler_find(&s, o.name);
 	if (!g) {
