@@ -7,13 +7,19 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup
 echo "+cpuset +cpu +io +memory +pids" >/sys/fs/cgroup/cgroup.subtree_control
+src=$(cd "$(dirname "$0")/../.." && pwd)
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
+# A checkout under /tmp or /run (CI's fresh clone may live there) was just hidden: mount the
+# source share again on top.
+if [ ! -e "$src/tests/run.sh" ]; then
+	mkdir -p "$src" && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 src "$src"
+fi
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
 # Loopback, as every booted system has it (the Prometheus endpoint test talks to 127.0.0.1).
 ip link set lo up 2>/dev/null || busybox ip link set lo up
 echo "v2 guest: booted in $(cut -d' ' -f1 /proc/uptime)s, kernel $(uname -r), controllers: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
-cd "$(dirname "$0")/../.."
+cd "$src" || { echo "v2 guest: cannot enter $src"; echo o >/proc/sysrq-trigger; }
 if [ -n "${CLIMIT_CAPTURE_FIXTURES:-}" ] || grep -q climit.capture /proc/cmdline; then
 	bash tests/fixtures/capture.sh v2
 fi
