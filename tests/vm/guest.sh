@@ -8,12 +8,14 @@ mount -t sysfs sysfs /sys
 mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup
 echo "+cpuset +cpu +io +memory +pids" >/sys/fs/cgroup/cgroup.subtree_control
 src=$(cd "$(dirname "$0")/../.." && pwd)
+# A checkout under /tmp or /run (CI's fresh clone may live there) would be hidden by the
+# tmpfs mounts below: keep it bound elsewhere and move it back on top (a virtio-9p share
+# cannot be mounted twice).
+mkdir -p /.climit-src && mount --bind "$src" /.climit-src
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
-# A checkout under /tmp or /run (CI's fresh clone may live there) was just hidden: mount the
-# source share again on top.
 if [ ! -e "$src/tests/run.sh" ]; then
-	mkdir -p "$src" && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 src "$src"
+	mkdir -p "$src" && mount --move /.climit-src "$src"
 fi
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
 # Loopback, as every booted system has it (the Prometheus endpoint test talks to 127.0.0.1).
