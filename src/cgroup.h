@@ -66,8 +66,7 @@ struct cgroup {
 enum cg_stat_have {
 	HAVE_CPU = 1 << 0, HAVE_THROTTLE = 1 << 1, HAVE_MEM = 1 << 2, HAVE_MEM_PEAK = 1 << 3,
 	HAVE_OOM = 1 << 4, HAVE_PIDS = 1 << 5, HAVE_PIDS_PEAK = 1 << 6, HAVE_PIDS_EVENTS = 1 << 7,
-	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9, HAVE_MEM_MAX = 1 << 10, HAVE_PIDS_MAX = 1 << 11,
-	HAVE_LIMITS = 1 << 12, /* the limits were read (STATS_LIMITS) */
+	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9,
 };
 struct cg_stats {
 	unsigned have;

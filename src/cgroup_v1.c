@@ -173,11 +173,11 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	}
 	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current) == 0)
 		st->have |= HAVE_MEM;
-	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.limit_in_bytes", &st->mem_max) == 0) {
-		if (st->mem_max >= V1_UNLIMITED_FLOOR)
-			st->mem_max = UNITS_MAX;
-		st->have |= HAVE_MEM_MAX;
-	}
+	/* Limits stay UNITS_MAX where they are not read or not set. */
+	if ((what & STATS_LIMITS) &&
+	    cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.limit_in_bytes", &st->mem_max) == 0 &&
+	    st->mem_max >= V1_UNLIMITED_FLOOR)
+		st->mem_max = UNITS_MAX;
 	if ((what & STATS_PEAK) &&
 	    cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.max_usage_in_bytes", &st->mem_peak) == 0)
 		st->have |= HAVE_MEM_PEAK;
@@ -188,8 +188,8 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		st->have |= HAVE_OOM;
 	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
 		st->have |= HAVE_PIDS;
-	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max) == 0)
-		st->have |= HAVE_PIDS_MAX;
+	if (what & STATS_LIMITS)
+		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max);
 	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0)
 		st->have |= HAVE_PIDS_PEAK;
 	if (cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
@@ -197,7 +197,6 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		st->have |= HAVE_PIDS_EVENTS;
 	if (!(what & STATS_LIMITS))
 		return;
-	st->have |= HAVE_LIMITS;
 	long long quota;
 	uint64_t period;
 	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.cfs_quota_us", buf, sizeof buf) > 0 &&

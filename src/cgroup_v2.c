@@ -181,8 +181,9 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	}
 	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current) == 0)
 		st->have |= HAVE_MEM;
-	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max) == 0)
-		st->have |= HAVE_MEM_MAX;
+	/* Limits stay UNITS_MAX where they are not read or not set. */
+	if (what & STATS_LIMITS)
+		cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max);
 	if ((what & STATS_PEAK) &&
 	    cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.peak", &st->mem_peak) == 0) /* 5.19+ */
 		st->have |= HAVE_MEM_PEAK;
@@ -194,8 +195,8 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	}
 	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
 		st->have |= HAVE_PIDS;
-	if ((what & STATS_LIMITS) && cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max) == 0)
-		st->have |= HAVE_PIDS_MAX;
+	if (what & STATS_LIMITS)
+		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max);
 	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0) /* 6.11+ */
 		st->have |= HAVE_PIDS_PEAK;
 	if ((what & STATS_EVENTS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
@@ -210,7 +211,6 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	}
 	if (!(what & STATS_LIMITS))
 		return;
-	st->have |= HAVE_LIMITS;
 	unsigned long long quota, period;
 	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.max", buf, sizeof buf) > 0 &&
 	    sscanf(buf, "%llu %llu", &quota, &period) == 2 && period > 0)

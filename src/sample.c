@@ -100,11 +100,10 @@ int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e)
  * the plain scan cost 500,000 strcmp calls per refresh). */
 static struct sample_group *find_path(struct sampler *s, const char *path)
 {
-	static int hint;
 	for (int k = 0; k < s->ngroups; k++) {
-		int i = (hint + k) % s->ngroups;
+		int i = (s->find_hint + k) % s->ngroups;
 		if (strcmp(s->groups[i]->path, path) == 0) {
-			hint = i + 1;
+			s->find_hint = i + 1;
 			return s->groups[i];
 		}
 	}
@@ -298,8 +297,7 @@ static void orphan_kills(struct sampler *s)
 static void carry_over(struct cg_stats *st, const struct cg_stats *prev, unsigned what)
 {
 	if (!(what & STATS_LIMITS)) {
-		const unsigned keep = HAVE_MEM_MAX | HAVE_PIDS_MAX | HAVE_FROZEN | HAVE_LIMITS;
-		st->have = (st->have & ~keep) | (prev->have & keep);
+		st->have = (st->have & ~HAVE_FROZEN) | (prev->have & HAVE_FROZEN);
 		st->mem_max = prev->mem_max;
 		st->pids_max = prev->pids_max;
 		st->cpu_limit_pct = prev->cpu_limit_pct;

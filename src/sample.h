@@ -61,6 +61,7 @@ struct sampler {
 	struct events ev;
 	uint64_t refreshes;
 	bool full;                  /* read every file every refresh (ls, stats: one-shot views) */
+	int find_hint;              /* where the next path lookup starts (see find_path) */
 	void *pids_info, *mem_info; /* libproc2 handles */
 };
 
