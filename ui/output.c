@@ -138,6 +138,46 @@ static int fail(const struct err *e)
 	return EXIT_CLIMIT;
 }
 
+/* The non-interactive loop (batch, JSON, Prometheus): refresh every delay, and at once when an
+ * OOM kill or pids-limit hit is signalled (so a script sees it within milliseconds, not at the
+ * next tick); serve metrics requests on lfd (-1: none) in between. */
+static int refresh_loop(struct sampler *s, const struct top_opts *o, int lfd, bool frames, struct err *e)
+{
+	int events_seen = 0;
+	uint64_t next = now_ns();
+	for (uint64_t frame = 0; o->iterations == 0 || frame < o->iterations; frame++) {
+		sampler_refresh(s);
+		if (o->prom_file && prom_write_file(o->prom_file, s) < 0)
+			return err_sys(e, errno, "--prometheus-file: \"%s\"", o->prom_file);
+		if (frames) {
+			if (o->json)
+				output_json_frame(stdout, s, &events_seen);
+			else
+				output_batch_frame(stdout, s, (int)frame);
+			if (ferror(stdout))
+				break;
+		}
+		if (o->iterations && frame + 1 >= o->iterations)
+			break;
+		next += o->delay_ns;
+		for (;;) {
+			uint64_t now = now_ns();
+			if (now >= next)
+				break;
+			int w = sampler_wait(s, next - now, lfd);
+			if (w == 2) {
+				prom_serve(lfd, s);
+			} else if (w == 1) {
+				next = now_ns(); /* refresh now; the period restarts from here */
+				break;
+			}
+		}
+		if (now_ns() > next)
+			next = now_ns(); /* a slow refresh does not cause a burst of catching up */
+	}
+	return 0;
+}
+
 int cmd_top(int argc, char **argv)
 {
 	struct top_opts o;
@@ -151,43 +191,17 @@ int cmd_top(int argc, char **argv)
 	struct sampler s;
 	if (sampler_open(&s, o.parent, o.all, &e) < 0)
 		return fail(&e);
-	int rc = 0;
-	if (o.prometheus || o.prom_file) {
-		rc = prom_run(&s, &o, &e) < 0 ? fail(&e) : 0;
-		sampler_close(&s);
-		return rc;
-	}
-	if (!o.batch && !o.json && isatty(STDOUT_FILENO)) {
+	bool exporting = o.prometheus || o.prom_file;
+	int rc = 0, lfd = -1;
+	if (o.prometheus && (lfd = prom_listen(o.prom_addr, &e)) < 0)
+		rc = fail(&e);
+	else if (!exporting && !o.batch && !o.json && isatty(STDOUT_FILENO))
 		rc = top_interactive(&s, &o);
-		sampler_close(&s);
-		return rc;
-	}
-	/* Batch and JSON: refresh every delay, and at once when an OOM kill or pids-limit hit is
-	 * signalled (so a script sees it within milliseconds, not at the next tick). */
-	int events_seen = 0;
-	uint64_t next = now_ns();
-	for (uint64_t frame = 0; o.iterations == 0 || frame < o.iterations; frame++) {
-		sampler_refresh(&s);
-		if (o.json)
-			output_json_frame(stdout, &s, &events_seen);
-		else
-			output_batch_frame(stdout, &s, (int)frame);
-		if (ferror(stdout))
-			break;
-		if (o.iterations && frame + 1 >= o.iterations)
-			break;
-		next += o.delay_ns;
-		for (;;) {
-			uint64_t now = now_ns();
-			if (now >= next)
-				break;
-			int w = sampler_wait(&s, next - now, -1);
-			if (w == 1) {
-				next = now_ns(); /* refresh now; the period restarts from here */
-				break;
-			}
-		}
-	}
+	/* Frames unless only exporting metrics (then only with -b or --json). */
+	else if (refresh_loop(&s, &o, lfd, !exporting || o.batch || o.json, &e) < 0)
+		rc = fail(&e);
+	if (lfd >= 0)
+		close(lfd);
 	sampler_close(&s);
 	return rc;
 }

@@ -89,7 +89,7 @@ void prom_render(FILE *f, struct sampler *s)
 	}
 }
 
-static int write_file_atomically(const char *path, struct sampler *s)
+int prom_write_file(const char *path, struct sampler *s)
 {
 	char tmp[PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
@@ -101,14 +101,16 @@ static int write_file_atomically(const char *path, struct sampler *s)
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		bad = 1;
 	if (fclose(f) != 0 || bad || rename(tmp, path) < 0) {
+		int saved = errno;
 		unlink(tmp);
+		errno = saved; /* the caller reports why */
 		return -1;
 	}
 	return 0;
 }
 
 /* "HOST:PORT" (IPv4 literal or localhost); default 127.0.0.1:9479. */
-static int listen_on(const char *addr, struct err *e)
+int prom_listen(const char *addr, struct err *e)
 {
 	char host[64] = "127.0.0.1";
 	long port = 9479;
@@ -141,7 +143,7 @@ static int listen_on(const char *addr, struct err *e)
 }
 
 /* One request, one response, close (HTTP/1.0 style). A slow client gets 2 s. */
-static void serve(int lfd, struct sampler *s)
+void prom_serve(int lfd, struct sampler *s)
 {
 	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (c < 0)
@@ -188,45 +190,4 @@ static void serve(int lfd, struct sampler *s)
 		}
 	free(body);
 	close(c);
-}
-
-int prom_run(struct sampler *s, const struct top_opts *o, struct err *e)
-{
-	int lfd = -1;
-	if (o->prometheus && (lfd = listen_on(o->prom_addr, e)) < 0)
-		return -1;
-	int events_seen = 0;
-	uint64_t next = now_ns();
-	for (uint64_t frame = 0; o->iterations == 0 || frame < o->iterations; frame++) {
-		sampler_refresh(s);
-		if (o->prom_file && write_file_atomically(o->prom_file, s) < 0) {
-			err_sys(e, errno, "--prometheus-file: \"%s\"", o->prom_file);
-			if (lfd >= 0)
-				close(lfd);
-			return -1;
-		}
-		if (o->json)
-			output_json_frame(stdout, s, &events_seen);
-		else if (o->batch)
-			output_batch_frame(stdout, s, (int)frame);
-		fflush(stdout);
-		if (o->iterations && frame + 1 >= o->iterations)
-			break;
-		next += o->delay_ns;
-		for (;;) {
-			uint64_t now = now_ns();
-			if (now >= next)
-				break;
-			int w = sampler_wait(s, next - now, lfd);
-			if (w == 2)
-				serve(lfd, s);
-			else if (w == 1)
-				break; /* an OOM kill or pids-limit hit: refresh now */
-		}
-		if (now_ns() > next)
-			next = now_ns();
-	}
-	if (lfd >= 0)
-		close(lfd);
-	return 0;
 }

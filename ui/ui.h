@@ -32,10 +32,13 @@ void json_string(FILE *f, const char *s);
 /* Plain-text frame (like systemd-cgtop -b) and one JSON object per refresh. */
 void output_batch_frame(FILE *f, struct sampler *s, int frame);
 void output_json_frame(FILE *f, struct sampler *s, int *events_seen);
-/* Prometheus text exposition of the current snapshot; the --prometheus/--prometheus-file
- * loop (returns 0, or -1 with e filled). */
+/* Prometheus text exposition of the current snapshot; the listening socket of --prometheus
+ * (fd, or -1 with e filled), one request served on it, and --prometheus-file's atomic write
+ * (0, or -1 with errno). */
 void prom_render(FILE *f, struct sampler *s);
-int prom_run(struct sampler *s, const struct top_opts *o, struct err *e);
+int prom_listen(const char *addr, struct err *e);
+void prom_serve(int lfd, struct sampler *s);
+int prom_write_file(const char *path, struct sampler *s);
 int cmd_top(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
