@@ -44,16 +44,20 @@ static const char *const cap_names[] = {
 };
 #define NCAPS (int)(sizeof cap_names / sizeof cap_names[0])
 
+/* A number from a /proc/sys file; dflt if the file is missing or holds no number. */
+static long sysctl_long(const char *path, long dflt)
+{
+	char buf[32], *end;
+	if (read_small_file(path, buf, sizeof buf) <= 0)
+		return dflt;
+	long v = strtol(buf, &end, 10);
+	return end == buf ? dflt : v;
+}
+
 static int last_cap(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
-	int n = NCAPS - 1;
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = NCAPS - 1;
-		fclose(f);
-	}
-	return n < 63 ? n : 63;
+	long n = sysctl_long("/proc/sys/kernel/cap_last_cap", NCAPS - 1);
+	return n < 63 ? (int)n : 63;
 }
 
 uint64_t iso_default_caps(void)
@@ -155,26 +159,12 @@ int iso_check_support(const struct iso_opts *o, struct err *e)
 				       ns_kinds[i].flag == CLONE_NEWNS ? "MNT" : ns_kinds[i].proc);
 	}
 	if (o->ns & CLONE_NEWUSER) {
-		long n = -1;
-		FILE *f = fopen("/proc/sys/user/max_user_namespaces", "r");
-		if (f) {
-			if (fscanf(f, "%ld", &n) != 1)
-				n = -1;
-			fclose(f);
-		}
-		if (n == 0)
+		if (sysctl_long("/proc/sys/user/max_user_namespaces", -1) == 0)
 			return err_set(e, "--user-ns: user namespaces are disabled on this host "
 					  "(/proc/sys/user/max_user_namespaces is 0)");
-		f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "r");
-		if (f) {
-			int v = 1;
-			if (fscanf(f, "%d", &v) == 1 && v == 0 && geteuid() != 0) {
-				fclose(f);
-				return err_set(e, "--user-ns: unprivileged user namespaces are disabled "
-						  "(kernel.unprivileged_userns_clone = 0)");
-			}
-			fclose(f);
-		}
+		if (sysctl_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 && geteuid() != 0)
+			return err_set(e, "--user-ns: unprivileged user namespaces are disabled "
+					  "(kernel.unprivileged_userns_clone = 0)");
 	}
 	if ((o->overlay || o->overlay_keep) && !o->rootfs && !o->rootfs_tar)
 		return err_set(e, "--overlay: needs --rootfs DIR (the image to put under the overlay)");
