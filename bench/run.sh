@@ -190,19 +190,25 @@ crun_cmd() { # BUNDLE ID
 		chmod +x "$WORK/crun.sh"; echo "unshare -m $WORK/crun.sh"; fi
 }
 
+# Append runc and crun, running /bin/true from an OCI bundle of the busybox rootfs with the
+# bench limits, to the caller's names and cmds arrays (bash's dynamic scope). The bundle comes
+# from `runc spec`, so crun is measured only where runc is installed too.
+add_oci_peers() {
+	command -v runc >/dev/null || return 0
+	[ -d "$WORK/oci-true" ] || oci_bundle "$WORK/oci-true" "$WORK/rootfs" '["/bin/true"]' || return 0
+	names+=("runc run (OCI bundle, same limits)"); cmds+=("runc run -b $WORK/oci-true climit-bench-runc")
+	if command -v crun >/dev/null; then
+		names+=("crun run (OCI bundle, same limits)"); cmds+=("$(crun_cmd "$WORK/oci-true" climit-bench-crun)")
+	fi
+}
+
 bench_launch() {
 	local lim="--mem 100M --pids 100 --cpu 50%"
 	CTRUN=/bin/true ct_script "$WORK/ct.sh"
 	busybox_rootfs "$WORK/rootfs"
 	local names=("bare fork+exec of true" "floor: C program on cgroupfs" "climit $lim" "cgcreate+cgset+cgexec+cgdelete (sh script)" "unshare --fork --pid true" "bwrap --dev-bind / / true")
 	local cmds=(/bin/true "$BIN/floor /bin/true" "$CL $lim -- /bin/true" "$WORK/ct.sh" "unshare --fork --pid /bin/true" "bwrap --dev-bind / / /bin/true")
-	if command -v runc >/dev/null; then
-		oci_bundle "$WORK/oci-true" "$WORK/rootfs" '["/bin/true"]'
-		names+=("runc run (OCI bundle, same limits)"); cmds+=("runc run -b $WORK/oci-true climit-bench-runc")
-	fi
-	if command -v crun >/dev/null; then
-		names+=("crun run (OCI bundle, same limits)"); cmds+=("$(crun_cmd "$WORK/oci-true" climit-bench-crun)")
-	fi
+	add_oci_peers
 	local meds; meds=$(hf "$WORK/launch.json" "${cmds[@]}") || { emit "launch: hyperfine failed"; return; }
 	mapfile -t m <<<"$meds"
 	emit ""
@@ -214,7 +220,6 @@ bench_launch() {
 	for i in "${!names[@]}"; do
 		emit "| ${names[$i]} | $(fmt "${m[$i]}") | $(ratio "${m[$i]}" "${m[1]}")x | $( [ "$i" -ge 3 ] && echo "$(ratio "${m[$i]}" "${m[2]}")x" || echo -) |"
 	done
-	LAUNCH_CLIMIT=${m[2]}
 }
 
 bench_isolate() {
@@ -235,13 +240,7 @@ EOS
 	CTRUN="unshare -m $WORK/pipeline-inner.sh" ct_script "$WORK/pipeline.sh"
 	local names=("floor: C program on cgroupfs (no isolation)" "climit $lim (no isolation)" "climit $lim --isolate --rootfs R --overlay" "cgcreate/cgset/cgexec + unshare + overlay + chroot (sh script)" "bwrap --unshare-all --ro-bind R / --proc --dev (no limits, no overlay)")
 	local cmds=("$BIN/floor /bin/true" "$CL $lim -- /bin/true" "$CL $lim --isolate --rootfs $r --overlay --hostname box -- /bin/true" "$WORK/pipeline.sh" "bwrap --unshare-all --ro-bind $r / --proc /proc --dev /dev --hostname box /bin/true")
-	if command -v runc >/dev/null; then
-		[ -d "$WORK/oci-true" ] || oci_bundle "$WORK/oci-true" "$r" '["/bin/true"]'
-		names+=("runc run (OCI bundle, same limits)"); cmds+=("runc run -b $WORK/oci-true climit-bench-runc")
-	fi
-	if command -v crun >/dev/null; then
-		names+=("crun run (OCI bundle, same limits)"); cmds+=("$(crun_cmd "$WORK/oci-true" climit-bench-crun)")
-	fi
+	add_oci_peers
 	local meds; meds=$(hf "$WORK/isolate.json" "${cmds[@]}") || { emit "isolate: hyperfine failed"; return; }
 	mapfile -t m <<<"$meds"
 	emit ""
