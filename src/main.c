@@ -221,8 +221,9 @@ static int cmd_run(int argc, char **argv)
 	int status = exit_status_of(&res);
 	struct err td;
 	bool teardown_ok = cg_kill_all(&cg, &td) == 0;
+	/* Without --report only the OOM count is needed (for the OOM message). */
 	struct cg_stats st;
-	cg_read_stats(&cg, &st);
+	cg_read_stats_some(&cg, &st, o.report != REPORT_NONE ? STATS_ALL : STATS_EVENTS);
 	if (teardown_ok)
 		teardown_ok = cg_remove(&cg, &td) == 0;
 	iso_cleanup(&o.iso);
