@@ -59,3 +59,21 @@ test_report_text_names_every_figure() {
 	done
 	pass
 }
+
+# The plain launch runs the child on its own small stack (CLONE_VM|CLONE_VFORK, like
+# posix_spawn); execvp's /bin/sh fallback for a script without #! copies argv onto it.
+test_script_without_shebang_and_100000_args_runs() {
+	local d=/tmp/climit-test-noshebang.$$ out rc
+	mkdir -p "$d" && printf 'echo "$# $1 ${100000}"\n' >"$d/count" && chmod 755 "$d/count"
+	out=$(PATH="$d:$PATH" "$CLIMIT" -- count $(seq 1 100000) 2>&1); rc=$?
+	rm -rf "$d"
+	expect_eq "exit" 0 "$rc" || return
+	expect_eq "output" "100000 1 100000" "$out" && pass
+}
+
+# The parent's environment is what the child starts from, and the child's changes stay its own.
+test_launch_passes_the_environment_and_working_directory() {
+	local out
+	out=$(cd /tmp && CLIMIT_TEST_VAR=x42 "$CLIMIT" -- sh -c 'echo "$CLIMIT_TEST_VAR $(pwd)"' 2>&1)
+	expect_eq "env and cwd" "x42 /tmp" "$out" && pass
+}
