@@ -531,6 +531,21 @@ int cg_remove(struct cgroup *cg, struct err *e)
 	return rc;
 }
 
+int cg_remove_if_empty(struct cgroup *cg)
+{
+	for (int i = 0; i < cg->ndirs; i++) {
+		struct cg_dir *d = &cg->dirs[i];
+		if (d->fd < 0)
+			continue;
+		if (rmdir(d->path) < 0 && errno != ENOENT)
+			return -errno;
+		close(d->fd);
+		d->fd = -1;
+	}
+	struct err ignored;
+	return cg_remove(cg, &ignored);
+}
+
 void cg_close(struct cgroup *cg)
 {
 	for (int i = 0; i < F_SLOTS; i++)

@@ -122,15 +122,18 @@ int cg_attach_self(const int fds[CTRL_COUNT], int n);
 /* Kill every process in the group (lifting a CPU quota first so teardown is not throttled)
  * and wait until it is empty. */
 int cg_kill_all(struct cgroup *cg, struct err *e);
-/* What to read: STATS_ALL for a report; a dashboard refresh leaves out the v1 user/system
- * split (two per-CPU sums) and reads the limits (which change rarely) only now and then. */
+/* What to read: STATS_ALL for a report; a dashboard refresh reads the counters, leaves out the
+ * v1 user/system split (two per-CPU sums) and reads the limits (which change rarely) only now
+ * and then; the end of a run without --report reads only STATS_EVENTS (the OOM count). */
 enum {
 	STATS_SPLIT = 1 << 0,  /* v1 user/system split */
 	STATS_LIMITS = 1 << 1, /* limits and freezer state */
 	STATS_EVENTS = 1 << 2, /* OOM kill count (v1 memory.oom_control, v2 memory.events) and, on v2,
 				* pids.events: files that notify (eventfd, inotify) when they change */
 	STATS_PEAK = 1 << 3,   /* memory.peak / memory.max_usage_in_bytes */
-	STATS_ALL = STATS_SPLIT | STATS_LIMITS | STATS_EVENTS | STATS_PEAK
+	STATS_COUNTERS = 1 << 4, /* CPU usage and throttling, memory.current, pids current and peak,
+				  * PSI; on v1 also pids.events (it does not notify) */
+	STATS_ALL = STATS_SPLIT | STATS_LIMITS | STATS_EVENTS | STATS_PEAK | STATS_COUNTERS
 };
 void cg_read_stats(struct cgroup *cg, struct cg_stats *st);
 void cg_read_stats_some(struct cgroup *cg, struct cg_stats *st, unsigned what);
@@ -143,6 +146,9 @@ int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, c
 		 uint64_t *out);
 /* rmdir every directory, retrying on EBUSY for a bounded time; closes the fds. */
 int cg_remove(struct cgroup *cg, struct err *e);
+/* rmdir without killing: 0 if every directory is gone, -EBUSY (and the rest kept, ready for
+ * cg_kill_all and cg_remove) if some hierarchy still holds a process. */
+int cg_remove_if_empty(struct cgroup *cg);
 void cg_close(struct cgroup *cg);
 
 /* Shared by both versions: list PIDs in DIR/cgroup.procs; returns count or -errno. */

@@ -125,7 +125,8 @@ static int v1_kill_all(struct cgroup *cg, struct err *e)
 {
 	int ffd = cg_fd(cg, CTRL_FREEZER);
 	cg->kill_method = ffd >= 0 ? "freezer" : "kill";
-	for (int round = 0; round < 200 && !cg_is_empty(cg); round++) {
+	bool empty = cg_is_empty(cg);
+	for (int round = 0; round < 200 && !empty; round++) {
 		if (ffd >= 0) {
 			/* FROZEN stops forks between reading cgroup.procs and kill(); the SIGKILLs are
 			 * delivered when we thaw. FREEZING can persist while a task sleeps in D state:
@@ -142,10 +143,9 @@ static int v1_kill_all(struct cgroup *cg, struct err *e)
 		kill_listed(cg);
 		if (ffd >= 0)
 			write_file_at(ffd, "freezer.state", "THAWED");
-		if (cg_wait_empty(cg, 20000000) == 0)
-			break;
+		empty = cg_wait_empty(cg, 20000000) == 0;
 	}
-	if (cg_wait_empty(cg, 10ull * 1000000000u) < 0)
+	if (!empty && cg_wait_empty(cg, 10ull * 1000000000u) < 0)
 		return err_set(e, "%s: processes are still alive after being killed", cg->dirs[0].path);
 	return 0;
 }
@@ -154,7 +154,7 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 {
 	char buf[1024];
 	uint64_t v, user, sys;
-	if (cg_pread_u64(cg, F_CPUACCT_USAGE, CTRL_CPUACCT, "cpuacct.usage", &v) == 0) {
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_CPUACCT_USAGE, CTRL_CPUACCT, "cpuacct.usage", &v) == 0) {
 		st->cpu_usage_us = v / 1000;
 		/* usage_user/usage_sys (ns, 4.7+) are exact; cpuacct.stat is in USER_HZ ticks. */
 		if ((what & STATS_SPLIT) && cg_pread_u64(cg, F_CPUACCT_USER, CTRL_CPUACCT, "cpuacct.usage_user", &user) == 0 &&
@@ -164,14 +164,15 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		}
 		st->have |= HAVE_CPU;
 	}
-	if (cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf) > 0 &&
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "nr_periods", &st->nr_periods) == 0 &&
 	    keyed_get(buf, "nr_throttled", &st->nr_throttled) == 0 &&
 	    keyed_get(buf, "throttled_time", &v) == 0) {
 		st->throttled_us = v / 1000;
 		st->have |= HAVE_THROTTLE;
 	}
-	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current) == 0)
+	if ((what & STATS_COUNTERS) &&
+	    cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current) == 0)
 		st->have |= HAVE_MEM;
 	/* Limits stay UNITS_MAX where they are not read or not set. */
 	if ((what & STATS_LIMITS) &&
@@ -186,13 +187,13 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	    cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.oom_control", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "oom_kill", &st->oom_kills) == 0)
 		st->have |= HAVE_OOM;
-	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
 		st->have |= HAVE_PIDS;
 	if (what & STATS_LIMITS)
 		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max);
-	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0)
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0)
 		st->have |= HAVE_PIDS_PEAK;
-	if (cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
 	if (!(what & STATS_LIMITS))

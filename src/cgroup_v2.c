@@ -168,7 +168,7 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 {
 	char buf[1024];
 	uint64_t v;
-	if (cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf) > 0) {
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf) > 0) {
 		if (keyed_get(buf, "usage_usec", &st->cpu_usage_us) == 0 &&
 		    keyed_get(buf, "user_usec", &st->cpu_user_us) == 0 &&
 		    keyed_get(buf, "system_usec", &st->cpu_system_us) == 0)
@@ -179,7 +179,7 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		    keyed_get(buf, "throttled_usec", &st->throttled_us) == 0)
 			st->have |= HAVE_THROTTLE;
 	}
-	if (cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current) == 0)
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current) == 0)
 		st->have |= HAVE_MEM;
 	/* Limits stay UNITS_MAX where they are not read or not set. */
 	if (what & STATS_LIMITS)
@@ -193,17 +193,19 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		st->oom_kills = v;
 		st->have |= HAVE_OOM;
 	}
-	if (cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
 		st->have |= HAVE_PIDS;
 	if (what & STATS_LIMITS)
 		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max);
-	if (cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0) /* 6.11+ */
+	if ((what & STATS_COUNTERS) &&
+	    cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0) /* 6.11+ */
 		st->have |= HAVE_PIDS_PEAK;
 	if ((what & STATS_EVENTS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
 	double c, m;
-	if (cg_pread(cg, F_PSI_CPU, CTRL_CPU, "cpu.pressure", buf, sizeof buf) > 0 && psi_some_avg10(buf, &c) &&
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PSI_CPU, CTRL_CPU, "cpu.pressure", buf, sizeof buf) > 0 &&
+	    psi_some_avg10(buf, &c) &&
 	    cg_pread(cg, F_PSI_MEM, CTRL_MEMORY, "memory.pressure", buf, sizeof buf) > 0 && psi_some_avg10(buf, &m)) {
 		st->psi_cpu_avg10 = c;
 		st->psi_mem_avg10 = m;

@@ -217,15 +217,15 @@ static int cmd_run(int argc, char **argv)
 		return fail(&e);
 	}
 
-	/* The main process is gone: whatever is left (daemons, setsid'd children) dies with it. */
-	int status = exit_status_of(&res);
-	struct err td;
-	bool teardown_ok = cg_kill_all(&cg, &td) == 0;
 	/* Without --report only the OOM count is needed (for the OOM message). */
+	int status = exit_status_of(&res);
 	struct cg_stats st;
 	cg_read_stats_some(&cg, &st, o.report != REPORT_NONE ? STATS_ALL : STATS_EVENTS);
-	if (teardown_ok)
-		teardown_ok = cg_remove(&cg, &td) == 0;
+	/* The main process is gone. Usually so is everything else and the rmdirs just succeed;
+	 * otherwise whatever is left (daemons, setsid'd children) dies with it. */
+	struct err td;
+	bool teardown_ok = cg_remove_if_empty(&cg) == 0 ||
+			   (cg_kill_all(&cg, &td) == 0 && cg_remove(&cg, &td) == 0);
 	iso_cleanup(&o.iso);
 	if (teardown_ok)
 		registry_release(name);

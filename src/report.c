@@ -71,8 +71,10 @@ static void print_text(FILE *f, const struct report *r)
 {
 	const struct cg_stats *st = r->st;
 	char a[32], b[32];
-	fprintf(f, "climit: %s: report (cgroup %s; placed by %s, emptied by %s)\n", r->name, r->cgroup_mode,
-		r->res->placed_by_clone3 ? "clone3" : "cgroup.procs", r->kill_method);
+	bool killed = strcmp(r->kill_method, "none") != 0;
+	fprintf(f, "climit: %s: report (cgroup %s; placed by %s, %s%s)\n", r->name, r->cgroup_mode,
+		r->res->placed_by_clone3 ? "clone3" : "cgroup.procs",
+		killed ? "emptied by " : "nothing left to kill", killed ? r->kill_method : "");
 	fprintf(f, "  wall time       %.3f s\n", (double)r->res->wall_ns / 1e9);
 	fprintf(f, "  exit status     %d%s\n", r->exit_status,
 		r->res->timed_out ? " (timed out)" : r->res->interrupted ? " (interrupted)" : "");

@@ -359,7 +359,7 @@ int sampler_refresh(struct sampler *s)
 		bool slow = s->full || !g->have_prev || g->limits_stale || s->refreshes % 5 == 0;
 		bool watched = s->sys.mode == CG_V2 ? g->watch.wd_oom >= 0 && g->watch.wd_pids >= 0
 						    : g->watch.oom_efd >= 0;
-		unsigned what = slow ? STATS_LIMITS | STATS_EVENTS | STATS_PEAK : 0;
+		unsigned what = STATS_COUNTERS | (slow ? STATS_LIMITS | STATS_EVENTS | STATS_PEAK : 0);
 		if (g->events_dirty || !watched || kmsg_hint)
 			what |= STATS_EVENTS;
 		cg_read_stats_some(&g->cg, &g->st, what);
