@@ -130,8 +130,8 @@ enum {
 	STATS_LIMITS = 1 << 1, /* limits and freezer state */
 	STATS_EVENTS = 1 << 2, /* OOM kill count (v1 memory.oom_control, v2 memory.events) and, on v2,
 				* pids.events: files that notify (eventfd, inotify) when they change */
-	STATS_PEAK = 1 << 3,   /* memory.peak / memory.max_usage_in_bytes */
-	STATS_COUNTERS = 1 << 4, /* CPU usage and throttling, memory.current, pids current and peak,
+	STATS_PEAK = 1 << 3,   /* memory.peak / memory.max_usage_in_bytes, pids.peak */
+	STATS_COUNTERS = 1 << 4, /* CPU usage and throttling, memory.current, pids.current,
 				  * PSI; on v1 also pids.events (it does not notify) */
 	STATS_ALL = STATS_SPLIT | STATS_LIMITS | STATS_EVENTS | STATS_PEAK | STATS_COUNTERS
 };

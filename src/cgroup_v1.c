@@ -191,7 +191,7 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		st->have |= HAVE_PIDS;
 	if (what & STATS_LIMITS)
 		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max);
-	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0)
+	if ((what & STATS_PEAK) && cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0)
 		st->have |= HAVE_PIDS_PEAK;
 	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)

@@ -166,15 +166,24 @@ static void scan_dir(struct sampler *s, const char *mount, const char *rel, int 
 	DIR *d = opendir(path);
 	if (!d)
 		return;
+	/* child = rel/name, built by hand: this runs for every group on every refresh. */
+	char child[512];
+	size_t rl = strlen(rel);
+	if (rl + 2 >= sizeof child) {
+		closedir(d);
+		return;
+	}
+	memcpy(child, rel, rl);
+	if (rl)
+		child[rl++] = '/';
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
-		char child[512];
-		if (rel[0] == '\0')
-			snprintf(child, sizeof child, "%s", de->d_name);
-		else
-			snprintf(child, sizeof child, "%s/%s", rel, de->d_name);
+		size_t nl = strlen(de->d_name);
+		if (rl + nl >= sizeof child)
+			continue;
+		memcpy(child + rl, de->d_name, nl + 1);
 		add_group(s, child, depth);
 		if (s->all && depth + 1 < MAX_DEPTH)
 			scan_dir(s, mount, child, depth + 1);
@@ -317,6 +326,10 @@ static void carry_over(struct cg_stats *st, const struct cg_stats *prev, unsigne
 		st->mem_peak = prev->mem_peak > st->mem_current ? prev->mem_peak : st->mem_current;
 		st->have |= HAVE_MEM_PEAK;
 	}
+	if (!(what & STATS_PEAK) && (prev->have & HAVE_PIDS_PEAK)) {
+		st->pids_peak = prev->pids_peak > st->pids_current ? prev->pids_peak : st->pids_current;
+		st->have |= HAVE_PIDS_PEAK;
+	}
 }
 
 int sampler_refresh(struct sampler *s)
@@ -354,7 +367,7 @@ int sampler_refresh(struct sampler *s)
 		 *   sampler changed them;
 		 * - the OOM kill count (and v2 pids.events): when its eventfd/inotify watch fired,
 		 *   when /dev/kmsg reported an OOM kill, every 5th refresh, or always if unwatched;
-		 * - the kernel's memory peak: every 5th refresh, max(peak, current) in between.
+		 * - the kernel's memory and pids peaks: every 5th refresh, max(peak, current) in between.
 		 * That is 5 files per group per refresh on v1 instead of 15 (bench/results.md). */
 		bool slow = s->full || !g->have_prev || g->limits_stale || s->refreshes % 5 == 0;
 		bool watched = s->sys.mode == CG_V2 ? g->watch.wd_oom >= 0 && g->watch.wd_pids >= 0

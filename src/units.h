@@ -34,5 +34,8 @@ uint64_t units_weight_to_shares(uint64_t weight);
 
 /* "100M", "1.5G", "512K", "123" (bytes) — the shortest exact-ish human form. */
 void units_format_size(uint64_t bytes, char *buf, size_t size);
+/* Decimal digits of v / v >= 0 with one decimal (like %.1f), without printf; the length. */
+size_t units_format_u64(uint64_t v, char *buf, size_t size);
+size_t units_format_tenths(double v, char *buf, size_t size);
 
 #endif

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,23 @@ static void host_line(FILE *f, struct sampler *s)
 		used, total, s->ngroups, s->ngroups == 1 ? "" : "s");
 }
 
+/* Text padded to width, left- or right-aligned (fprintf's %-*s / %*s, without its cost). */
+static void put_padded(FILE *f, const char *text, int width, bool left)
+{
+	static const char spaces[] = "                                ";
+	size_t len = strlen(text);
+	size_t pad = width > (int)len ? (size_t)width - len : 0;
+	if (left)
+		fwrite_unlocked(text, 1, len, f);
+	while (pad) {
+		size_t n = pad < sizeof spaces - 1 ? pad : sizeof spaces - 1;
+		fwrite_unlocked(spaces, 1, n, f);
+		pad -= n;
+	}
+	if (!left)
+		fwrite_unlocked(text, 1, len, f);
+}
+
 void output_batch_frame(FILE *f, struct sampler *s, int frame)
 {
 	if (frame > 0)
@@ -40,23 +58,27 @@ void output_batch_frame(FILE *f, struct sampler *s, int frame)
 		if (w > namew)
 			namew = w;
 	}
-	for (int c = 0; c < C_COUNT; c++)
-		fprintf(f, c == C_NAME ? "%-*s" : cols[c].left ? " %-*s" : " %*s", c == C_NAME ? namew : cols[c].width,
-			cols[c].title);
-	fputc('\n', f);
+	for (int c = 0; c < C_COUNT; c++) {
+		if (c != C_NAME)
+			putc_unlocked(' ', f);
+		put_padded(f, cols[c].title, c == C_NAME ? namew : cols[c].width, c == C_NAME || cols[c].left);
+	}
+	putc_unlocked('\n', f);
 	for (int i = 0; i < s->ngroups; i++) {
 		struct sample_group *g = s->groups[i];
-		for (int c = 0; c < C_COUNT; c++) {
-			char buf[600], ind[600];
+		char name[600];
+		int ind = 2 * g->depth;
+		for (int k = 0; k < ind; k++)
+			putc_unlocked(' ', f);
+		table_cell(g, C_NAME, name, sizeof name);
+		put_padded(f, name, namew - ind, true);
+		for (int c = C_NAME + 1; c < C_COUNT; c++) {
+			char buf[64];
 			table_cell(g, c, buf, sizeof buf);
-			if (c == C_NAME) {
-				snprintf(ind, sizeof ind, "%*s%s", 2 * g->depth, "", buf);
-				fprintf(f, "%-*s", namew, ind);
-			} else {
-				fprintf(f, cols[c].left ? " %-*s" : " %*s", cols[c].width, buf);
-			}
+			putc_unlocked(' ', f);
+			put_padded(f, buf, cols[c].width, cols[c].left);
 		}
-		fputc('\n', f);
+		putc_unlocked('\n', f);
 	}
 	for (int i = s->ev.log_n - 1; i >= 0 && i >= s->ev.log_n - 5; i--) {
 		const struct event_entry *e = events_get(&s->ev, s->ev.log_n - 1 - i);

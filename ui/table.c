@@ -67,47 +67,50 @@ static double key(const struct sample_group *g, enum col c)
 	}
 }
 
+/* Cells are formatted thousands of times per refresh: no printf here (units_format_u64). */
+static void put_str(char *buf, size_t size, const char *s)
+{
+	str_copy(buf, s, size);
+}
+
 void table_cell(const struct sample_group *g, enum col c, char *buf, size_t size)
 {
 	const struct cg_stats *st = &g->st;
 	double k = key(g, c);
 	switch (c) {
-	case C_NAME: {
-		char esc[512];
-		ui_escape(g->name, esc, sizeof esc);
-		snprintf(buf, size, "%s", esc);
+	case C_NAME:
+		ui_escape(g->name, buf, size);
 		return;
-	}
-	case C_STATE: snprintf(buf, size, "%s", group_state(g)); return;
+	case C_STATE: put_str(buf, size, group_state(g)); return;
 	case C_PIDS: case C_REFUSED: case C_OOM:
 		if (k < 0 || (c == C_PIDS && !(st->have & HAVE_PIDS)))
-			snprintf(buf, size, "-");
+			put_str(buf, size, "-");
 		else
-			snprintf(buf, size, "%.0f", k);
+			units_format_u64((uint64_t)k, buf, size);
 		return;
 	case C_PLIM:
 		if (!(st->have & HAVE_PIDS) || st->pids_max == UNITS_MAX)
-			snprintf(buf, size, "-");
+			put_str(buf, size, "-");
 		else
-			snprintf(buf, size, "%llu", (unsigned long long)st->pids_max);
+			units_format_u64(st->pids_max, buf, size);
 		return;
 	case C_MEM: case C_MLIM: case C_PEAK:
 		if (k < 0 || k >= 1e18 || (c != C_PEAK && !(st->have & HAVE_MEM)))
-			snprintf(buf, size, "-");
+			put_str(buf, size, "-");
 		else
 			units_format_size((uint64_t)k, buf, size);
 		return;
 	case C_REFRATE: case C_MEMPCT: case C_CPU: case C_THR: case C_PSIM: case C_PSIC:
 		if (k < 0)
-			snprintf(buf, size, "-");
+			put_str(buf, size, "-");
 		else
-			snprintf(buf, size, "%.1f", k);
+			units_format_tenths(k, buf, size);
 		return;
 	case C_CPULIM:
 		if (k <= 0)
-			snprintf(buf, size, "-");
+			put_str(buf, size, "-");
 		else
-			snprintf(buf, size, "%.0f", k);
+			units_format_u64((uint64_t)(k + 0.5), buf, size);
 		return;
 	default:
 		buf[0] = '\0';
@@ -147,6 +150,12 @@ void ui_escape(const char *in, char *out, size_t size)
 	memset(&ps, 0, sizeof ps);
 	size_t len = strlen(in);
 	for (size_t i = 0; i < len && o + 5 < size;) {
+		unsigned char ch = (unsigned char)in[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\') { /* printable ASCII: no decoding needed */
+			out[o++] = (char)ch;
+			i++;
+			continue;
+		}
 		wchar_t wc;
 		size_t n = mbrtowc(&wc, in + i, len - i, &ps);
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0 || !iswprint((wint_t)wc) ||

@@ -146,6 +146,51 @@ static void counts_names_lists(void)
 	check(strcmp(buf, "1.5G") == 0, "format 1.5G (%s)", buf);
 	units_format_size(1000, buf, sizeof buf);
 	check(strcmp(buf, "1000") == 0, "format 1000 (%s)", buf);
+	units_format_size(UNITS_MAX, buf, sizeof buf);
+	check(strcmp(buf, "max") == 0, "format max (%s)", buf);
+}
+
+/* The printf-free formatters print exactly what the printf formats they replace print. */
+static void formatters(void)
+{
+	char got[40], want[40];
+	static const char suffix[] = "KMGT";
+	uint64_t x = 88172645463325252ull;
+	int bad_u = 0, bad_t = 0, bad_s = 0;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13; /* xorshift64 */
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t v = i < 1100 ? (uint64_t)i : x >> (x % 64); /* small, then all magnitudes */
+		units_format_u64(v, got, sizeof got);
+		snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+		bad_u += strcmp(got, want) != 0;
+		double d = (double)(v % 100000) / (i % 2 ? 8.0 : 7.0); /* exact halves and inexact values */
+		units_format_tenths(d, got, sizeof got);
+		snprintf(want, sizeof want, "%.1f", d);
+		bad_t += strcmp(got, want) != 0;
+		/* units_format_size against the printf version it replaced */
+		uint64_t b = v == UNITS_MAX ? v - 1 : v;
+		int k = -1;
+		double m = (double)b;
+		while (m >= 1024 && k < 3) {
+			m /= 1024;
+			k++;
+		}
+		if (k < 0)
+			snprintf(want, sizeof want, "%llu", (unsigned long long)b);
+		else if (m == (double)(uint64_t)m)
+			snprintf(want, sizeof want, "%llu%c", (unsigned long long)m, suffix[k]);
+		else
+			snprintf(want, sizeof want, "%.1f%c", m, suffix[k]);
+		units_format_size(b, got, sizeof got);
+		bad_s += strcmp(got, want) != 0;
+	}
+	check(bad_u == 0, "units_format_u64 = %%llu (%d of 200000 differ)", bad_u);
+	check(bad_t == 0, "units_format_tenths = %%.1f (%d of 200000 differ)", bad_t);
+	check(bad_s == 0, "units_format_size = its printf version (%d of 200000 differ)", bad_s);
+	units_format_u64(1234567, got, 4);
+	check(strcmp(got, "123") == 0, "units_format_u64 truncates to the buffer (%s)", got);
 }
 
 static int parse(struct run_opts *o, struct err *e, ...)
@@ -317,6 +362,7 @@ static void isolation_options(void)
 int main(void)
 {
 	sizes();
+	formatters();
 	quotas();
 	durations();
 	counts_names_lists();
