@@ -361,8 +361,9 @@ done
 - Monitoring: CPU time (user + system, from wait4) of `-n R+1` minus `-n 1` refreshes, divided
   by R, so start-up is left out; groups each hold one sleeping process. systemd-cgtop is limited
   to the same subtree. The floor reads memory current and limit, pids current and limit and CPU
-  usage (5 files); climit reads 7 (v1: cpuacct.usage, cpu.stat, memory usage and peak,
-  memory.oom_control, pids.current, pids.events) and the limits every 5th refresh. v1
+  usage (5 files); climit reads 5 per refresh (v1: cpuacct.usage, cpu.stat, memory usage,
+  pids.current, pids.events), the memory and pids peaks every 5th refresh, the limits when
+  their inotify watch fires (any write(2) to them), and everything every 30th refresh. v1
   pids.events does not notify inotify (tested), so it is read every refresh.
 - Teardown: the decision is the second SIGINT to climit; the floor is bench/teardown.c. runc
   delete --force kills a busybox `sh` loop whose children mostly sleep, an easier target than

@@ -81,6 +81,7 @@ struct cg_stats {
 };
 
 /* What differs between v1 and v2: one table each (cgroup_v1.c, cgroup_v2.c). */
+#define CG_LIMIT_FILES 4
 struct cg_ops {
 	const char *version;
 	/* Let the children of dir_fd use ctrls (v2: cgroup.subtree_control; v1: nothing). */
@@ -94,6 +95,12 @@ struct cg_ops {
 	int (*freeze)(struct cgroup *cg, bool frozen, struct err *e);
 	/* The file (and controller) that signals OOM kills and pids-limit hits, for events.c. */
 	const char *oom_file, *pids_events_file;
+	/* Memory, pids and CPU limits and the freezer setting: only write(2) changes them, and
+	 * every write raises inotify IN_MODIFY, so a dashboard can wait instead of polling. */
+	struct cg_limit_file {
+		enum cg_ctrl ctrl;
+		const char *name;
+	} limit_files[CG_LIMIT_FILES];
 };
 extern const struct cg_ops cg_v1_ops, cg_v2_ops;
 

@@ -230,4 +230,6 @@ const struct cg_ops cg_v1_ops = {
 	.freeze = v1_freeze,
 	.oom_file = "memory.oom_control",
 	.pids_events_file = "pids.events",
+	.limit_files = { { CTRL_MEMORY, "memory.limit_in_bytes" }, { CTRL_PIDS, "pids.max" },
+			 { CTRL_CPU, "cpu.cfs_quota_us" }, { CTRL_FREEZER, "freezer.state" } },
 };

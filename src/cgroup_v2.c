@@ -240,4 +240,6 @@ const struct cg_ops cg_v2_ops = {
 	.freeze = v2_freeze,
 	.oom_file = "memory.events",
 	.pids_events_file = "pids.events",
+	.limit_files = { { CTRL_MEMORY, "memory.max" }, { CTRL_PIDS, "pids.max" }, { CTRL_CPU, "cpu.max" },
+			 { CTRL_FREEZER, "cgroup.freeze" } },
 };

@@ -49,8 +49,18 @@ static int watch_file(struct events *ev, struct cgroup *cg, enum cg_ctrl ctrl, c
 void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w)
 {
 	*w = (struct group_watch){ .wd_oom = -1, .wd_pids = -1, .oom_efd = -1 };
+	for (int i = 0; i < CG_LIMIT_FILES; i++)
+		w->wd_limits[i] = -1;
 	if (ev->inotify_fd < 0)
 		return;
+	/* A hierarchy the group is not in has no such limit to watch; a failed watch (the
+	 * user's inotify watch limit, for one) leaves the sampler polling this group's limits. */
+	w->limits_watched = true;
+	for (int i = 0; i < CG_LIMIT_FILES; i++) {
+		const struct cg_limit_file *lf = &cg->ops->limit_files[i];
+		if (cg_fd(cg, lf->ctrl) >= 0 && (w->wd_limits[i] = watch_file(ev, cg, lf->ctrl, lf->name)) < 0)
+			w->limits_watched = false;
+	}
 	w->wd_pids = watch_file(ev, cg, CTRL_PIDS, cg->ops->pids_events_file);
 	if (cg->sys->mode == CG_V2) {
 		w->wd_oom = watch_file(ev, cg, CTRL_MEMORY, cg->ops->oom_file);
@@ -93,7 +103,12 @@ void events_unwatch(struct events *ev, struct group_watch *w)
 		inotify_rm_watch(ev->inotify_fd, w->wd_pids);
 	if (w->oom_efd >= 0)
 		close(w->oom_efd);
+	for (int i = 0; i < CG_LIMIT_FILES; i++)
+		if (w->wd_limits[i] >= 0)
+			inotify_rm_watch(ev->inotify_fd, w->wd_limits[i]);
 	*w = (struct group_watch){ .wd_oom = -1, .wd_pids = -1, .oom_efd = -1 };
+	for (int i = 0; i < CG_LIMIT_FILES; i++)
+		w->wd_limits[i] = -1;
 }
 
 int events_drain(struct events *ev, int *wds, int max)

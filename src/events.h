@@ -12,6 +12,8 @@
 struct group_watch {
 	int wd_oom, wd_pids; /* inotify watch descriptors, -1 if none */
 	int oom_efd;         /* v1 eventfd, -1 if none */
+	int wd_limits[CG_LIMIT_FILES]; /* the limit files (cg_ops.limit_files), -1 if none */
+	bool limits_watched; /* every limit file the group has is watched */
 };
 
 #define EVENT_LOG_LEN 64

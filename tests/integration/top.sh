@@ -43,6 +43,34 @@ test_top_shows_oom_kills_as_they_happen() {
 	top_stop; stop_bg "$pid"
 }
 
+# Limits changed by another tool (cgset, systemctl, echo) are noticed through inotify on the
+# limit files: with a 5 s refresh they show at once, not on some later periodic re-read.
+test_top_shows_limits_changed_by_another_tool_at_once() {
+	"$CLIMIT" --name climit-test-ext --mem 64M --pids 30 -- sleep 30 &
+	local pid=$! row freeze
+	top_start -d 5
+	if ! wait_for 10 screen_has climit-test-ext; then
+		fail "not shown: $(screen)"; top_stop; stop_bg "$pid"; return
+	fi
+	sleep 0.5
+	echo 77 >"$(cg_dir pids climit/climit-test-ext)/pids.max"
+	if [ "$CG_MODE" = v2 ]; then echo 96M >"$(cg_dir memory climit/climit-test-ext)/memory.max"
+	else # memsw (climit caps swap) must stay >= the memory limit: raise it first
+		echo 96M >"$(cg_dir memory climit/climit-test-ext)/memory.memsw.limit_in_bytes"
+		echo 96M >"$(cg_dir memory climit/climit-test-ext)/memory.limit_in_bytes"
+	fi
+	if ! wait_for 3 eval 'row=$(screen | grep climit-test-ext); [[ $row == *" 77 "* && $row == *96M* ]]'; then
+		fail "new limits not shown within 3 s (refresh 5 s): $(screen | grep climit-test-ext)"
+		top_stop; stop_bg "$pid"; return
+	fi
+	if [ "$CG_MODE" = v2 ]; then freeze="$(cg_dir memory climit/climit-test-ext)/cgroup.freeze"; echo 1 >"$freeze"
+	else freeze="$(cg_dir freezer climit/climit-test-ext)/freezer.state"; echo FROZEN >"$freeze"; fi
+	if wait_for 3 eval 'screen | grep climit-test-ext | grep -q frozen'; then pass
+	else fail "freezing not shown within 3 s: $(screen | grep climit-test-ext)"; fi
+	if [ "$CG_MODE" = v2 ]; then echo 0 >"$freeze"; else echo THAWED >"$freeze"; fi
+	top_stop; stop_bg "$pid"
+}
+
 test_top_shows_a_forkbomb_at_its_pids_limit_with_refused_forks_rising() {
 	"$CLIMIT" --name climit-test-topbomb --pids 30 --cpu 50% --timeout 20 -- "$H/forkloop" &
 	local pid=$!
