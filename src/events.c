@@ -46,11 +46,17 @@ static int watch_file(struct events *ev, struct cgroup *cg, enum cg_ctrl ctrl, c
 	return -1;
 }
 
-void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w)
+/* Nothing watched: every descriptor -1. */
+static void watch_reset(struct group_watch *w)
 {
 	*w = (struct group_watch){ .wd_oom = -1, .wd_pids = -1, .oom_efd = -1 };
 	for (int i = 0; i < CG_LIMIT_FILES; i++)
 		w->wd_limits[i] = -1;
+}
+
+void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w)
+{
+	watch_reset(w);
 	if (ev->inotify_fd < 0)
 		return;
 	/* A hierarchy the group is not in has no such limit to watch; a failed watch (the
@@ -106,9 +112,7 @@ void events_unwatch(struct events *ev, struct group_watch *w)
 	for (int i = 0; i < CG_LIMIT_FILES; i++)
 		if (w->wd_limits[i] >= 0)
 			inotify_rm_watch(ev->inotify_fd, w->wd_limits[i]);
-	*w = (struct group_watch){ .wd_oom = -1, .wd_pids = -1, .oom_efd = -1 };
-	for (int i = 0; i < CG_LIMIT_FILES; i++)
-		w->wd_limits[i] = -1;
+	watch_reset(w);
 }
 
 int events_drain(struct events *ev, int *wds, int max)

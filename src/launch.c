@@ -187,10 +187,11 @@ static int spawn_entry(void *arg)
 
 /* Without isolation the child only joins its groups and execs: run it like posix_spawn does,
  * in climit's memory (CLONE_VM) with climit suspended until the exec (CLONE_VFORK), so no page
- * tables are copied and no page is faulted in twice. On this host that is 0.3-0.9 ms of a
- * 7-9 ms launch (bench/results.md). That child only makes system calls and writes its own
- * stack and errno (no malloc, no environment changes: --env, --uid and friends fork). The stack holds execvp's copy of argv for a script (ENOEXEC), so it
- * grows with argc, as glibc's posix_spawn sizes it. Returns the pid or -1 with errno. */
+ * tables are copied and no page is faulted in twice. On this host that took the launch from
+ * 8.3 to 6.3 ms (bench/results.md). That child only makes system calls and writes its own
+ * stack and errno (no malloc, no environment changes: --env, --uid and friends fork). The
+ * stack holds execvp's copy of argv for a script (ENOEXEC), so it grows with argc, as glibc's
+ * posix_spawn sizes it. Returns the pid or -1 with errno. */
 static pid_t spawn_child(struct child_ctx *c)
 {
 	size_t argc = 0;

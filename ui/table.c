@@ -68,11 +68,6 @@ static double key(const struct sample_group *g, enum col c)
 }
 
 /* Cells are formatted thousands of times per refresh: no printf here (units_format_u64). */
-static void put_str(char *buf, size_t size, const char *s)
-{
-	str_copy(buf, s, size);
-}
-
 void table_cell(const struct sample_group *g, enum col c, char *buf, size_t size)
 {
 	const struct cg_stats *st = &g->st;
@@ -81,34 +76,34 @@ void table_cell(const struct sample_group *g, enum col c, char *buf, size_t size
 	case C_NAME:
 		ui_escape(g->name, buf, size);
 		return;
-	case C_STATE: put_str(buf, size, group_state(g)); return;
+	case C_STATE: str_copy(buf, group_state(g), size); return;
 	case C_PIDS: case C_REFUSED: case C_OOM:
 		if (k < 0 || (c == C_PIDS && !(st->have & HAVE_PIDS)))
-			put_str(buf, size, "-");
+			str_copy(buf, "-", size);
 		else
 			units_format_u64((uint64_t)k, buf, size);
 		return;
 	case C_PLIM:
 		if (!(st->have & HAVE_PIDS) || st->pids_max == UNITS_MAX)
-			put_str(buf, size, "-");
+			str_copy(buf, "-", size);
 		else
 			units_format_u64(st->pids_max, buf, size);
 		return;
 	case C_MEM: case C_MLIM: case C_PEAK:
 		if (k < 0 || k >= 1e18 || (c != C_PEAK && !(st->have & HAVE_MEM)))
-			put_str(buf, size, "-");
+			str_copy(buf, "-", size);
 		else
 			units_format_size((uint64_t)k, buf, size);
 		return;
 	case C_REFRATE: case C_MEMPCT: case C_CPU: case C_THR: case C_PSIM: case C_PSIC:
 		if (k < 0)
-			put_str(buf, size, "-");
+			str_copy(buf, "-", size);
 		else
 			units_format_tenths(k, buf, size);
 		return;
 	case C_CPULIM:
 		if (k <= 0)
-			put_str(buf, size, "-");
+			str_copy(buf, "-", size);
 		else
 			units_format_u64((uint64_t)(k + 0.5), buf, size);
 		return;
