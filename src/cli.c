@@ -20,7 +20,7 @@ enum {
 	OPT_MEM_HIGH = 256, OPT_SWAP, OPT_CPU_WEIGHT, OPT_CPUS, OPT_PARENT, OPT_REPORT,
 	OPT_ISOLATE, OPT_NS, OPT_SHARE_NET, OPT_ROOTFS, OPT_OVERLAY, OPT_OVERLAY_KEEP, OPT_ROOTFS_TAR,
 	OPT_HOSTNAME, OPT_UID, OPT_GID, OPT_USER_NS, OPT_MAP_ROOT, OPT_CAP_DROP, OPT_CAP_ADD, OPT_ENV,
-	OPT_CWD, OPT_NO_INIT,
+	OPT_CWD, OPT_NO_INIT, OPT_MANAGER,
 };
 
 static const struct option run_longopts[] = {
@@ -33,6 +33,7 @@ static const struct option run_longopts[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "parent", required_argument, NULL, OPT_PARENT },
+	{ "cgroup-manager", required_argument, NULL, OPT_MANAGER },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "report", optional_argument, NULL, OPT_REPORT },
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
@@ -212,6 +213,17 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 			if (units_check_parent(optarg, &why) < 0)
 				return bad(e, c, optarg, why);
 			o->parent = optarg[0] == '/' ? optarg + 1 : optarg;
+			o->parent_given = true;
+			break;
+		case OPT_MANAGER:
+			if (strcmp(optarg, "auto") == 0)
+				o->manager = MGR_AUTO;
+			else if (strcmp(optarg, "cgroupfs") == 0)
+				o->manager = MGR_CGROUPFS;
+			else if (strcmp(optarg, "systemd") == 0)
+				o->manager = MGR_SYSTEMD;
+			else
+				return bad(e, c, optarg, "not a cgroup manager (use auto, systemd or cgroupfs)");
 			break;
 		case OPT_TIMEOUT:
 			if (units_parse_duration(optarg, &o->timeout_ns, &why) < 0)
@@ -320,6 +332,15 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 			return err_set(e, "--share-net: only makes sense with --isolate or --ns");
 		iso->ns &= ~(unsigned long)CLONE_NEWNET;
 	}
+	/* A normal user gets namespaces only inside a user namespace of its own, mapped to root
+	 * inside (like `unshare --user --map-root-user` and bubblewrap). */
+	if (iso->ns && geteuid() != 0) {
+		iso->ns |= CLONE_NEWUSER;
+		iso->map_root = true;
+	}
+	if (o->manager == MGR_SYSTEMD && o->parent_given)
+		return err_set(e, "--parent: \"%s\": systemd places the group itself (leave --parent out, or "
+				  "use --cgroup-manager cgroupfs)", o->parent);
 	if (iso->caps_given)
 		iso->caps = ((isolate ? iso_default_caps() : ~0ull) & ~cap_drop) | cap_add;
 	iso->caps_added = cap_add;
@@ -386,7 +407,7 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	*o = (struct top_opts){ .delay_ns = 1000000000ull, .parent = "climit" };
+	*o = (struct top_opts){ .delay_ns = 1000000000ull };
 	const char *why;
 	bool seen[512] = { false };
 	optind = 1;
@@ -450,7 +471,8 @@ void cli_usage_top(const char *cmd)
 		      "List climit's containers (with --all every cgroup), one line each.\n"
 		      "  -a, --all          every cgroup, as a tree\n"
 		      "      --json         one JSON object with a \"groups\" array\n"
-		      "      --parent PATH  where climit's groups live (default: climit)\n"
+		      "      --parent PATH  where climit's groups live (default: climit, or\n"
+	      "                         climit.slice under systemd)\n"
 		      "  -h, --help         show this help and exit\n", stdout);
 		return;
 	}
@@ -460,7 +482,8 @@ void cli_usage_top(const char *cmd)
 		      "--delay, default 1s, between them).\n"
 		      "      --json         one JSON object\n"
 		      "  -d, --delay DURATION  sampling interval for rates (default 1s)\n"
-		      "      --parent PATH  where climit's groups live (default: climit)\n"
+		      "      --parent PATH  where climit's groups live (default: climit, or\n"
+	      "                         climit.slice under systemd)\n"
 		      "  -h, --help         show this help and exit\n", stdout);
 		return;
 	}
@@ -472,7 +495,8 @@ void cli_usage_top(const char *cmd)
 	      "  -b, --batch            plain text frames (default when stdout is not a terminal)\n"
 	      "      --json             one JSON object per refresh\n"
 	      "  -a, --all              every cgroup on the host, as a tree (like systemd-cgtop)\n"
-	      "      --parent PATH      where climit's groups live (default: climit)\n"
+	      "      --parent PATH      where climit's groups live (default: climit, or\n"
+	      "                         climit.slice under systemd)\n"
 	      "      --prometheus[=ADDR:PORT]\n"
 	      "                         serve the figures for Prometheus on http://ADDR:PORT/metrics\n"
 	      "                         (default 127.0.0.1:9479); no screen unless -b or --json\n"
@@ -507,7 +531,12 @@ void cli_usage_run(void)
 	      "\n"
 	      "Run control:\n"
 	      "  -n, --name NAME        cgroup name (default: COMMAND-PID); letters, digits, _ . -\n"
-	      "      --parent PATH      where climit's cgroups live (default: climit)\n"
+	      "      --parent PATH      where climit's cgroups live (default: climit; on a systemd\n"
+	      "                         cgroup-v2 host a scope in climit.slice, see below)\n"
+	      "      --cgroup-manager auto|systemd|cgroupfs\n"
+	      "                         who creates the group (default auto: a transient systemd\n"
+	      "                         scope with Delegate=yes when systemd runs a cgroup-v2 host\n"
+	      "                         and no --parent is given, cgroupfs otherwise)\n"
 	      "  -t, --timeout DURATION kill the whole group after DURATION and exit 124;\n"
 	      "                         DURATION is a number with ms, s (default), m, h or d; 0 = none\n"
 	      "      --report[=FORMAT]  print a resource summary on stderr at the end;\n"
@@ -536,6 +565,7 @@ void cli_usage_run(void)
 	      "      --gid GID|NAME     run as this group (supplementary groups: just GID)\n"
 	      "      --user-ns, --map-root-user\n"
 	      "                         new user namespace; root inside = the caller outside\n"
+	      "                         (implied for a normal user's --isolate and --ns)\n"
 	      "      --cap-drop LIST|all  drop capabilities (e.g. net_raw,CAP_CHOWN)\n"
 	      "      --cap-add LIST     keep or add capabilities (also for a non-root --uid)\n"
 	      "      --env NAME=VALUE   set a variable (repeatable)\n"
@@ -546,6 +576,11 @@ void cli_usage_run(void)
 	      "\n"
 	      "Exit status: the command's own; 128+N if it was killed by signal N (137: OOM kill);\n"
 	      "124 on --timeout; 125 climit failed; 126 COMMAND not executable; 127 not found.\n"
+	      "\n"
+	      "Without root: on a systemd cgroup-v2 host climit asks your user manager for a\n"
+	      "delegated scope (cpu, memory and pids by default; see climit(1) for cpuset and io);\n"
+	      "elsewhere give --parent PATH delegated to you (chown -R). Records live in\n"
+	      "$XDG_RUNTIME_DIR/climit.\n"
 	      "See climit(1).\n", stdout);
 }
 

@@ -9,6 +9,9 @@
 #include "util.h"
 
 enum report_format { REPORT_NONE, REPORT_TEXT, REPORT_JSON };
+/* Who creates the group: cgroupfs directly, or a systemd scope (systemd.h); auto picks systemd
+ * on a cgroup-v2 host booted with systemd unless --parent names a place. */
+enum cg_manager { MGR_AUTO, MGR_CGROUPFS, MGR_SYSTEMD };
 
 /* Every limit is UNSET unless the option was given. */
 #define OPT_UNSET (UINT64_MAX - 1)
@@ -23,6 +26,8 @@ struct run_opts {
 	const char *cpus;      /* cpuset list, already validated */
 	const char *name;      /* NULL: generated */
 	const char *parent;    /* default "climit" */
+	bool parent_given;     /* --parent: cgroupfs placement there, never systemd's */
+	enum cg_manager manager;
 	uint64_t timeout_ns;   /* 0: none */
 	enum report_format report;
 	bool help, version;
@@ -42,7 +47,7 @@ struct top_opts {
 	bool prometheus;       /* --prometheus[=ADDR:PORT]: serve metrics over HTTP */
 	const char *prom_addr; /* NULL: 127.0.0.1:9479 */
 	const char *prom_file; /* --prometheus-file: written atomically every refresh */
-	const char *parent;    /* default "climit" */
+	const char *parent;    /* NULL: place_default_parent() */
 	const char *name;      /* stats: the container */
 };
 

@@ -5,6 +5,7 @@
  * at a host path cannot redirect a mount or a write onto the host. */
 #define _GNU_SOURCE
 #include "isolate.h"
+#include "registry.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -228,8 +229,7 @@ int iso_prepare(struct iso_opts *o, const char *name, struct err *e)
 		o->rootfs = o->tar_root;
 	}
 	if (o->rootfs && (o->overlay || o->overlay_keep)) {
-		const char *run = getenv("CLIMIT_RUNTIME_DIR");
-		snprintf(o->staging, sizeof o->staging, "%s/.%s-XXXXXX", run && run[0] ? run : "/run/climit", name);
+		snprintf(o->staging, sizeof o->staging, "%s/.%s-XXXXXX", registry_dir(), name);
 		if (!mkdtemp(o->staging)) {
 			int saved = errno;
 			o->staging[0] = '\0';

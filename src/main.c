@@ -13,8 +13,10 @@
 #include "cli.h"
 #include "exitcodes.h"
 #include "launch.h"
+#include "place.h"
 #include "registry.h"
 #include "report.h"
+#include "systemd.h"
 #include "units.h"
 #include "ui.h"
 
@@ -42,31 +44,6 @@ static void default_name(const char *cmd, char *buf, size_t size)
 		snprintf(buf, size, "run-%d", (int)getpid());
 	else
 		snprintf(buf, size, "%s-%d", clean, (int)getpid());
-}
-
-/* Refuse, before anything is created, options whose controller or file this host lacks. */
-static int check_support(const struct cg_system *sys, const struct run_opts *o, struct err *e)
-{
-	static const struct { int ctrl; const char *opt; size_t off; } needs[] = {
-		{ CTRL_MEMORY, "--mem", offsetof(struct run_opts, mem_max) },
-		{ CTRL_MEMORY, "--mem-high", offsetof(struct run_opts, mem_high) },
-		{ CTRL_PIDS, "--pids", offsetof(struct run_opts, pids_max) },
-		{ CTRL_CPU, "--cpu", offsetof(struct run_opts, cpu_quota_us) },
-		{ CTRL_CPU, "--cpu-weight", offsetof(struct run_opts, cpu_weight) },
-	};
-	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
-		uint64_t v = *(const uint64_t *)((const char *)o + needs[i].off);
-		if (v != OPT_UNSET && !cg_has_controller(sys, needs[i].ctrl))
-			return err_set(e, "%s: the %s controller is not available on this host (cgroup %s)",
-				       needs[i].opt, cg_ctrl_name(needs[i].ctrl), cg_mode_name(sys->mode));
-	}
-	if (o->cpus && !cg_has_controller(sys, CTRL_CPUSET))
-		return err_set(e, "--cpus: the cpuset controller is not available on this host (cgroup %s)",
-			       cg_mode_name(sys->mode));
-	if (o->mem_high != OPT_UNSET && sys->mode != CG_V2)
-		return err_set(e, "--mem-high: not supported on cgroup %s (memory.high exists only in cgroup v2)",
-			       cg_mode_name(sys->mode));
-	return 0;
 }
 
 static bool swap_active(void)
@@ -169,7 +146,11 @@ static int cmd_run(int argc, char **argv)
 		return 0;
 	}
 	static struct cg_system sys;
-	if (cg_detect(&sys, &e) < 0 || check_support(&sys, &o, &e) < 0 || iso_check_support(&o.iso, &e) < 0)
+	unsigned ctrls = CTRL_BIT(CTRL_MEMORY) | CTRL_BIT(CTRL_PIDS) | CTRL_BIT(CTRL_CPU) |
+			 CTRL_BIT(CTRL_CPUACCT) | CTRL_BIT(CTRL_FREEZER);
+	if (o.cpus)
+		ctrls |= CTRL_BIT(CTRL_CPUSET);
+	if (cg_detect(&sys, &e) < 0 || place_choose(&sys, &o, &ctrls, &e) < 0 || iso_check_support(&o.iso, &e) < 0)
 		return fail(&e);
 	char name[NAME_MAX_LEN + 1];
 	if (o.name)
@@ -181,15 +162,24 @@ static int cmd_run(int argc, char **argv)
 	struct err gc_err;
 	if (registry_gc(&sys, NULL, false, &gc_err) < 0)
 		fprintf(stderr, "climit: warning: gc: %s\n", gc_err.msg);
-	if (registry_claim(&sys, name, o.parent, &e) < 0)
+	/* Under systemd the group's parent is this run's own scope (systemd.h). */
+	char parent[CG_PATH_MAX], unit[NAME_MAX_LEN + 40] = "";
+	if (o.manager == MGR_SYSTEMD) {
+		char slice[512];
+		sd_slice_path(slice, sizeof slice);
+		sd_unit_name(name, unit, sizeof unit);
+		snprintf(parent, sizeof parent, "%s/%s", slice, unit);
+	} else {
+		str_copy(parent, o.parent, sizeof parent);
+	}
+	if (registry_claim(&sys, name, parent, &e) < 0)
 		return fail(&e);
-
-	unsigned ctrls = CTRL_BIT(CTRL_MEMORY) | CTRL_BIT(CTRL_PIDS) | CTRL_BIT(CTRL_CPU) |
-			 CTRL_BIT(CTRL_CPUACCT) | CTRL_BIT(CTRL_FREEZER);
-	if (o.cpus)
-		ctrls |= CTRL_BIT(CTRL_CPUSET);
+	if (unit[0] && sd_enter_scope(&sys, unit, parent, sizeof parent, &e) < 0) {
+		registry_release(name);
+		return fail(&e);
+	}
 	struct cgroup cg;
-	if (cg_create(&cg, &sys, o.parent, name, ctrls, &e) < 0) {
+	if (cg_create(&cg, &sys, parent, name, ctrls, &e) < 0) {
 		registry_release(name);
 		return fail(&e);
 	}

@@ -23,8 +23,21 @@
 
 const char *registry_dir(void)
 {
-	const char *d = getenv("CLIMIT_RUNTIME_DIR");
-	return d && *d ? d : "/run/climit";
+	static char dir[PATH_MAX];
+	if (dir[0])
+		return dir;
+	const char *d = getenv("CLIMIT_RUNTIME_DIR"), *rt = getenv("XDG_RUNTIME_DIR");
+	if (d && *d)
+		str_copy(dir, d, sizeof dir);
+	else if (geteuid() == 0)
+		str_copy(dir, "/run/climit", sizeof dir);
+	else if (rt && rt[0] == '/')
+		snprintf(dir, sizeof dir, "%s/climit", rt);
+	else if (snprintf(dir, sizeof dir, "/run/user/%u", (unsigned)geteuid()) > 0 && access(dir, W_OK) == 0)
+		strcat(dir, "/climit"); /* pam_systemd's runtime dir, when the session did not export it */
+	else /* no runtime dir at all (su, no systemd): a private directory, checked in claim */
+		snprintf(dir, sizeof dir, "/tmp/climit-%u", (unsigned)geteuid());
+	return dir;
 }
 
 unsigned long long proc_start_time(int pid)
@@ -171,8 +184,12 @@ int registry_gc(const struct cg_system *sys, const char *parent, bool verbose, s
 int registry_claim(const struct cg_system *sys, const char *name, const char *parent, struct err *e)
 {
 	const char *dir = registry_dir();
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (mkdir(dir, geteuid() == 0 ? 0755 : 0700) < 0 && errno != EEXIST)
 		return err_sys(e, errno, "cannot create %s", dir);
+	/* Someone else's directory of that name (a shared /tmp) must not receive our records. */
+	struct stat st;
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return err_set(e, "%s: not a directory of yours; set CLIMIT_RUNTIME_DIR", dir);
 	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return err_sys(e, errno, "%s", dir);

@@ -7,7 +7,8 @@
 #include "cgroup.h"
 #include "util.h"
 
-/* Directory of the records; $CLIMIT_RUNTIME_DIR overrides /run/climit. */
+/* Directory of the records: /run/climit for root, $XDG_RUNTIME_DIR/climit for a normal user;
+ * $CLIMIT_RUNTIME_DIR overrides both. */
 const char *registry_dir(void);
 /* Atomically claim NAME for this process (link(2) of a complete temporary record, so a
  * reader never sees a half-written one). A stale claim (dead owner) is collected first.

@@ -6,6 +6,8 @@
  * quietly: churn is normal. */
 #define _GNU_SOURCE
 #include "sample.h"
+#include "place.h"
+#include "systemd.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -74,9 +76,12 @@ static const char *primary_mount(const struct cg_system *sys)
 int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e)
 {
 	*s = (struct sampler){ .all = all };
-	str_copy(s->parent, parent ? parent : "climit", sizeof s->parent);
 	if (cg_detect(&s->sys, e) < 0)
 		return -1;
+	if (parent)
+		str_copy(s->parent, parent, sizeof s->parent);
+	else
+		place_default_parent(&s->sys, s->parent, sizeof s->parent);
 	if (!primary_mount(&s->sys))
 		return err_set(e, "no cgroup hierarchy with memory, pids or cpu is mounted");
 	events_open(&s->ev);
@@ -159,6 +164,31 @@ static void add_group(struct sampler *s, const char *path, int depth)
 	s->groups[s->ngroups++] = g;
 }
 
+/* Under systemd each container is PARENT/SCOPE/NAME (systemd.h): its scope also holds the
+ * leaf with climit itself, which is not a container. */
+static bool is_scope(const char *name, size_t len)
+{
+	return len > 6 && strcmp(name + len - 6, ".scope") == 0;
+}
+
+static void scan_scope(struct sampler *s, const char *mount, const char *rel)
+{
+	char path[PATH_MAX], child[512];
+	snprintf(path, sizeof path, "%s/%s", mount, rel);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' || strcmp(de->d_name, SD_SUPERVISOR) == 0)
+			continue;
+		int n = snprintf(child, sizeof child, "%s/%s", rel, de->d_name);
+		if (n > 0 && (size_t)n < sizeof child)
+			add_group(s, child, 0);
+	}
+	closedir(d);
+}
+
 static void scan_dir(struct sampler *s, const char *mount, const char *rel, int depth)
 {
 	char path[PATH_MAX];
@@ -184,6 +214,10 @@ static void scan_dir(struct sampler *s, const char *mount, const char *rel, int 
 		if (rl + nl >= sizeof child)
 			continue;
 		memcpy(child + rl, de->d_name, nl + 1);
+		if (!s->all && depth == 0 && is_scope(de->d_name, nl)) {
+			scan_scope(s, mount, child);
+			continue;
+		}
 		add_group(s, child, depth);
 		if (s->all && depth + 1 < MAX_DEPTH)
 			scan_dir(s, mount, child, depth + 1);
@@ -294,6 +328,10 @@ static void orphan_kills(struct sampler *s)
 		if (ours && !live) {
 			char name[256];
 			const char *rest = s->all ? k->memcg : k->memcg + pl + 1;
+			size_t first = strcspn(rest, "/");
+			/* PARENT/SCOPE/NAME under systemd: the container is the part after the scope. */
+			if (!s->all && is_scope(rest, first) && rest[first] == '/')
+				rest += first + 1;
 			snprintf(name, sizeof name, "%.*s", (int)(s->all ? strlen(rest) : strcspn(rest, "/")), rest);
 			events_log(ev, "oom_kill", name, k->ts_us, "%s: OOM kill: pid %d (%s), anon-rss %llu kB (group already gone)",
 				   name, k->pid, k->task, (unsigned long long)k->rss_kb);

@@ -250,6 +250,9 @@ int units_check_parent(const char *s, const char **why)
 			return *why = "empty or overlong path component", -1;
 		memcpy(part, s, n);
 		part[n] = '\0';
+		/* '@' as in systemd's user@1000.service, where a normal user's groups live. */
+		for (char *at = part; (at = strchr(at, '@'));)
+			*at++ = '_';
 		if (units_check_name(part, why) < 0)
 			return -1;
 		s += n;

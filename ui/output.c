@@ -284,7 +284,7 @@ int cmd_stats(int argc, char **argv)
 	struct sample_group *g = sampler_find(&s, o.name);
 	if (!g) {
 		sampler_close(&s);
-		err_set(&e, "stats: \"%s\": no such container under %s", o.name, o.parent);
+		err_set(&e, "stats: \"%s\": no such container under %s", o.name, s.parent);
 		return fail(&e);
 	}
 	/* A second sample makes the rates (CPU %, refused forks/s) meaningful. */

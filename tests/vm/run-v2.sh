@@ -5,8 +5,15 @@
 # climit, libraries, bash and jq), the source tree shared read-write at the same path.
 # Prints the guest's test output; its last line is the guest's "N passed, N failed, N skipped".
 # Exit status: 0 if the guest ran and passed, 1 otherwise (a guest that does not boot fails).
+#
+# `run-v2.sh systemd` boots systemd 252 (the host's own) as PID 1 instead of a busybox script,
+# with a logged-in normal user (climit-test, uid 1000: lingering, user@1000.service, user bus),
+# and runs the suite once as root under systemd and once as that user (tests/vm/guest-systemd.sh).
+# The guest's changes to the host's root (users, units, masks) are built here as a seed that the
+# initramfs copies into the overlay's upper layer before the root is mounted.
 set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
+kind=${1:-busybox}
 boot_timeout=${CLIMIT_VM_TIMEOUT:-1500}
 
 kdir=$("$src/tests/vm/fetch-kernel.sh") || { echo "v2 guest: cannot fetch the kernel"; exit 1; }
@@ -40,19 +47,27 @@ umount /proc
 exec switch_root /newroot /bin/bash $src/tests/vm/guest.sh
 INIT
 chmod +x "$work/initrd/init"
+if [ "$kind" = systemd ]; then
+	bash "$src/tests/vm/systemd-seed.sh" "$src" "$work/initrd/seed" || { echo "v2 guest: cannot build the systemd seed"; exit 1; }
+	# The seed becomes the upper layer before the overlay is mounted; PID 1 is systemd.
+	sed -i -e 's#^mount -t overlay#cp -a /seed/. /upper/u/ \&\& rm -rf /seed\nmount -t overlay#' \
+		-e "s#^exec switch_root .*#exec switch_root /newroot /lib/systemd/systemd#" "$work/initrd/init"
+fi
 (cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1 >"$work/initrd.gz")
 
+sd_append=""
+[ "$kind" = systemd ] && sd_append="systemd.show_status=0 systemd.log_level=warning systemd.log_target=console"
 start=$(date +%s)
-timeout "$boot_timeout" qemu-system-x86_64 -nodefaults -display none -accel tcg,thread=single -cpu max -m 1536 -smp 2 \
+timeout "$boot_timeout" qemu-system-x86_64 -nodefaults -display none -accel tcg,thread=single -cpu max -m "${CLIMIT_VM_MEM:-1536}" -smp 2 \
 	-no-reboot -kernel "$kdir/vmlinux" -initrd "$work/initrd.gz" \
-	-append "console=ttyS1 cgroup_no_v1=all panic=-1 cryptomgr.notests mitigations=off quiet rdinit=/init ${CLIMIT_VM_APPEND:-}" \
+	-append "console=ttyS1 cgroup_no_v1=all panic=-1 cryptomgr.notests mitigations=off quiet rdinit=/init $sd_append ${CLIMIT_VM_APPEND:-}" \
 	-serial "file:$work/guest.out" -serial "file:$work/kernel.log" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$src,mount_tag=src,security_model=none,multidevs=remap" </dev/null
 rc=$?
 elapsed=$(($(date +%s) - start))
 tr -d '\r' <"$work/guest.out"
-echo "v2 guest: qemu exited $rc after ${elapsed}s (kernel $ver)"
+echo "v2 guest ($kind): qemu exited $rc after ${elapsed}s (kernel $ver)"
 boot=$(grep -o 'booted in [0-9.]*s' "$work/guest.out" | head -1)
 [ -n "$boot" ] && echo "v2 guest: $boot"
 if ! tail -1 "$work/guest.out" | tr -d '\r' | grep -Eq '^[0-9]+ passed, [0-9]+ failed'; then
