@@ -107,7 +107,9 @@ static int v2_wait_unpopulated(int dir_fd, uint64_t timeout_ns)
 		char buf[128];
 		ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
 		if (n < 0) {
-			rc = -errno;
+			/* ENODEV: the group itself is gone, removed by whoever manages its parent (systemd
+			 * removes an emptied scope with everything below it). */
+			rc = errno == ENODEV ? 0 : -errno;
 			break;
 		}
 		buf[n] = '\0';

@@ -334,9 +334,9 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 	}
 	/* A normal user gets namespaces only inside a user namespace of its own, mapped to root
 	 * inside (like `unshare --user --map-root-user` and bubblewrap). */
-	if (iso->ns && geteuid() != 0) {
+	if (iso->ns && geteuid() != 0 && !(iso->ns & CLONE_NEWUSER)) {
 		iso->ns |= CLONE_NEWUSER;
-		iso->map_root = true;
+		iso->map_root = iso->userns_implied = true;
 	}
 	if (o->manager == MGR_SYSTEMD && o->parent_given)
 		return err_set(e, "--parent: \"%s\": systemd places the group itself (leave --parent out, or "

@@ -92,12 +92,17 @@ void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w)
 		close(ofd); /* the kernel holds its own reference */
 }
 
-int events_watch_dir(struct events *ev, const char *path)
+int events_watch_new_dirs(struct events *ev, const char *path)
 {
 	/* mkdir in cgroupfs goes through vfs_mkdir, which reports IN_CREATE like any fs. */
 	if (ev->inotify_fd < 0)
 		return -1;
-	ev->dir_wd = inotify_add_watch(ev->inotify_fd, path, IN_CREATE | IN_ONLYDIR);
+	return inotify_add_watch(ev->inotify_fd, path, IN_CREATE | IN_ONLYDIR);
+}
+
+int events_watch_dir(struct events *ev, const char *path)
+{
+	ev->dir_wd = events_watch_new_dirs(ev, path);
 	return ev->dir_wd;
 }
 

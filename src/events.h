@@ -51,8 +51,11 @@ struct events {
 int events_open(struct events *ev);
 void events_close(struct events *ev);
 void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w);
-/* Watch a directory for new groups (IN_CREATE); returns the wd or -1. */
+/* Watch the parent directory for new groups (IN_CREATE); returns the wd (also in dir_wd) or -1. */
 int events_watch_dir(struct events *ev, const char *path);
+/* Another directory whose new subdirectories wake the dashboard (a systemd scope whose container
+ * is not made yet); the watch ends by itself when the directory is removed. */
+int events_watch_new_dirs(struct events *ev, const char *path);
 void events_unwatch(struct events *ev, struct group_watch *w);
 /* Drain the inotify fd; the watch descriptors that fired go to wds (at most max; -1 in it means
  * the queue overflowed: anything may have changed). Returns how many were stored. */

@@ -160,12 +160,20 @@ int iso_check_support(const struct iso_opts *o, struct err *e)
 				       ns_kinds[i].flag == CLONE_NEWNS ? "MNT" : ns_kinds[i].proc);
 	}
 	if (o->ns & CLONE_NEWUSER) {
+		/* A normal user's --isolate/--ns gets the user namespace implicitly (cli.c). */
+		const char *who = o->userns_implied ? "--isolate: a normal user's container needs a user namespace, and"
+						    : "--user-ns:";
 		if (sysctl_long("/proc/sys/user/max_user_namespaces", -1) == 0)
-			return err_set(e, "--user-ns: user namespaces are disabled on this host "
-					  "(/proc/sys/user/max_user_namespaces is 0)");
+			return err_set(e, "%s user namespaces are disabled on this host "
+					  "(/proc/sys/user/max_user_namespaces is 0)", who);
 		if (sysctl_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 && geteuid() != 0)
-			return err_set(e, "--user-ns: unprivileged user namespaces are disabled "
-					  "(kernel.unprivileged_userns_clone = 0)");
+			return err_set(e, "%s unprivileged user namespaces are disabled "
+					  "(kernel.unprivileged_userns_clone = 0)", who);
+		/* Ubuntu 23.10+: AppArmor lets only profiled programs create user namespaces. */
+		if (sysctl_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 1 && geteuid() != 0)
+			return err_set(e, "%s AppArmor forbids unprivileged user namespaces here "
+					  "(kernel.apparmor_restrict_unprivileged_userns = 1; an AppArmor profile with "
+					  "\"userns,\" for climit allows them)", who);
 	}
 	if ((o->overlay || o->overlay_keep) && !o->rootfs && !o->rootfs_tar)
 		return err_set(e, "--overlay: needs --rootfs DIR (the image to put under the overlay)");
@@ -536,7 +544,18 @@ int iso_setup(const struct iso_opts *o, char *msg, size_t size)
 		if ((mkdir(upper, 0755) < 0 && errno != EEXIST) || (mkdir(work, 0755) < 0 && errno != EEXIST))
 			return fail(msg, size, errno, "--overlay: cannot create %s/upper and work", base);
 		snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", o->rootfs, upper, work);
-		if (mount("overlay", newroot, "overlay", 0, data) < 0)
+		/* In a user namespace (5.11+) overlayfs keeps its metadata in user.* xattrs: the
+		 * trusted.* ones need root in the initial namespace. Kernels or upper filesystems
+		 * without it (tmpfs before 6.6) mount without the option, with fewer features. */
+		int r = -1;
+		if (o->ns & CLONE_NEWUSER) {
+			size_t len = strlen(data);
+			snprintf(data + len, sizeof data - len, ",userxattr");
+			r = mount("overlay", newroot, "overlay", 0, data);
+			if (r < 0)
+				data[len] = '\0';
+		}
+		if (r < 0 && mount("overlay", newroot, "overlay", 0, data) < 0)
 			return fail(msg, size, errno, "--overlay: cannot mount overlay (%s)", data);
 	} else {
 		str_copy(newroot, o->rootfs, sizeof newroot);

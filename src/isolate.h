@@ -26,6 +26,7 @@ struct iso_opts {
 	const char *hostname;
 	const char *uid, *gid;   /* as given: numbers, or names looked up in the container */
 	bool map_root;           /* user namespace with root inside = caller outside */
+	bool userns_implied;     /* map_root because a normal user asked for namespaces */
 	bool caps_given;         /* --cap-drop/--cap-add given, or --isolate's default set */
 	uint64_t caps;           /* capabilities the workload keeps (bit = CAP_*) */
 	uint64_t caps_added;     /* --cap-add: the only ones a non-root --uid gets (ambient) */

@@ -150,7 +150,7 @@ static int cmd_run(int argc, char **argv)
 			 CTRL_BIT(CTRL_CPUACCT) | CTRL_BIT(CTRL_FREEZER);
 	if (o.cpus)
 		ctrls |= CTRL_BIT(CTRL_CPUSET);
-	if (cg_detect(&sys, &e) < 0 || place_choose(&sys, &o, &ctrls, &e) < 0 || iso_check_support(&o.iso, &e) < 0)
+	if (cg_detect(&sys, &e) < 0 || iso_check_support(&o.iso, &e) < 0 || place_choose(&sys, &o, &ctrls, &e) < 0)
 		return fail(&e);
 	char name[NAME_MAX_LEN + 1];
 	if (o.name)

@@ -179,14 +179,20 @@ static void scan_scope(struct sampler *s, const char *mount, const char *rel)
 	if (!d)
 		return;
 	struct dirent *de;
+	bool found = false;
 	while ((de = readdir(d))) {
 		if (de->d_type != DT_DIR || de->d_name[0] == '.' || strcmp(de->d_name, SD_SUPERVISOR) == 0)
 			continue;
 		int n = snprintf(child, sizeof child, "%s/%s", rel, de->d_name);
 		if (n > 0 && (size_t)n < sizeof child)
 			add_group(s, child, 0);
+		found = true;
 	}
 	closedir(d);
+	/* The scope appears (and wakes us through the parent's watch) a moment before climit makes
+	 * the container in it: wake again when it does. */
+	if (!found)
+		events_watch_new_dirs(&s->ev, path);
 }
 
 static void scan_dir(struct sampler *s, const char *mount, const char *rel, int depth)

@@ -1,7 +1,12 @@
 # Test helpers shared by tests/integration/*.sh (sourced by tests/run.sh).
 # Each test is a function named test_*; it calls pass/fail/skip once (fail may be called early).
 CLIMIT=${CLIMIT:-$PWD/climit}
-export CLIMIT_RUNTIME_DIR=${CLIMIT_RUNTIME_DIR:-/run/climit}
+# Records: root's in /run/climit, a normal user's in $XDG_RUNTIME_DIR/climit (as climit picks).
+if [ "$(id -u)" = 0 ]; then
+	export CLIMIT_RUNTIME_DIR=${CLIMIT_RUNTIME_DIR:-/run/climit}
+else
+	export CLIMIT_RUNTIME_DIR=${CLIMIT_RUNTIME_DIR:-${XDG_RUNTIME_DIR:-/run/user/$(id -u)}/climit}
+fi
 T_PASSED=0 T_FAILED=0 T_SKIPPED=0
 T_CURRENT=""
 
@@ -18,9 +23,27 @@ cg_mode() {
 	fi
 }
 CG_MODE=$(cg_mode)
+# Where a run without --parent puts group NAME: cgroupfs PARENT/NAME, or under systemd (cgroup v2
+# booted with systemd) SLICE/climit-NAME.scope/NAME, SLICE being root's climit.slice or the
+# user manager's (climit(1), PLACEMENT).
+if [ "$CG_MODE" = v2 ] && [ -d /run/systemd/system ]; then
+	PLACEMENT=systemd
+	if [ "$(id -u)" = 0 ]; then SD_SLICE=climit.slice
+	else SD_SLICE=user.slice/user-$(id -u).slice/user@$(id -u).service/climit.slice; fi
+else
+	PLACEMENT=cgroupfs SD_SLICE=
+fi
+# Where climit top, ls and stats look by default.
+if [ "$PLACEMENT" = systemd ]; then TOP_PARENT=$SD_SLICE; else TOP_PARENT=climit; fi
+# Relative path of group NAME of a run without --parent.
+grp_rel() {
+	if [ "$PLACEMENT" = systemd ]; then echo "$SD_SLICE/climit-$1.scope/$1"; else echo "climit/$1"; fi
+}
 # Directory of controller C (memory, pids, cpu, cpuacct, freezer) for group PARENT/NAME.
 cg_dir() {
 	local ctrl=$1 rel=$2 mnt
+	# The default parent "climit/NAME" lives in a scope under systemd.
+	[[ $rel =~ ^climit/([^/]+)$ ]] && rel=$(grp_rel "${BASH_REMATCH[1]}")
 	# Fields after the optional ones: the one after "-" is the fs type, then source, options.
 	if [ "$CG_MODE" = v2 ]; then
 		mnt=$(awk '{ for (i = 7; $i != "-"; i++); if ($(i+1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo)
@@ -32,7 +55,7 @@ cg_dir() {
 }
 # Every directory named NAME under any cgroup hierarchy (to prove removal).
 cg_leftovers() {
-	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -name "$1" 2>/dev/null
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \( -name "$1" -o -name "climit-$1.scope" \) 2>/dev/null
 }
 # True when a group NAME exists in some hierarchy (a command, so wait_for re-checks it each time).
 group_exists() { [ -n "$(cg_leftovers "$1")" ]; }

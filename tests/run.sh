@@ -4,6 +4,8 @@
 set -u
 cd "$(dirname "$0")/.."
 source tests/lib.sh
+# Tests that run as the normal user too (besides every test_user_*): a regex of name stems.
+USER_SUITE='exit|killed_by|command_not|not_exec|program_exiting|timeout|report|script_without|launch_passes|gc_|a_new_run|a_name_in|bad_input|options_after|run_subcommand|help_and|memory_hog|c_fork|shell_fork|cpu_quota|sigterm_is|usr1|second_sigint|strays|prometheus_endpoint|top_|stats_and_ls|hostile|limits_are_written|swap_option|mem_high|zz_'
 
 # The guest runs only the integration suite: the unit tests are the host's (same binary).
 if [ -z "${CLIMIT_IN_GUEST:-}" ]; then
@@ -18,35 +20,44 @@ echo "unit: $up passed, $uf failed"
 T_PASSED=$((T_PASSED + up)); T_FAILED=$((T_FAILED + uf)); T_SKIPPED=$((T_SKIPPED + us))
 fi
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP integration: needs root (real cgroups)"; T_SKIPPED=$((T_SKIPPED + 1))
+# As a normal user (the systemd guest's second pass) the tests that need nothing of root's run;
+# the rest (isolation with --uid, make install, fixed cgroupfs paths...) run in the root passes.
+if [ "$(id -u)" != 0 ] && [ -z "${CLIMIT_IN_GUEST:-}" ]; then
+	echo "SKIP integration: needs root, or the systemd guest's normal user"; T_SKIPPED=$((T_SKIPPED + 1))
 else
-	echo "== integration tests (host cgroup mode: $CG_MODE)"
+	if [ "$(id -u)" = 0 ]; then select='^test_' skip_re='^test_user_'
+	else select="^test_(user_|${USER_SUITE})" skip_re='^$'; fi
+	echo "== integration tests (cgroup mode: $CG_MODE, placement: $PLACEMENT, as $(id -un))"
 	for f in tests/integration/*.sh; do
 		source "$f"
 	done
-	for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "${CLIMIT_TESTS:-.}" | sort); do
+	for t in $(declare -F | awk '{print $3}' | grep -E "$select" | grep -vE "$skip_re" | grep -E -- "${CLIMIT_TESTS:-.}" | sort); do
 		T_CURRENT=$t
 		before=$((T_PASSED + T_FAILED + T_SKIPPED))
 		"$t"
 		[ $((T_PASSED + T_FAILED + T_SKIPPED)) -gt "$before" ] || fail "test recorded no result"
 	done
 fi
-# The same integration suite on a real cgroup-v2 kernel (qemu guest), unless we are that guest.
+# The same integration suite on a real cgroup-v2 kernel (qemu guests), unless we are a guest:
+# busybox as PID 1 (cgroupfs placement, root), then systemd as PID 1 with a logged-in normal
+# user (the suite as root under systemd, then as the user: tests/vm/guest-systemd.sh).
 if [ -z "${CLIMIT_IN_GUEST:-}" ] && [ "$(id -u)" = 0 ] && [ "$CG_MODE" != v2 ] && [ -z "${CLIMIT_NO_VM:-}" ]; then
-	echo "== integration tests in a cgroup-v2 guest (qemu, tests/vm/run-v2.sh)"
-	vm_out=$(bash tests/vm/run-v2.sh 2>&1); vm_rc=$?
-	printf '%s\n' "$vm_out" | grep -vE '^PASS ' | sed 's/^/  v2: /'
+	for kind in ${CLIMIT_VM_KINDS:-busybox systemd}; do
+	label="v2 guest"; [ "$kind" = systemd ] && label="systemd guest"
+	echo "== integration tests in a cgroup-v2 guest, $kind as PID 1 (qemu, tests/vm/run-v2.sh $kind)"
+	vm_out=$(bash tests/vm/run-v2.sh "$kind" 2>&1); vm_rc=$?
+	printf '%s\n' "$vm_out" | grep -vE '^PASS ' | sed "s/^/  $kind: /"
 	last=$(printf '%s\n' "$vm_out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
 	if [ -n "$last" ]; then
 		read -r vp _ vf _ vs _ <<<"${last//,/}"
-		echo "v2 guest: $vp passed, $vf failed, ${vs:-0} skipped"
+		echo "$label: $vp passed, $vf failed, ${vs:-0} skipped"
 		T_PASSED=$((T_PASSED + vp)); T_FAILED=$((T_FAILED + vf)); T_SKIPPED=$((T_SKIPPED + ${vs:-0}))
 		[ "$vm_rc" = 0 ] || [ "$vf" -gt 0 ] || T_FAILED=$((T_FAILED + 1))
 	else
-		echo "FAIL v2 guest: no result (did not boot or hung); output above"
+		echo "FAIL $label: no result (did not boot or hung); output above"
 		T_FAILED=$((T_FAILED + 1))
 	fi
+	done
 fi
 echo "$T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
 [ "$T_FAILED" -eq 0 ]

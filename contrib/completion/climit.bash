@@ -6,7 +6,7 @@ _climit() {
 	else
 		cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
 	fi
-	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --name --parent --timeout
+	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --name --parent --cgroup-manager --timeout
 		--report --report=json --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
 		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
 		--help --version"
@@ -36,6 +36,7 @@ _climit() {
 	--gid) COMPREPLY=($(compgen -g -- "$cur")); return ;;
 	--report) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
 	--parent) return ;;
+	--cgroup-manager) COMPREPLY=($(compgen -W "auto systemd cgroupfs" -- "$cur")); return ;;
 	esac
 	case $sub in
 	top) COMPREPLY=($(compgen -W "$top_opts" -- "$cur")) ;;

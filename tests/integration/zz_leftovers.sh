@@ -2,7 +2,7 @@
 
 test_zz_suite_left_no_group_record_mount_or_process() {
 	local groups records mounts procs
-	groups=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -name 'climit-test-*' 2>/dev/null)
+	groups=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -type d -name '*climit-test-*' 2>/dev/null)
 	records=$(ls -A "$CLIMIT_RUNTIME_DIR" 2>/dev/null | grep climit-test)
 	# Mount points naming climit, except the checkout itself (its path may say climit, and the
 	# v2 guest mounts it over virtio-9p).

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The test unit of the systemd guest (run-v2.sh systemd): waits for the machine to be up, runs
-# the integration suite as root under systemd, then as the logged-in normal user climit-test
+# the integration suite as root under systemd, then as the logged-in normal user tester
 # (runuser -l: pam_systemd registers the session, XDG_RUNTIME_DIR and the user bus are set),
 # prints one combined "N passed, N failed, N skipped" line and powers off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
@@ -11,7 +11,7 @@ echo "systemd guest: booted in $(cut -d' ' -f1 /proc/uptime)s ($state), kernel $
 ip link set lo up 2>/dev/null
 cd "$src" || { echo "systemd guest: cannot enter $src"; systemctl poweroff -ff; }
 tests=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^climit\.tests=//p')
-user=climit-test
+user=tester
 # climit.debug=FILE runs FILE (as root) instead of the suites: for hand experiments.
 debug=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^climit\.debug=//p')
 if [ -n "$debug" ]; then

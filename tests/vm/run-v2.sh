@@ -7,7 +7,7 @@
 # Exit status: 0 if the guest ran and passed, 1 otherwise (a guest that does not boot fails).
 #
 # `run-v2.sh systemd` boots systemd 252 (the host's own) as PID 1 instead of a busybox script,
-# with a logged-in normal user (climit-test, uid 1000: lingering, user@1000.service, user bus),
+# with a logged-in normal user (tester, uid 1000: lingering, user@1000.service, user bus),
 # and runs the suite once as root under systemd and once as that user (tests/vm/guest-systemd.sh).
 # The guest's changes to the host's root (users, units, masks) are built here as a seed that the
 # initramfs copies into the overlay's upper layer before the root is mounted.
@@ -70,9 +70,10 @@ tr -d '\r' <"$work/guest.out"
 echo "v2 guest ($kind): qemu exited $rc after ${elapsed}s (kernel $ver)"
 boot=$(grep -o 'booted in [0-9.]*s' "$work/guest.out" | head -1)
 [ -n "$boot" ] && echo "v2 guest: $boot"
-if ! tail -1 "$work/guest.out" | tr -d '\r' | grep -Eq '^[0-9]+ passed, [0-9]+ failed'; then
+result=$(tr -d '\r' <"$work/guest.out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+if [ -z "$result" ]; then
 	echo "v2 guest: no result line; kernel log tail:"
 	tail -30 "$work/kernel.log"
 	exit 1
 fi
-tail -1 "$work/guest.out" | tr -d '\r' | grep -Eq '^[0-9]+ passed, 0 failed'
+grep -Eq '^[0-9]+ passed, 0 failed' <<<"$result"

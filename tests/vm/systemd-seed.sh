@@ -4,7 +4,7 @@
 # Usage: systemd-seed.sh SRC DIR. Runs as root on the host (whiteouts are device nodes).
 set -euo pipefail
 src=$1 seed=$2
-user=climit-test uid=1000
+user=tester uid=1000
 mkdir -p "$seed"/etc/systemd/system "$seed"/etc/systemd/user "$seed"/etc/systemd/journald.conf.d \
 	"$seed"/etc/tmpfiles.d "$seed"/var/lib/systemd/linger "$seed"/etc/systemd/user-generators \
 	"$seed"/etc/systemd/system-generators "$seed"/etc/systemd/user-environment-generators "$seed"/home

@@ -1,0 +1,154 @@
+# climit for a normal user. test_user_* run only as the systemd guest's logged-in user (tester,
+# uid 1000, user@1000.service delegating cpu memory pids); the others run as root everywhere and
+# drop to uid 65534 themselves where they need a normal user.
+ROOTLESS_UID=65534
+as_nobody() { setpriv --reuid "$ROOTLESS_UID" --regid "$ROOTLESS_UID" --clear-groups --reset-env -- "$@"; }
+
+# Limits written and enforced in the user's own scope; climit itself in the scope's leaf.
+test_user_limits_hold_in_a_delegated_scope() {
+	local name=climit-test-ulim out rc where
+	where=$("$CLIMIT" --name $name --mem 64M --pids 20 --cpu 50% -- sh -c \
+		'cat /proc/self/cgroup; cat /proc/$PPID/cgroup; d=/sys/fs/cgroup$(sed -n "s/^0:://p" /proc/self/cgroup);
+		 cat $d/memory.max $d/memory.swap.max $d/pids.max $d/cpu.max' 2>&1)
+	rc=$?
+	expect_eq "exit" 0 "$rc" || { echo "$where"; return; }
+	expect_eq "workload's group" "0::/$SD_SLICE/climit-$name.scope/$name" "$(sed -n 1p <<<"$where")" || return
+	expect_eq "climit's own group" "0::/$SD_SLICE/climit-$name.scope/supervisor" "$(sed -n 2p <<<"$where")" || return
+	expect_eq "limits" "67108864 0 20 50000 100000" "$(sed -n '3,6p' <<<"$where" | tr '\n' ' ' | sed 's/ $//')" || return
+	out=$("$CLIMIT" --name $name --mem 32M --report=json -- "$H/hog" 2>&1 >/dev/null); rc=$?
+	expect_eq "hog exit" 137 "$rc" || { echo "$out"; return; }
+	expect_eq "OOM kills" 1 "$(tail -1 <<<"$out" | jq .oom_kills)" || return
+	out=$("$CLIMIT" --name $name --pids 10 --timeout 2 --report=json -- "$H/forkloop" 2>&1 >/dev/null); rc=$?
+	expect_eq "forkloop exit" 124 "$rc" || return
+	[ "$(tail -1 <<<"$out" | jq .pids_refused)" -gt 0 ] || { fail "no fork refused: $out"; return; }
+	out=$("$CLIMIT" --name $name --cpu 20% --report=json -- timeout 2 "$H/burn" 1 2>&1 >/dev/null)
+	[ "$(tail -1 <<<"$out" | jq .cpu_throttled_periods)" -gt 0 ] && pass || fail "not throttled: $out"
+}
+
+test_user_records_live_in_xdg_runtime_dir() {
+	local out
+	out=$(env -u CLIMIT_RUNTIME_DIR "$CLIMIT" --name climit-test-urec -- sh -c \
+		'ls "$XDG_RUNTIME_DIR/climit"; [ -e /run/climit/climit-test-urec ] && echo "also in /run/climit"')
+	expect_eq "records during the run" climit-test-urec "$out" || return
+	[ ! -e "$XDG_RUNTIME_DIR/climit/climit-test-urec" ] && pass || fail "record left after the run"
+}
+
+# What the delegation does not allow is refused up front, with the drop-in that fixes it.
+test_user_refusals_name_the_delegation_fix() {
+	local out rc
+	out=$("$CLIMIT" --name climit-test-uref --cpus 0 -- true 2>&1); rc=$?
+	expect_eq "exit" 125 "$rc" || return
+	expect_eq "lines" 1 "$(wc -l <<<"$out")" || return
+	case $out in
+	*"--cpus: the cpuset controller is not delegated to user@$(id -u).service"*"/etc/systemd/system/user@.service.d/delegate.conf"*"Delegate=cpu cpuset io memory pids"*) ;;
+	*) fail "message: $out"; return ;;
+	esac
+	[ -z "$(cg_leftovers climit-test-uref)" ] || { fail "group made"; return; }
+	[ ! -e "$CLIMIT_RUNTIME_DIR/climit-test-uref" ] || { fail "record made"; return; }
+	systemctl --user list-units --all --no-legend 'climit-climit-test-uref*' | grep -q . && { fail "scope made"; return; }
+	out=$("$CLIMIT" --cgroup-manager cgroupfs -- true 2>&1); rc=$?
+	expect_eq "cgroupfs without --parent" 125 "$rc" || return
+	[[ $out == *"--parent PATH, a cgroup delegated to you"* ]] && pass || fail "message: $out"
+}
+
+# The README's isolation example, without root: user namespace mapped to root, overlay inside it.
+test_user_isolate_rootfs_overlay_works_without_root() {
+	iso_have || return
+	local r out rc; r=$(iso_rootfs)
+	out=$("$CLIMIT" --name climit-test-ubox --mem 100M --pids 100 --cpu 25% --isolate --rootfs "$r" --overlay \
+		--hostname box -- /bin/sh -c 'hostname; id -u; echo pid=$$; touch /new && echo wrote;
+			cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; tr -s " " < /proc/self/uid_map' 2>&1)
+	rc=$?
+	local image_clean=yes; [ -e "$r/new" ] && image_clean=no
+	local left; left=$(iso_leftovers climit-test-ubox)
+	rm -rf "$r"
+	expect_eq "exit" 0 "$rc" || { echo "$out"; return; }
+	expect_eq "inside" "box 0 pid=2 wrote 104857600 100 0 $(id -u) 1" "$(tr '\n' ' ' <<<"$out" | sed 's/^ *//; s/ *$//; s/  */ /g')" || return
+	expect_eq "image untouched" yes "$image_clean" || return
+	[ -z "$left" ] && pass || fail "left behind: $left"
+}
+
+test_user_leaves_no_scope_group_or_record() {
+	"$CLIMIT" --name climit-test-uleft -- true
+	"$CLIMIT" --name climit-test-uleft2 --timeout 1 -- sh -c 'sleep 30 & sleep 30'
+	local units; units=$(systemctl --user list-units --all --no-legend --plain 'climit-*.scope')
+	# A scope is collected by systemd once empty, asynchronously: allow it a moment.
+	wait_for 5 sh -c "! systemctl --user list-units --all --no-legend 'climit-*.scope' | grep -q ." ||
+		{ fail "scopes left: $units"; return; }
+	[ -z "$(cg_leftovers climit-test-uleft)$(cg_leftovers climit-test-uleft2)" ] || { fail "groups left"; return; }
+	[ -z "$(ls -A "$CLIMIT_RUNTIME_DIR" 2>/dev/null | grep climit-test-uleft)" ] && pass || fail "records left"
+}
+
+# Root: systemd hosts get a scope in climit.slice, others climit/NAME in cgroupfs; --parent and
+# --cgroup-manager cgroupfs always mean cgroupfs.
+test_placement_follows_the_host() {
+	local name=climit-test-place out
+	out=$("$CLIMIT" --name $name -- sh -c 'sed -n "s/^0::/v2 /p; s/^[0-9]*:memory:/v1 /p" /proc/self/cgroup')
+	local want=/climit/$name
+	[ "$PLACEMENT" = systemd ] && want=/climit.slice/climit-$name.scope/$name
+	grep -q " $want\$" <<<"$out" || { fail "placed at $out, expected $want"; return; }
+	out=$("$CLIMIT" --name $name --cgroup-manager cgroupfs -- sh -c 'sed -n "s/^0::/v2 /p; s/^[0-9]*:memory:/v1 /p" /proc/self/cgroup')
+	grep -q " /climit/$name\$" <<<"$out" || { fail "cgroupfs placement at $out"; return; }
+	out=$("$CLIMIT" --name $name --cgroup-manager systemd -- true 2>&1); local rc=$?
+	if [ "$PLACEMENT" = systemd ]; then
+		expect_eq "systemd manager" 0 "$rc" || { echo "$out"; return; }
+		out=$("$CLIMIT" --cgroup-manager systemd --parent x -- true 2>&1); rc=$?
+		expect_eq "--parent with systemd" 125 "$rc" || return
+	else
+		expect_eq "systemd manager without systemd v2" 125 "$rc" || return
+		[[ $out == *"--cgroup-manager: \"systemd\""* ]] || { fail "message: $out"; return; }
+	fi
+	[ -z "$(cg_leftovers $name)" ] && pass || fail "left: $(cg_leftovers $name)"
+}
+
+# A subtree an administrator delegated by ownership (chown -R, the kernel's delegation rules)
+# works with --parent for a normal user, on v1 (every hierarchy) and v2 (climit runs in a leaf
+# of it); a parent the user does not own, or none, is a one-line 125.
+test_delegated_parent_works_for_a_normal_user() {
+	local lab=climit-test-lab out rc dirs=() c
+	if [ "$CG_MODE" = v2 ]; then
+		dirs=("$(cg_dir memory $lab)")
+	else
+		for c in memory pids cpu cpuacct freezer; do dirs+=("$(cg_dir $c $lab)"); done
+	fi
+	for c in "${dirs[@]}"; do mkdir -p "$c"; done
+	[ "$CG_MODE" = v2 ] && mkdir "${dirs[0]}/shell"
+	for c in "${dirs[@]}"; do chown -R "$ROOTLESS_UID:$ROOTLESS_UID" "$c"; done
+	local enter=":"
+	[ "$CG_MODE" = v2 ] && enter="echo \$\$ >${dirs[0]}/shell/cgroup.procs"
+	out=$(sh -c "$enter; exec setpriv --reuid $ROOTLESS_UID --regid $ROOTLESS_UID --clear-groups --reset-env -- \
+		'$CLIMIT' --parent $lab --name climit-test-labrun --mem 32M --pids 20 --report=json -- '$H/hog'" 2>&1); rc=$?
+	local bad; bad=$(as_nobody "$CLIMIT" --parent climit -- true 2>&1); local bad_rc=$?
+	local none; none=$(as_nobody "$CLIMIT" -- true 2>&1); local none_rc=$?
+	[ "$CG_MODE" = v2 ] && rmdir "${dirs[0]}/shell"
+	for c in "${dirs[@]}"; do rmdir "$c"/climit-test-labrun 2>/dev/null; rmdir "$c"; done
+	rm -rf "/tmp/climit-$ROOTLESS_UID"
+	expect_eq "hog as uid $ROOTLESS_UID in the delegated parent" 137 "$rc" || { echo "$out"; return; }
+	expect_eq "OOM kills" 1 "$(tail -1 <<<"$out" | jq .oom_kills)" || return
+	expect_eq "a parent not owned" 125 "$bad_rc" || return
+	[[ $bad == "climit: --parent: \"climit\": "*"belongs to uid 0, not to you"* ||
+	   $bad == "climit: --parent: \"climit\": "*"outside it"* ]] || { fail "message: $bad"; return; }
+	expect_eq "no parent" 125 "$none_rc" || return
+	expect_eq "one line" 1 "$(wc -l <<<"$none")" || return
+	case $none in
+	*"cgroup v1 has no safe delegation"*|*"cgroup hybrid has no safe delegation"*) [ "$CG_MODE" != v2 ] ;;
+	*"needs systemd's user manager"*) [ "$PLACEMENT" = cgroupfs ] ;;
+	*"cannot reach your systemd user manager"*) [ "$PLACEMENT" = systemd ] ;;
+	*) false ;;
+	esac && pass || fail "message ($CG_MODE, $PLACEMENT): $none"
+}
+
+# Where the kernel forbids unprivileged user namespaces, a normal user's --isolate is a clear 125.
+test_userns_off_is_a_clear_125_for_a_normal_user() {
+	local saved; saved=$(cat /proc/sys/user/max_user_namespaces)
+	if ! echo 0 2>/dev/null >/proc/sys/user/max_user_namespaces; then
+		skip "cannot switch user namespaces off here (/proc/sys/user/max_user_namespaces is read-only)"
+		return
+	fi
+	local out rc
+	out=$(as_nobody "$CLIMIT" --isolate -- /bin/true 2>&1); rc=$?
+	echo "$saved" >/proc/sys/user/max_user_namespaces
+	expect_eq "exit" 125 "$rc" || return
+	[[ $out == "climit: --isolate: a normal user's container needs a user namespace, and user namespaces are disabled on this host"* ]] &&
+		pass || fail "message: $out"
+}
