@@ -80,6 +80,9 @@ static struct {
 	bool loaded;
 	int (*open_user)(sd_bus **);
 	int (*open_system)(sd_bus **);
+	int (*bus_new)(sd_bus **);
+	int (*set_address)(sd_bus *, const char *);
+	int (*bus_start)(sd_bus *);
 	sd_bus *(*flush_close_unref)(sd_bus *);
 	int (*new_method_call)(sd_bus *, sd_bus_message **, const char *, const char *, const char *,
 			       const char *);
@@ -107,6 +110,9 @@ static int load_sdbus(struct err *e)
 	struct { void **slot; const char *sym; } syms[] = {
 		{ (void **)&sdb.open_user, "sd_bus_open_user" },
 		{ (void **)&sdb.open_system, "sd_bus_open_system" },
+		{ (void **)&sdb.bus_new, "sd_bus_new" },
+		{ (void **)&sdb.set_address, "sd_bus_set_address" },
+		{ (void **)&sdb.bus_start, "sd_bus_start" },
 		{ (void **)&sdb.flush_close_unref, "sd_bus_flush_close_unref" },
 		{ (void **)&sdb.new_method_call, "sd_bus_message_new_method_call" },
 		{ (void **)&sdb.append, "sd_bus_message_append" },
@@ -189,6 +195,27 @@ static int start_scope(sd_bus *bus, const char *unit, const char *slice, sd_bus_
 	return r;
 }
 
+/* The manager's own socket, as systemctl uses it: a direct connection (no dbus-daemon hop, no
+ * Hello), on which systemd sends its job signals to every client. Falls back to the bus. */
+static int open_manager(bool user, sd_bus **bus)
+{
+	char addr[PATH_MAX + 16];
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	if (!user)
+		snprintf(addr, sizeof addr, "unix:path=/run/systemd/private");
+	else if (rt && rt[0] == '/')
+		snprintf(addr, sizeof addr, "unix:path=%s/systemd/private", rt);
+	else
+		snprintf(addr, sizeof addr, "unix:path=/run/user/%u/systemd/private", (unsigned)geteuid());
+	if (sdb.bus_new(bus) >= 0) {
+		if (sdb.set_address(*bus, addr) >= 0 && sdb.bus_start(*bus) >= 0)
+			return 0;
+		sdb.flush_close_unref(*bus);
+	}
+	*bus = NULL;
+	return user ? sdb.open_user(bus) : sdb.open_system(bus);
+}
+
 static int bus_fail(struct err *e, int r, const sd_bus_error *berr, const char *what)
 {
 	if (berr && berr->message)
@@ -203,7 +230,7 @@ int sd_enter_scope(const struct cg_system *sys, const char *unit, char *scope_re
 		return -1;
 	bool user = geteuid() != 0;
 	sd_bus *bus = NULL;
-	int r = user ? sdb.open_user(&bus) : sdb.open_system(&bus);
+	int r = open_manager(user, &bus);
 	if (r < 0) {
 		const char *rt = getenv("XDG_RUNTIME_DIR");
 		if (user)
