@@ -7,7 +7,7 @@ VERSION := 0.1.0
 PKGS := libcgroup libproc2 ncursesw libsystemd
 # Debian packages providing the libraries above, and the tools the tests and demo use.
 DEB_BUILD := build-essential pkg-config libcgroup-dev libproc2-dev libncurses-dev libsystemd-dev
-DEB_TEST := tmux jq busybox-static mandoc qemu-system-x86 kmod cpio zstd xz-utils file curl zsh prometheus
+DEB_TEST := tmux jq busybox-static mandoc qemu-system-x86 kmod cpio zstd xz-utils file curl zsh prometheus strace iproute2 util-linux
 # Peers and tools `make bench` compares against (installed by `make bench` only).
 DEB_BENCH := hyperfine bubblewrap runc crun cgroup-tools systemd util-linux
 
@@ -74,9 +74,12 @@ climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids
+HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static
 tests/helpers/%: tests/helpers/%.c
 	$(CC) -O2 -Wall -o $@ $<
+# The hog again, static, to run inside a busybox rootfs (no libc there).
+tests/helpers/hog-static: tests/helpers/hog.c
+	$(CC) -O2 -Wall -static -o $@ $<
 
 check: all tests/unit/test_units $(HELPERS)
 	@bash tests/run.sh

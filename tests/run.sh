@@ -39,25 +39,34 @@ else
 	done
 fi
 # The same integration suite on a real cgroup-v2 kernel (qemu guests), unless we are a guest:
-# busybox as PID 1 (cgroupfs placement, root), then systemd as PID 1 with a logged-in normal
-# user (the suite as root under systemd, then as the user: tests/vm/guest-systemd.sh).
+# busybox as PID 1 (cgroupfs placement, root), and systemd as PID 1 with a logged-in normal
+# user (the suite as root under systemd, then as the user: tests/vm/guest-systemd.sh). The two
+# guests run at the same time, one TCG thread each, after the host's suite (whose CPU figures
+# must not compete with them).
 if [ -z "${CLIMIT_IN_GUEST:-}" ] && [ "$(id -u)" = 0 ] && [ "$CG_MODE" != v2 ] && [ -z "${CLIMIT_NO_VM:-}" ]; then
-	for kind in ${CLIMIT_VM_KINDS:-busybox systemd}; do
-	label="v2 guest"; [ "$kind" = systemd ] && label="systemd guest"
-	echo "== integration tests in a cgroup-v2 guest, $kind as PID 1 (qemu, tests/vm/run-v2.sh $kind)"
-	vm_out=$(bash tests/vm/run-v2.sh "$kind" 2>&1); vm_rc=$?
-	printf '%s\n' "$vm_out" | grep -vE '^PASS ' | sed "s/^/  $kind: /"
-	last=$(printf '%s\n' "$vm_out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
-	if [ -n "$last" ]; then
-		read -r vp _ vf _ vs _ <<<"${last//,/}"
-		echo "$label: $vp passed, $vf failed, ${vs:-0} skipped"
-		T_PASSED=$((T_PASSED + vp)); T_FAILED=$((T_FAILED + vf)); T_SKIPPED=$((T_SKIPPED + ${vs:-0}))
-		[ "$vm_rc" = 0 ] || [ "$vf" -gt 0 ] || T_FAILED=$((T_FAILED + 1))
-	else
-		echo "FAIL $label: no result (did not boot or hung); output above"
-		T_FAILED=$((T_FAILED + 1))
-	fi
+	vm_dir=$(mktemp -d /tmp/climit-vmruns.XXXXXX)
+	kinds=${CLIMIT_VM_KINDS:-busybox systemd}
+	for kind in $kinds; do
+		( bash tests/vm/run-v2.sh "$kind" >"$vm_dir/$kind.out" 2>&1; echo $? >"$vm_dir/$kind.rc" ) &
 	done
+	wait
+	for kind in $kinds; do
+		label="v2 guest"; [ "$kind" = systemd ] && label="systemd guest"
+		echo "== integration tests in a cgroup-v2 guest, $kind as PID 1 (qemu, tests/vm/run-v2.sh $kind)"
+		vm_out=$(cat "$vm_dir/$kind.out"); vm_rc=$(cat "$vm_dir/$kind.rc")
+		printf '%s\n' "$vm_out" | grep -vE '^PASS ' | sed "s/^/  $kind: /"
+		last=$(printf '%s\n' "$vm_out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+		if [ -n "$last" ]; then
+			read -r vp _ vf _ vs _ <<<"${last//,/}"
+			echo "$label: $vp passed, $vf failed, ${vs:-0} skipped"
+			T_PASSED=$((T_PASSED + vp)); T_FAILED=$((T_FAILED + vf)); T_SKIPPED=$((T_SKIPPED + ${vs:-0}))
+			[ "$vm_rc" = 0 ] || [ "$vf" -gt 0 ] || T_FAILED=$((T_FAILED + 1))
+		else
+			echo "FAIL $label: no result (did not boot or hung); output above"
+			T_FAILED=$((T_FAILED + 1))
+		fi
+	done
+	rm -rf "$vm_dir"
 fi
 echo "$T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
 [ "$T_FAILED" -eq 0 ]

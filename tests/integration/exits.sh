@@ -42,9 +42,17 @@ test_program_exiting_127_is_not_an_exec_failure() {
 }
 
 test_timeout_kills_the_group_and_exits_124() {
-	local rc
-	timeout 25 "$CLIMIT" --name climit-test-timeout --timeout 0.5 -- sh -c 'sleep 30 & sleep 30' 2>/dev/null; rc=$?
+	local rc rep=/tmp/climit-test-timeout.$$ t0 ms
+	# The guard is wait_bounded (SIGKILL, status 137), not timeout(1): its own 124 would pass
+	# for a climit that ignored --timeout.
+	t0=$(date +%s%N)
+	"$CLIMIT" --name climit-test-timeout --timeout 0.5 --report=json -- sh -c 'sleep 30 & sleep 30' 2>"$rep" &
+	wait_bounded $! 25; rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	local timed_out; timed_out=$(tail -1 "$rep" | jq -r .timed_out 2>/dev/null); rm -f "$rep"
 	expect_eq "exit" 124 "$rc" || return
+	[ "$ms" -lt 5000 ] || { fail "took $ms ms for a 0.5 s timeout"; return; }
+	expect_eq "timed_out in the report" true "$timed_out" || return
 	if pgrep -f 'sleep 30$' -P 1 >/dev/null && [ -n "$(cg_leftovers climit-test-timeout)" ]; then fail "sleepers left"; return; fi
 	[ -z "$(cg_leftovers climit-test-timeout)" ] || { fail "group left"; return; }
 	pass

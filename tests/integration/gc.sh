@@ -29,11 +29,22 @@ _gc_checks() {
 }
 
 test_a_new_run_collects_stale_groups_first() {
-	"$CLIMIT" --name climit-test-stale -- sleep 63 &
+	# A stray (the background sleep) keeps the group alive after climit and its command die:
+	# without one systemd, under which an empty scope is removed at once, leaves nothing stale.
+	"$CLIMIT" --name climit-test-stale -- sh -c 'sleep 63 & exec sleep 65' &
 	local pid=$!
 	wait_for 10 group_exists climit-test-stale || { stop_bg "$pid"; fail "group never appeared"; return; }
 	kill -KILL "$pid"; wait "$pid" 2>/dev/null
-	# Reusing the name must work: the stale claim of the dead climit is collected.
+	[ -n "$(cg_leftovers climit-test-stale)" ] || { fail "nothing stale to collect: the test proves nothing"; return; }
+	# A run under another name collects it first (it does not just reuse and remove its own).
+	"$CLIMIT" --name climit-test-fresh -- true || { fail "the new run failed"; return; }
+	[ -z "$(cg_leftovers climit-test-stale)" ] || { fail "stale group left after another run"; return; }
+	[ ! -e "$CLIMIT_RUNTIME_DIR/climit-test-stale" ] || { fail "stale record left"; return; }
+	# Reusing the name works too: the stale claim of a dead climit is collected.
+	"$CLIMIT" --name climit-test-stale -- sh -c 'sleep 64 & exec sleep 66' &
+	pid=$!
+	wait_for 10 group_exists climit-test-stale || { stop_bg "$pid"; fail "group never appeared"; return; }
+	kill -KILL "$pid"; wait "$pid" 2>/dev/null
 	"$CLIMIT" --name climit-test-stale -- true || { fail "name still taken"; return; }
 	[ -z "$(cg_leftovers climit-test-stale)" ] && pass || fail "stale group left"
 }

@@ -29,17 +29,32 @@ test_prometheus_file_is_written_atomically_and_valid() {
 	"$CLIMIT" --name climit-test-promfile --pids 7 -- sleep 30 &
 	local pid=$!
 	wait_for 10 group_exists climit-test-promfile || { fail "not started"; stop_bg "$pid"; rm -rf "$d"; return; }
-	"$CLIMIT" top --prometheus-file "$d/climit.prom" -d 0.1 -n 3
-	local rc=$? body; body=$(cat "$d/climit.prom" 2>/dev/null)
+	command -v promtool >/dev/null || { fail "promtool missing (make deps installs prometheus)"; stop_bg "$pid"; rm -rf "$d"; return; }
+	"$CLIMIT" top --prometheus-file "$d/climit.prom" -d 0.05 -n 60 &
+	local top=$!
+	# A reader polling during 60 rewrites must only ever see a complete file: a writer that
+	# truncates and writes in place shows empty or cut files. Each rewrite is a new inode.
+	local counts="" inodes="" ino
+	while kill -0 "$top" 2>/dev/null; do
+		ino=$(stat -c %i "$d/climit.prom" 2>/dev/null) || continue
+		counts+=" $(grep -c '^climit_.*{container="climit-test-promfile"}' "$d/climit.prom" 2>/dev/null)"
+		[[ " $inodes " == *" $ino "* ]] || inodes+=" $ino"
+	done
+	wait "$top"; local rc=$? body; body=$(cat "$d/climit.prom" 2>/dev/null)
+	# Complete = as many samples of the container as the final file has (9 without memory and
+	# CPU limits).
+	local full reads torn; full=$(grep -c '^climit_.*{container="climit-test-promfile"}' <<<"$body")
+	reads=$(wc -w <<<"$counts"); torn=$(tr ' ' '\n' <<<"$counts" | grep . | grep -cvx "$full")
 	local stray; stray=$(ls "$d" | grep -v '^climit.prom$')
 	stop_bg "$pid"; rm -rf "$d"
 	expect_eq "exit" 0 "$rc" || return
 	expect_eq "temporary files left" "" "$stray" || return
+	[ "$full" -ge 9 ] || { fail "final file has $full samples: $body"; return; }
+	[ "$reads" -ge 5 ] || { fail "only $reads reads during the refreshes"; return; }
+	expect_eq "incomplete reads out of $reads" 0 "$torn" || return
+	[ "$(wc -w <<<"$inodes")" -ge 2 ] || { fail "the file was never replaced (inodes: $inodes)"; return; }
 	grep -q '^climit_pids_max{container="climit-test-promfile"} 7$' <<<"$body" || { fail "$body"; return; }
-	if command -v promtool >/dev/null; then
-		promtool check metrics <<<"$body" >/dev/null 2>&1 || { fail "promtool refuses the file"; return; }
-	fi
-	pass
+	promtool check metrics <<<"$body" >/dev/null 2>&1 && pass || fail "promtool refuses the file"
 }
 
 test_prometheus_bad_address_is_refused_with_125() {
