@@ -10,6 +10,7 @@
 #include "cgroup.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -355,9 +356,10 @@ int cg_open_procs(const struct cgroup *cg, int fds[CTRL_COUNT], struct err *e)
 		fds[i] = openat(cg->dirs[i].fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
 		if (fds[i] < 0) {
 			int saved = errno;
+			err_sys(e, saved, "%s/cgroup.procs", cg->dirs[i].path);
 			while (i-- > 0)
 				close(fds[i]);
-			return err_sys(e, saved, "%s/cgroup.procs", cg->dirs[i < 0 ? 0 : i].path);
+			return -1;
 		}
 	}
 	return cg->ndirs;
@@ -404,11 +406,101 @@ int cg_read_pids(int dir_fd, int *pids, int max)
 	return count;
 }
 
+/* Groups the workload made inside its own (a container runtime, systemd --user, anything that
+ * uses delegation) are part of it: listing, killing and removal walk the whole subtree. A
+ * subtree deeper than this is not a workload's doing. */
+#define CG_TREE_DEPTH 32
+
+static int tree_pids(int dir_fd, int *pids, int max, int depth)
+{
+	int n = cg_read_pids(dir_fd, pids, max);
+	if (n < 0)
+		return n;
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return n;
+	}
+	struct dirent *de;
+	while (depth < CG_TREE_DEPTH && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		int cfd = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		int m = tree_pids(cfd, pids + (n < max ? n : max), n < max ? max - n : 0, depth + 1);
+		close(cfd);
+		if (m > 0)
+			n += m;
+	}
+	closedir(d);
+	return n;
+}
+
+int cg_tree_pids(int dir_fd, int *pids, int max)
+{
+	return tree_pids(dir_fd, pids, max, 0);
+}
+
+/* rmdir can fail with EBUSY for a moment after the last task left (v1 memory and pids release
+ * their state asynchronously). Retry for up to ~2 s. */
+static int rmdir_retry(int parent_fd, const char *name)
+{
+	uint64_t pause = 100000;
+	int tries = 0;
+	while (unlinkat(parent_fd, name, AT_REMOVEDIR) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || ++tries > 40)
+			return -errno;
+		sleep_ns(pause);
+		if (pause < 50000000)
+			pause *= 2;
+	}
+	return 0;
+}
+
+/* Remove every group below dir_fd, deepest first. */
+static int remove_children(int dir_fd, int depth)
+{
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return errno == ENOENT ? 0 : -errno;
+	}
+	int rc = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (depth >= CG_TREE_DEPTH) {
+			rc = -ELOOP;
+			break;
+		}
+		int cfd = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cfd >= 0) {
+			int r = remove_children(cfd, depth + 1);
+			close(cfd);
+			if (r < 0 && rc == 0)
+				rc = r;
+		}
+		int r = rmdir_retry(dir_fd, de->d_name);
+		if (r < 0 && rc == 0)
+			rc = r;
+	}
+	closedir(d);
+	return rc;
+}
+
 bool cg_is_empty(const struct cgroup *cg)
 {
 	int pid;
 	for (int i = 0; i < cg->ndirs; i++)
-		if (cg_read_pids(cg->dirs[i].fd, &pid, 1) > 0)
+		if (cg_tree_pids(cg->dirs[i].fd, &pid, 1) > 0)
 			return false;
 	return true;
 }
@@ -507,25 +599,16 @@ int cg_remove(struct cgroup *cg, struct err *e)
 		}
 	for (int i = 0; i < cg->ndirs; i++) {
 		struct cg_dir *d = &cg->dirs[i];
+		int r = 0;
 		if (d->fd >= 0) {
+			r = remove_children(d->fd, 0);
 			close(d->fd);
 			d->fd = -1;
 		}
-		/* rmdir can fail with EBUSY for a moment after the last task left (v1 memory and
-		 * pids release their state asynchronously). Retry for up to ~2 s. */
-		uint64_t pause = 100000;
-		int tries = 0;
-		while (rmdir(d->path) < 0) {
-			if (errno == ENOENT)
-				break;
-			if (errno != EBUSY || ++tries > 40) {
-				rc = err_sys(e, errno, "cannot remove %s", d->path);
-				break;
-			}
-			sleep_ns(pause);
-			if (pause < 50000000)
-				pause *= 2;
-		}
+		if (r == 0)
+			r = rmdir_retry(AT_FDCWD, d->path);
+		if (r < 0 && rc == 0)
+			rc = err_sys(e, -r, "cannot remove %s%s", d->path, r == -ELOOP ? " (groups nested too deep)" : "");
 	}
 	cg->ndirs = 0;
 	return rc;

@@ -151,7 +151,8 @@ ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, c
 /* Same, parsed as one number ("max" -> UNITS_MAX). */
 int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
 		 uint64_t *out);
-/* rmdir every directory, retrying on EBUSY for a bounded time; closes the fds. */
+/* rmdir every directory with the groups the workload made below it (deepest first), retrying
+ * on EBUSY for a bounded time; closes the fds. */
 int cg_remove(struct cgroup *cg, struct err *e);
 /* rmdir without killing: 0 if every directory is gone, -EBUSY (and the rest kept, ready for
  * cg_kill_all and cg_remove) if some hierarchy still holds a process. */
@@ -160,7 +161,10 @@ void cg_close(struct cgroup *cg);
 
 /* Shared by both versions: list PIDs in DIR/cgroup.procs; returns count or -errno. */
 int cg_read_pids(int dir_fd, int *pids, int max);
-/* True when no directory of the group lists a process. */
+/* Same for the group and every group below it (the workload's own sub-groups); returns the
+ * total count, at most max of them stored. */
+int cg_tree_pids(int dir_fd, int *pids, int max);
+/* True when neither the group nor any group below it holds a process. */
 bool cg_is_empty(const struct cgroup *cg);
 /* Wait (bounded) until cg_is_empty(); -ETIMEDOUT otherwise. */
 int cg_wait_empty(const struct cgroup *cg, uint64_t timeout_ns);

@@ -113,7 +113,7 @@ static int kill_listed(const struct cgroup *cg)
 {
 	int killed = 0, pids[4096];
 	for (int i = 0; i < cg->ndirs; i++) {
-		int n = cg_read_pids(cg->dirs[i].fd, pids, 4096);
+		int n = cg_tree_pids(cg->dirs[i].fd, pids, 4096);
 		for (int j = 0; j < n && j < 4096; j++)
 			if (kill(pids[j], SIGKILL) == 0)
 				killed++;

@@ -142,7 +142,7 @@ static int v2_kill_all(struct cgroup *cg, struct err *e)
 		for (int round = 0; round < 100 && !cg_is_empty(cg); round++) {
 			write_file_at(fd, "cgroup.freeze", "1");
 			int pids[4096];
-			int n = cg_read_pids(fd, pids, 4096);
+			int n = cg_tree_pids(fd, pids, 4096);
 			for (int i = 0; i < n && i < 4096; i++)
 				kill(pids[i], SIGKILL);
 			write_file_at(fd, "cgroup.freeze", "0");
