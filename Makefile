@@ -74,9 +74,12 @@ climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static
+HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static tests/helpers/fault.so
 tests/helpers/%: tests/helpers/%.c
 	$(CC) -O2 -Wall -o $@ $<
+# LD_PRELOAD fault injection (tests/helpers/fault.c).
+tests/helpers/fault.so: tests/helpers/fault.c
+	$(CC) -O2 -Wall -shared -fPIC -o $@ $< -ldl
 # The hog again, static, to run inside a busybox rootfs (no libc there).
 tests/helpers/hog-static: tests/helpers/hog.c
 	$(CC) -O2 -Wall -static -o $@ $<

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -144,6 +145,16 @@ static unsigned online_cpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* Below about 1 MiB no program gets through execve (its page tables and first pages are charged
+ * to the group): the run could only fail. A bare number is bytes, so "--mem 512" is most likely
+ * a unit forgotten. */
+static int mem_too_small(struct err *e, const char *arg, uint64_t bytes)
+{
+	int digits = (int)strspn(arg, "0123456789.");
+	return err_set(e, "--mem: \"%s\": %" PRIu64 " byte%s is too small to start any program (at least 1M); "
+			  "did you mean %.*sM or %.*sG?", arg, bytes, bytes == 1 ? "" : "s", digits, arg, digits, arg);
+}
+
 int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 {
 	*o = (struct run_opts){
@@ -172,8 +183,8 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		case OPT_MEM:
 			if (units_parse_size(optarg, true, &o->mem_max, &why) < 0)
 				return bad(e, c, optarg, why);
-			if (o->mem_max == 0)
-				return bad(e, c, optarg, "must be more than 0");
+			if (o->mem_max < CLI_MIN_MEM)
+				return mem_too_small(e, optarg, o->mem_max);
 			break;
 		case OPT_MEM_HIGH:
 			if (units_parse_size(optarg, true, &o->mem_high, &why) < 0)
@@ -517,7 +528,7 @@ void cli_usage_run(void)
 	      "Run COMMAND in a new cgroup with hard limits; remove the cgroup when it ends.\n"
 	      "\n"
 	      "Limits (none by default):\n"
-	      "  -m, --mem SIZE         hard memory limit; swap is capped at 0 unless --swap\n"
+	      "  -m, --mem SIZE         hard memory limit (at least 1M); swap is capped at 0 unless --swap\n"
 	      "                         (v2 memory.max + memory.swap.max, v1 memory.limit_in_bytes\n"
 	      "                         + memory.memsw.limit_in_bytes)\n"
 	      "      --mem-high SIZE    memory throttling threshold (v2 memory.high; v1: refused)\n"

@@ -13,6 +13,9 @@ enum report_format { REPORT_NONE, REPORT_TEXT, REPORT_JSON };
  * on a cgroup-v2 host booted with systemd unless --parent names a place. */
 enum cg_manager { MGR_AUTO, MGR_CGROUPFS, MGR_SYSTEMD };
 
+/* The smallest --mem accepted (see cli.c). */
+#define CLI_MIN_MEM (1024 * 1024)
+
 /* Every limit is UNSET unless the option was given. */
 #define OPT_UNSET (UINT64_MAX - 1)
 

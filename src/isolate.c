@@ -147,6 +147,16 @@ bool iso_active(const struct iso_opts *o)
 	return o->ns || o->rootfs || o->rootfs_tar || o->uid || o->gid || o->caps_given || o->nenv || o->cwd;
 }
 
+/* TYPE is listed in /proc/filesystems (unreadable: assume it is, the mount will tell). */
+static bool have_filesystem(const char *type)
+{
+	char buf[4096], want[64];
+	if (read_small_file("/proc/filesystems", buf, sizeof buf) < 0)
+		return true;
+	snprintf(want, sizeof want, "\t%s\n", type);
+	return strstr(buf, want) != NULL;
+}
+
 int iso_check_support(const struct iso_opts *o, struct err *e)
 {
 	for (size_t i = 0; i < sizeof ns_kinds / sizeof *ns_kinds; i++) {
@@ -182,19 +192,17 @@ int iso_check_support(const struct iso_opts *o, struct err *e)
 	if (o->hostname && !(o->ns & CLONE_NEWUTS))
 		return err_set(e, "--hostname: \"%s\": needs a uts namespace (--isolate, or --ns with uts)",
 			       o->hostname);
-	if ((o->overlay || o->overlay_keep) && access("/proc/filesystems", R_OK) == 0) {
-		FILE *f = fopen("/proc/filesystems", "r");
-		char line[128];
-		bool found = false;
-		while (f && fgets(line, sizeof line, f))
-			found |= strstr(line, "\toverlay\n") != NULL;
-		if (f)
-			fclose(f);
-		if (!found) {
-			/* The module may be loadable: try it once, as mount(8) would via the kernel. */
-			if (system("modprobe -q overlay 2>/dev/null") != 0)
-				return err_set(e, "--overlay: this kernel has no overlay filesystem "
-						  "(not in /proc/filesystems, modprobe overlay failed)");
+	if ((o->overlay || o->overlay_keep) && !have_filesystem("overlay")) {
+		/* The module may be loadable: the kernel loads it itself (request_module) when a
+		 * filesystem of that type is asked for, as by fsopen(2); no modprobe, no shell. A
+		 * normal user may not fsopen: its mount inside the user namespace asks instead. */
+		if (geteuid() == 0) {
+			int fd = (int)syscall(SYS_fsopen, "overlay", 1 /* FSOPEN_CLOEXEC */);
+			if (fd >= 0)
+				close(fd);
+			if (!have_filesystem("overlay"))
+				return err_set(e, "--overlay: this kernel has no overlay filesystem (not in "
+						  "/proc/filesystems, and the kernel could not load the module)");
 		}
 	}
 	return 0;

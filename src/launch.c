@@ -28,17 +28,20 @@ static const int handled_signals[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT
 
 #define NSIGNALS (sizeof handled_signals / sizeof handled_signals[0])
 
-void launch_take_signals(struct launch_signals *saved)
+int launch_take_signals(struct launch_signals *saved, struct err *e)
 {
 	sigset_t set;
 	sigemptyset(&set);
 	for (size_t i = 0; i < NSIGNALS; i++)
 		sigaddset(&set, handled_signals[i]);
-	sigprocmask(SIG_BLOCK, &set, &saved->mask);
+	if (sigprocmask(SIG_BLOCK, &set, &saved->mask) < 0)
+		return err_sys(e, errno, "cannot block signals");
 	/* An ignored signal is discarded even while blocked: signalfd would never see it. */
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	for (size_t i = 0; i < NSIGNALS; i++)
-		sigaction(handled_signals[i], &dfl, &saved->actions[i]);
+		if (sigaction(handled_signals[i], &dfl, &saved->actions[i]) < 0)
+			return err_sys(e, errno, "cannot take signal %d", handled_signals[i]);
+	return 0;
 }
 
 /* In the child: give the workload what climit's caller gave climit (nohup's ignored SIGHUP,
@@ -62,7 +65,8 @@ struct child_ctx {
 	char **argv;
 	const struct launch_signals *sigs;
 	const struct iso_opts *iso;
-	int errfd;        /* close-on-exec: EOF means the exec happened */
+	int errfd;        /* close-on-exec: EOF means the exec happened (unless *shared says not) */
+	struct child_error *shared; /* MAP_SHARED page: the report that cannot fail */
 	int statusfd;     /* the init's report of the workload's wait status */
 	int syncfd;       /* user namespace: EOF once climit wrote the id maps; -1 if none */
 	int syncfd_w;     /* its write end, which the child must close to ever see that EOF */
@@ -71,12 +75,17 @@ struct child_ctx {
 	pid_t parent;
 };
 
-static void report_error(int fd, int stage, int err, const char *msg)
+/* The report goes to a page shared with climit first, then down the pipe. Writing to a pipe
+ * allocates its buffer page, charged to the child's memory cgroup: under a tiny --mem that
+ * write fails, and the only sign of the failure would be an exit status. The shared page was
+ * touched by climit before the fork, so writing it needs no allocation. */
+static void report_error(const struct child_ctx *c, int stage, int err, const char *msg)
 {
 	struct child_error ce = { stage, err, "" };
 	if (msg)
 		str_copy(ce.msg, msg, sizeof ce.msg);
-	(void)!write(fd, &ce, sizeof ce);
+	*c->shared = ce;
+	(void)!write(c->errfd, &ce, sizeof ce);
 }
 
 /* The workload itself: credentials, signals as climit's caller left them, exec. */
@@ -84,12 +93,12 @@ static void exec_workload(const struct child_ctx *c)
 {
 	char msg[256];
 	if (c->iso && iso_active(c->iso) && iso_enter(c->iso, msg, sizeof msg) < 0) {
-		report_error(c->errfd, STAGE_SETUP, 0, msg);
+		report_error(c, STAGE_SETUP, 0, msg);
 		_exit(125);
 	}
 	restore_signals(c->sigs);
 	execvp(c->argv[0], c->argv);
-	report_error(c->errfd, STAGE_EXEC, errno, NULL);
+	report_error(c, STAGE_EXEC, errno, NULL);
 	_exit(127);
 }
 
@@ -143,14 +152,14 @@ static void child_main(const struct child_ctx *c)
 	}
 	int err;
 	if (c->nprocs > 0 && (err = -cg_attach_self(c->procs, c->nprocs)) != 0) {
-		report_error(c->errfd, STAGE_ATTACH, err, NULL);
+		report_error(c, STAGE_ATTACH, err, NULL);
 		_exit(125);
 	}
 	if (!c->iso || !c->iso->ns)
 		exec_workload(c);
 	char msg[256];
 	if (iso_setup(c->iso, msg, sizeof msg) < 0) {
-		report_error(c->errfd, STAGE_SETUP, 0, msg);
+		report_error(c, STAGE_SETUP, 0, msg);
 		_exit(125);
 	}
 	if (!new_pid || c->iso->no_init)
@@ -159,7 +168,7 @@ static void child_main(const struct child_ctx *c)
 	if (pid == 0)
 		exec_workload(c);
 	if (pid < 0) {
-		report_error(c->errfd, STAGE_SETUP, errno, "cannot fork the workload");
+		report_error(c, STAGE_SETUP, errno, "cannot fork the workload");
 		_exit(125);
 	}
 	close(c->errfd);
@@ -255,11 +264,58 @@ static void kill_group(struct cgroup *cg)
 	cg_kill_all(cg, &ignored);
 }
 
+static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const struct launch_signals *sigs,
+		       const struct iso_opts *iso, struct launch_result *res, struct err *e);
+
+/* The wait loop's descriptors, made before the child exists: without the signalfd climit could
+ * neither forward signals nor notice its child's end, without the timer --timeout would be
+ * silently dropped. */
+static int open_waiters(uint64_t timeout_ns, int *sfd, int *tfd, struct err *e)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < NSIGNALS; i++)
+		sigaddset(&set, handled_signals[i]);
+	*tfd = -1;
+	*sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (*sfd < 0)
+		return err_sys(e, errno, "cannot create a signalfd");
+	if (!timeout_ns)
+		return 0;
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(timeout_ns / 1000000000u),
+						 .tv_nsec = (long)(timeout_ns % 1000000000u) } };
+	*tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (*tfd < 0 || timerfd_settime(*tfd, 0, &its, NULL) < 0) {
+		int saved = errno;
+		close(*sfd);
+		if (*tfd >= 0)
+			close(*tfd);
+		return err_sys(e, saved, "--timeout: cannot create a timer");
+	}
+	return 0;
+}
+
 int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct launch_signals *sigs,
 	       const struct iso_opts *iso, struct launch_result *res, struct err *e)
 {
 	*res = (struct launch_result){ 0 };
 	uint64_t start = now_ns();
+	int sfd, tfd;
+	if (open_waiters(timeout_ns, &sfd, &tfd, e) < 0)
+		return -1;
+	int rc = launch_wait(cg, argv, sfd, tfd, sigs, iso, res, e);
+	close(sfd);
+	if (tfd >= 0)
+		close(tfd);
+	res->wall_ns = now_ns() - start;
+	return rc;
+}
+
+/* Start the child, read its report, then wait for it while forwarding signals and enforcing
+ * the timeout. */
+static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const struct launch_signals *sigs,
+		       const struct iso_opts *iso, struct launch_result *res, struct err *e)
+{
 	int pipefd[2], statusfd[2] = { -1, -1 }, syncfd[2] = { -1, -1 };
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return err_sys(e, errno, "pipe");
@@ -275,8 +331,24 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 		}
 		return err_sys(e, saved, "pipe");
 	}
-	struct child_ctx c = { .argv = argv, .sigs = sigs, .iso = iso, .errfd = pipefd[1], .statusfd = statusfd[1],
-			       .syncfd = syncfd[0], .syncfd_w = syncfd[1] };
+	struct child_error *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED) {
+		int saved = errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		if (statusfd[0] >= 0) {
+			close(statusfd[0]);
+			close(statusfd[1]);
+		}
+		if (syncfd[0] >= 0) {
+			close(syncfd[0]);
+			close(syncfd[1]);
+		}
+		return err_sys(e, saved, "mmap");
+	}
+	memset(shared, 0, sizeof *shared); /* faulted in here, charged to climit */
+	struct child_ctx c = { .argv = argv, .sigs = sigs, .iso = iso, .errfd = pipefd[1], .shared = shared,
+			       .statusfd = statusfd[1], .syncfd = syncfd[0], .syncfd_w = syncfd[1] };
 	pid_t pid = start_child(cg, &c, res, e);
 	close(pipefd[1]);
 	if (statusfd[1] >= 0)
@@ -297,6 +369,7 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 		close(pipefd[0]);
 		if (statusfd[0] >= 0)
 			close(statusfd[0]);
+		munmap(shared, sizeof *shared);
 		return -1;
 	}
 	struct child_error ce;
@@ -304,6 +377,13 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 	while ((n = read(pipefd[0], &ce, sizeof ce)) < 0 && errno == EINTR)
 		;
 	close(pipefd[0]);
+	/* EOF without a report: the exec happened, or the report could not be written (see
+	 * report_error) and the shared page has it. */
+	if (n != (ssize_t)sizeof ce && shared->stage != STAGE_NONE) {
+		ce = *shared;
+		n = sizeof ce;
+	}
+	munmap(shared, sizeof *shared);
 	if (n == (ssize_t)sizeof ce) {
 		res->failed = (enum launch_stage)ce.stage;
 		res->failed_errno = ce.err;
@@ -315,23 +395,9 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 			;
 		if (statusfd[0] >= 0)
 			close(statusfd[0]);
-		res->wall_ns = now_ns() - start;
 		return 0;
 	}
 
-	sigset_t set;
-	sigemptyset(&set);
-	for (size_t i = 0; i < NSIGNALS; i++)
-		sigaddset(&set, handled_signals[i]);
-	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	int tfd = -1;
-	if (timeout_ns) {
-		tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-		struct itimerspec its = { .it_value = { .tv_sec = (time_t)(timeout_ns / 1000000000u),
-							 .tv_nsec = (long)(timeout_ns % 1000000000u) } };
-		if (tfd >= 0)
-			timerfd_settime(tfd, 0, &its, NULL);
-	}
 	int sigints = 0;
 	for (;;) {
 		int r = waitpid(pid, &res->wait_status, WNOHANG);
@@ -371,10 +437,6 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 		if (si.ssi_code != SI_KERNEL)
 			kill(pid, sig);
 	}
-	if (sfd >= 0)
-		close(sfd);
-	if (tfd >= 0)
-		close(tfd);
 	if (statusfd[0] >= 0) {
 		/* The workload's own status (a signal stays a signal), not the init's exit code. */
 		int st;
@@ -382,6 +444,5 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 			res->wait_status = st;
 		close(statusfd[0]);
 	}
-	res->wall_ns = now_ns() - start;
 	return 0;
 }

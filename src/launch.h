@@ -34,7 +34,7 @@ struct launch_signals {
  * non-interactive shell starts with SIGINT and SIGQUIT ignored, and climit must still see
  * them, as timeout(1) does). Called before anything is created, so an early Ctrl-C cannot kill
  * climit between mkdir and cleanup. */
-void launch_take_signals(struct launch_signals *saved);
+int launch_take_signals(struct launch_signals *saved, struct err *e);
 /* Run argv in cg. Returns 0 when the child was started and reaped (see res), -1 on climit's own
  * failure before the child existed. */
 int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct launch_signals *sigs,

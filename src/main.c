@@ -132,10 +132,9 @@ static void explain_end(const struct cgroup *cg, const struct run_opts *o, char 
 static int cmd_run(int argc, char **argv)
 {
 	struct launch_signals sigs;
-	launch_take_signals(&sigs);
 	struct run_opts o;
 	struct err e;
-	if (cli_parse_run(argc, argv, &o, &e) < 0)
+	if (launch_take_signals(&sigs, &e) < 0 || cli_parse_run(argc, argv, &o, &e) < 0)
 		return fail(&e);
 	if (o.help) {
 		cli_usage_run();

@@ -84,7 +84,11 @@ int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e)
 		place_default_parent(&s->sys, s->parent, sizeof s->parent);
 	if (!primary_mount(&s->sys))
 		return err_set(e, "no cgroup hierarchy with memory, pids or cpu is mounted");
-	events_open(&s->ev);
+	/* Without inotify no OOM kill, pids-limit hit or new group would wake the dashboard: it
+	 * would silently degrade to polling. */
+	int r = events_open(&s->ev);
+	if (r < 0)
+		return err_sys(e, -r, "cannot watch the groups (inotify_init1)");
 	if (!load_proc2())
 		return err_set(e, "cannot load libproc2.so.0 (procps-ng 4): %s", dlerror());
 	struct pids_info *pi = NULL;

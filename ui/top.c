@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -591,7 +592,8 @@ int top_interactive(struct sampler *s, const struct top_opts *o)
 		init_pair(3, COLOR_BLACK, COLOR_RED);
 	}
 	struct view v = { .sort = C_CPU };
-	v.utf8 = strcasestr(setlocale(LC_CTYPE, NULL) ? setlocale(LC_CTYPE, NULL) : "", "utf") != NULL;
+	/* The locale's character set, not its name (which need not say "utf"). */
+	v.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	bool quit = false;
 	uint64_t frames = 0, next = now_ns();
 	while (!quit && !quit_signal) {

@@ -12,7 +12,8 @@ test_bad_input_gives_one_line_125_and_creates_nothing() {
 	local cases=(
 		"--mem '5M junk' -- true|--mem: \"5M junk\": not a size"
 		"--mem -5M -- true|--mem: \"-5M\""
-		"--mem 0 -- true|--mem: \"0\": must be more than 0"
+		"--mem 0 -- true|--mem: \"0\": 0 bytes is too small to start any program"
+		"--mem 512 -- true|did you mean 512M or 512G?"
 		"--mem 99999999999T -- true|--mem: \"99999999999T\": too large"
 		"--mem 18446744073709551616 -- true|too large"
 		"--mem 1.5 -- true|fraction of a byte"

@@ -223,6 +223,13 @@ static void options(void)
 	check(rc < 0 && strcmp(e.msg, "--mem: missing value") == 0, "missing value: %s", e.msg);
 	rc = parse(&o, &e, "--mem", "5M junk", "true", NULL);
 	check(rc < 0 && strstr(e.msg, "--mem: \"5M junk\": not a size"), "junk named: %s", e.msg);
+	rc = parse(&o, &e, "--mem", "1", "true", NULL);
+	check(rc < 0 && strcmp(e.msg, "--mem: \"1\": 1 byte is too small to start any program (at least 1M); "
+				      "did you mean 1M or 1G?") == 0, "--mem 1 refused with a hint: %s", e.msg);
+	rc = parse(&o, &e, "--mem", "1023K", "true", NULL);
+	check(rc < 0 && strstr(e.msg, "1047552 bytes is too small"), "--mem 1023K refused: %s", e.msg);
+	rc = parse(&o, &e, "--mem", "1M", "true", NULL);
+	check(rc == 0 && o.mem_max == 1048576, "--mem 1M accepted: %s", rc ? e.msg : "");
 	rc = parse(&o, &e, "--report", "true", NULL);
 	check(rc == 0 && o.report == REPORT_TEXT && strcmp(o.argv[0], "true") == 0, "--report takes no separate value");
 	rc = parse(&o, &e, "--swap", "1G", "true", NULL);

@@ -1,0 +1,78 @@
+/* Fault injection for tests (LD_PRELOAD): CLIMIT_FAULT names one call that fails with EMFILE
+ * (signalfd, timerfd_create, inotify_init1, sigprocmask) or "report": a write of exactly the
+ * size of climit's child error report fails with ENOMEM, as it does when the pipe's buffer page
+ * cannot be charged to a full memory cgroup; or procsN (see openat below). */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+static int faulty(const char *call)
+{
+	const char *f = getenv("CLIMIT_FAULT");
+	return f && strcmp(f, call) == 0;
+}
+
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+
+int signalfd(int fd, const sigset_t *mask, int flags)
+{
+	if (faulty("signalfd"))
+		return errno = EMFILE, -1;
+	return REAL(signalfd)(fd, mask, flags);
+}
+
+int timerfd_create(int clockid, int flags)
+{
+	if (faulty("timerfd_create"))
+		return errno = EMFILE, -1;
+	return REAL(timerfd_create)(clockid, flags);
+}
+
+int inotify_init1(int flags)
+{
+	if (faulty("inotify_init1"))
+		return errno = EMFILE, -1;
+	return REAL(inotify_init1)(flags);
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	if (faulty("sigprocmask"))
+		return errno = EINVAL, -1;
+	return REAL(sigprocmask)(how, set, old);
+}
+
+/* "procsN": the Nth open of a cgroup.procs for writing fails with EACCES. */
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	static int n;
+	const char *f = getenv("CLIMIT_FAULT");
+	mode_t mode = 0;
+	if (flags & O_CREAT) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (f && strncmp(f, "procs", 5) == 0 && strcmp(path, "cgroup.procs") == 0 && (flags & O_WRONLY) &&
+	    ++n == atoi(f + 5))
+		return errno = EACCES, -1;
+	return REAL(openat)(dirfd, path, flags, mode);
+}
+
+/* struct child_error in src/launch.c: int stage, int err, char msg[256]. */
+ssize_t write(int fd, const void *buf, size_t count)
+{
+	if (count == 2 * sizeof(int) + 256 && faulty("report"))
+		return errno = ENOMEM, -1;
+	return REAL(write)(fd, buf, count);
+}

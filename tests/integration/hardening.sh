@@ -1,0 +1,72 @@
+# Failures that used to be silent: each set-up call climit depends on is checked, and a failure
+# before exec always reaches the user as one line. Faults are injected with LD_PRELOAD
+# (tests/helpers/fault.so).
+FAULT=$PWD/tests/helpers/fault.so
+
+# The child's report is written to a page shared with climit before the pipe: when the pipe
+# write fails (a full memory cgroup cannot take the pipe's buffer page) the report still
+# arrives, instead of a bare exit status 127.
+test_exec_failure_is_reported_even_when_the_pipe_write_fails() {
+	local out rc
+	out=$(CLIMIT_FAULT=report LD_PRELOAD=$FAULT "$CLIMIT" --name climit-test-rep -- /nonexistent/cmd 2>&1); rc=$?
+	expect_eq "exit" 127 "$rc" || return
+	expect_eq "message" "climit: /nonexistent/cmd: No such file or directory" "$out" && pass
+}
+
+# Without its signalfd climit could neither forward signals nor see its child end: a hang.
+test_signalfd_failure_is_an_error_not_a_hang() {
+	local out rc
+	out=$(CLIMIT_FAULT=signalfd LD_PRELOAD=$FAULT timeout -s KILL 20 "$CLIMIT" --name climit-test-sfd -- true 2>&1); rc=$?
+	expect_eq "exit" 125 "$rc" || { echo "$out"; return; }
+	[[ $out == "climit: cannot create a signalfd: Too many open files" ]] || { fail "message: $out"; return; }
+	[ -z "$(cg_leftovers climit-test-sfd)" ] && pass || fail "group left"
+}
+
+# A --timeout that cannot be armed must not be dropped silently.
+test_timer_failure_is_an_error_not_a_dropped_timeout() {
+	local out rc
+	out=$(CLIMIT_FAULT=timerfd_create LD_PRELOAD=$FAULT timeout -s KILL 20 "$CLIMIT" --name climit-test-tfd --timeout 1 -- sleep 5 2>&1); rc=$?
+	expect_eq "exit" 125 "$rc" || { echo "$out"; return; }
+	[[ $out == "climit: --timeout: cannot create a timer: Too many open files" ]] || { fail "message: $out"; return; }
+	[ -z "$(cg_leftovers climit-test-tfd)" ] && pass || fail "group left"
+}
+
+test_signal_mask_failure_is_an_error() {
+	local out rc
+	out=$(CLIMIT_FAULT=sigprocmask LD_PRELOAD=$FAULT "$CLIMIT" --name climit-test-mask -- true 2>&1); rc=$?
+	expect_eq "exit" 125 "$rc" || return
+	[[ $out == "climit: cannot block signals: Invalid argument" ]] && pass || fail "message: $out"
+}
+
+# Without inotify the dashboard would silently fall back to polling and miss events.
+test_top_without_inotify_is_an_error() {
+	local out rc
+	out=$(CLIMIT_FAULT=inotify_init1 LD_PRELOAD=$FAULT "$CLIMIT" top -b -n 1 2>&1); rc=$?
+	expect_eq "exit" 125 "$rc" || return
+	[[ $out == "climit: cannot watch the groups (inotify_init1): Too many open files" ]] && pass || fail "message: $out"
+}
+
+# JSON carries names as text: valid UTF-8 as it is (not one \u00XX per byte), anything else as
+# the \xHH the table shows.
+test_json_keeps_utf8_names_and_marks_bad_bytes() {
+	local d; d=$(cg_dir memory climit)
+	[ "$PLACEMENT" = systemd ] && d=$(cg_dir memory "$SD_SLICE/climit-test-utf.scope")
+	local good=$'climit-test-\xc3\xbcn\xc3\xaf-\xe2\x9c\x93' bad=$'climit-test-bad\xff'
+	mkdir -p "$d/$good" "$d/$bad" || { fail "cannot make the groups"; return; }
+	local out; out=$("$CLIMIT" ls --json)
+	rmdir "$d/$good" "$d/$bad"; [ "$PLACEMENT" = systemd ] && rmdir "$d"
+	local names; names=$(jq -r '.groups[].name' <<<"$out" | grep climit-test-) || { fail "no names: $out"; return; }
+	grep -qxF "$good" <<<"$names" || { fail "UTF-8 name garbled: $names"; return; }
+	grep -qxF 'climit-test-bad\xff' <<<"$names" && pass || fail "bad byte: $names"
+}
+
+# On v1 the child joins every hierarchy through its cgroup.procs: a failure names the one that
+# failed (here the third: memory, pids, then cpu).
+test_a_failed_join_names_its_hierarchy() {
+	[ "$CG_MODE" != v2 ] || { skip "cgroup v2 creates the child in its group (clone3): no cgroup.procs is opened"; return; }
+	local out rc
+	out=$(CLIMIT_FAULT=procs3 LD_PRELOAD=$FAULT "$CLIMIT" --name climit-test-procs -- true 2>&1); rc=$?
+	expect_eq "exit" 125 "$rc" || return
+	[[ $out == "climit: $(cg_dir cpu climit/climit-test-procs)/cgroup.procs: Permission denied" ]] || { fail "message: $out"; return; }
+	[ -z "$(cg_leftovers climit-test-procs)" ] && pass || fail "group left"
+}
