@@ -483,18 +483,31 @@ int sampler_processes(struct sampler *s, struct sample_group *g, struct proc_row
 
 int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd)
 {
-	struct pollfd p[256];
+	/* One slot per watched group (v1 eventfds) plus input, inotify and kmsg: the array grows
+	 * with the groups, so every group counted as watched is watched. */
+	int need = s->ngroups + 3;
+	if (need > s->npfd_cap) {
+		int cap = need * 2;
+		struct pollfd *bigger = realloc(s->pfds, (size_t)cap * sizeof *bigger);
+		if (!bigger) {
+			sleep_ns(timeout_ns); /* cannot watch: at least keep the refresh rhythm */
+			return 0;
+		}
+		s->pfds = bigger;
+		s->npfd_cap = cap;
+	}
+	struct pollfd *p = s->pfds;
 	int n = 0;
 	if (extra_fd >= 0)
 		p[n++] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
 	int first_event = n;
 	if (s->ev.inotify_fd >= 0)
 		p[n++] = (struct pollfd){ .fd = s->ev.inotify_fd, .events = POLLIN };
-	for (int i = 0; i < s->ngroups && n < 256; i++)
+	for (int i = 0; i < s->ngroups; i++)
 		if (s->groups[i]->watch.oom_efd >= 0)
 			p[n++] = (struct pollfd){ .fd = s->groups[i]->watch.oom_efd, .events = POLLIN };
 	/* /dev/kmsg: every kernel message wakes us, but only an OOM kill counts as an event. */
-	if (s->ev.kmsg_fd >= 0 && n < 256)
+	if (s->ev.kmsg_fd >= 0)
 		p[n++] = (struct pollfd){ .fd = s->ev.kmsg_fd, .events = POLLIN };
 	uint64_t deadline = now_ns() + timeout_ns;
 	for (;;) {
@@ -568,6 +581,9 @@ void sampler_close(struct sampler *s)
 	free(s->groups);
 	s->groups = NULL;
 	s->ngroups = 0;
+	free(s->pfds);
+	s->pfds = NULL;
+	s->npfd_cap = 0;
 	events_close(&s->ev);
 	if (s->pids_info) {
 		struct pids_info *pi = s->pids_info;

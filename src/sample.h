@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <poll.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -63,6 +64,8 @@ struct sampler {
 	bool full;                  /* read every file every refresh (ls, stats: one-shot views) */
 	int find_hint;              /* where the next path lookup starts (see find_path) */
 	void *pids_info, *mem_info; /* libproc2 handles */
+	struct pollfd *pfds;        /* sampler_wait's array, grown with the groups */
+	int npfd_cap;
 };
 
 int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e);
