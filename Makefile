@@ -35,11 +35,12 @@ CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cg
 CORE_OBJ := $(CORE_SRC:.c=.o)
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)
-HDRS := $(wildcard src/*.h ui/*.h)
 
 .PHONY: all deps deps-if-needed bench-deps vm-kernel check unit integration demo bench clean install uninstall asan
 
-all: deps-if-needed climit
+# Plain `make` only compiles; installing packages and fetching the guest kernel happen in
+# `make deps`, which check, demo and bench call.
+all: climit
 
 # Installs missing Debian/Ubuntu packages (as root); a no-op, costing a few dpkg queries, when
 # everything is there. On other distributions it only checks pkg-config.
@@ -61,12 +62,17 @@ deps:
 vm-kernel:
 	@bash tests/vm/fetch-kernel.sh >/dev/null
 
-src/%.o: src/%.c $(HDRS)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -Iui -c -o $@ $<
+# -MMD -MP: each object lists the headers it includes (src/*.d, ui/*.d), so a header change
+# rebuilds only its users.
+DEPFLAGS = -MMD -MP
+src/%.o: src/%.c
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Isrc -Iui -c -o $@ $<
 
 # The UI sees the core's headers and nothing of cgroupfs.
-ui/%.o: ui/%.c $(HDRS)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+ui/%.o: ui/%.c
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+
+-include $(wildcard src/*.d ui/*.d)
 
 climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
@@ -84,7 +90,9 @@ tests/helpers/fault.so: tests/helpers/fault.c
 tests/helpers/hog-static: tests/helpers/hog.c
 	$(CC) -O2 -Wall -static -o $@ $<
 
-check: all tests/unit/test_units $(HELPERS)
+# Packages first, then the build (also under make -j), then the tests.
+check: deps-if-needed
+	@$(MAKE) --no-print-directory all tests/unit/test_units $(HELPERS)
 	@bash tests/run.sh
 
 unit: tests/unit/test_units
@@ -96,10 +104,12 @@ bench-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 # Writes bench/results.md (see bench/run.sh; BENCH=launch,monitor,... runs some sections).
-bench: all bench-deps
+bench: deps-if-needed bench-deps
+	@$(MAKE) --no-print-directory all
 	@bash bench/run.sh
 
-demo: all $(HELPERS)
+demo: deps-if-needed
+	@$(MAKE) --no-print-directory all $(HELPERS)
 	@bash contrib/demo.sh
 
 asan: clean
@@ -124,4 +134,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/climit $(DESTDIR)$(ZSHCOMPDIR)/_climit
 
 clean:
-	rm -f climit src/*.o ui/*.o tests/unit/test_units $(HELPERS)
+	rm -f climit src/*.o ui/*.o src/*.d ui/*.d tests/unit/test_units $(HELPERS)

@@ -28,15 +28,30 @@ else
 	if [ "$(id -u)" = 0 ]; then select='^test_' skip_re='^test_user_'
 	else select="^test_(user_|${USER_SUITE})" skip_re='^$'; fi
 	echo "== integration tests (cgroup mode: $CG_MODE, placement: $PLACEMENT, as $(id -un))"
-	for f in tests/integration/*.sh; do
+	# CLIMIT_TEST_FILES=GLOB picks files (default all), CLIMIT_TESTS=REGEX picks tests.
+	files=$(ls tests/integration/${CLIMIT_TEST_FILES:-*}.sh)
+	for f in $files; do
 		source "$f"
 	done
+	# Each test runs in a bash of its own under a time limit: a test that hangs fails alone,
+	# named, and the suite goes on; a test cannot change the state the next one sees.
+	limit=${CLIMIT_TEST_TIMEOUT:-300}
+	out_file=$(mktemp /tmp/climit-test-out.XXXXXX)
 	for t in $(declare -F | awk '{print $3}' | grep -E "$select" | grep -vE "$skip_re" | grep -E -- "${CLIMIT_TESTS:-.}" | sort); do
 		T_CURRENT=$t
-		before=$((T_PASSED + T_FAILED + T_SKIPPED))
-		"$t"
-		[ $((T_PASSED + T_FAILED + T_SKIPPED)) -gt "$before" ] || fail "test recorded no result"
+		timeout -k 5 "$limit" bash -c 'source tests/lib.sh; for f in $1; do source "$f"; done; T_CURRENT=$2; "$2"' \
+			_ "$files" "$t" >"$out_file" 2>&1 </dev/null
+		rc=$?
+		cat "$out_file"
+		p=$(grep -c "^PASS $t\$" "$out_file"); f=$(grep -c "^FAIL $t: " "$out_file"); s=$(grep -c "^SKIP $t: " "$out_file")
+		T_PASSED=$((T_PASSED + p)); T_FAILED=$((T_FAILED + f)); T_SKIPPED=$((T_SKIPPED + s))
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			fail "timed out after $limit s (killed)"
+		elif [ $((p + f + s)) = 0 ]; then
+			fail "test recorded no result (exit $rc)"
+		fi
 	done
+	rm -f "$out_file"
 fi
 # The same integration suite on a real cgroup-v2 kernel (qemu guests), unless we are a guest:
 # busybox as PID 1 (cgroupfs placement, root), and systemd as PID 1 with a logged-in normal
