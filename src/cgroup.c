@@ -57,10 +57,8 @@ static void unescape_octal(char *s)
 	*w = '\0';
 }
 
-void cg_parse_mountinfo(const char *text, struct cg_system *sys)
+void cg_mountinfo_each(const char *text, int (*fn)(const struct cg_mount *m, void *arg), void *arg)
 {
-	*sys = (struct cg_system){ .mode = CG_NONE };
-	bool any_v1 = false;
 	char line[4096];
 	for (const char *p = text; p && *p;) {
 		const char *nl = strchr(p, '\n');
@@ -83,48 +81,67 @@ void cg_parse_mountinfo(const char *text, struct cg_system *sys)
 			tok = strtok_r(NULL, " ", &save);
 		if (!tok)
 			continue;
-		char *fstype = strtok_r(NULL, " ", &save);
-		char *source = strtok_r(NULL, " ", &save);
-		char *superopts = strtok_r(NULL, " ", &save);
-		if (!fstype || !source || !superopts)
+		struct cg_mount m = { .mountpoint = fields[4] };
+		m.fstype = strtok_r(NULL, " ", &save);
+		m.source = strtok_r(NULL, " ", &save);
+		m.superopts = strtok_r(NULL, " ", &save);
+		if (!m.fstype || !m.source || !m.superopts)
 			continue;
-		char *mnt = fields[4];
-		unescape_octal(mnt);
-		if (strcmp(fstype, "cgroup2") == 0) {
-			if (!sys->v2_mount[0])
-				str_copy(sys->v2_mount, mnt, sizeof sys->v2_mount);
-		} else if (strcmp(fstype, "cgroup") == 0) {
-			char *s2 = NULL;
-			for (char *opt = strtok_r(superopts, ",", &s2); opt; opt = strtok_r(NULL, ",", &s2))
-				for (int c = 0; c < CTRL_COUNT; c++)
-					if (strcmp(opt, ctrl_names[c]) == 0 && !sys->v1_mount[c][0]) {
-						str_copy(sys->v1_mount[c], mnt, sizeof sys->v1_mount[c]);
-						any_v1 = true;
-					}
-		}
+		unescape_octal(fields[4]);
+		if (fn(&m, arg))
+			break;
 	}
+}
+
+static int note_mount(const struct cg_mount *m, void *arg)
+{
+	struct cg_system *sys = arg;
+	if (strcmp(m->fstype, "cgroup2") == 0) {
+		if (!sys->v2_mount[0])
+			str_copy(sys->v2_mount, m->mountpoint, sizeof sys->v2_mount);
+	} else if (strcmp(m->fstype, "cgroup") == 0) {
+		char *s2 = NULL;
+		for (char *opt = strtok_r(m->superopts, ",", &s2); opt; opt = strtok_r(NULL, ",", &s2))
+			for (int c = 0; c < CTRL_COUNT; c++)
+				if (strcmp(opt, ctrl_names[c]) == 0 && !sys->v1_mount[c][0])
+					str_copy(sys->v1_mount[c], m->mountpoint, sizeof sys->v1_mount[c]);
+	}
+	return 0;
+}
+
+void cg_parse_mountinfo(const char *text, struct cg_system *sys)
+{
+	*sys = (struct cg_system){ .mode = CG_NONE };
+	cg_mountinfo_each(text, note_mount, sys);
+	bool any_v1 = false;
+	for (int c = 0; c < CTRL_COUNT; c++)
+		any_v1 |= sys->v1_mount[c][0] != '\0';
 	if (any_v1)
 		sys->mode = sys->v2_mount[0] ? CG_HYBRID : CG_V1;
 	else if (sys->v2_mount[0])
 		sys->mode = CG_V2;
 }
 
-int cg_detect(struct cg_system *sys, struct err *e)
+char *cg_read_mountinfo(void)
 {
 	/* mountinfo can be large on busy hosts; read it whole. */
 	size_t cap = 65536, len = 0;
-	_cleanup_free_ char *text = malloc(cap);
+	char *text = malloc(cap);
 	if (!text)
-		return err_sys(e, ENOMEM, "reading /proc/self/mountinfo");
+		return NULL;
 	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_sys(e, errno, "/proc/self/mountinfo");
+	if (fd < 0) {
+		free(text);
+		return NULL;
+	}
 	for (;;) {
 		if (len + 1 >= cap) {
 			char *bigger = realloc(text, cap * 2);
 			if (!bigger) {
 				close(fd);
-				return err_sys(e, ENOMEM, "reading /proc/self/mountinfo");
+				free(text);
+				errno = ENOMEM;
+				return NULL;
 			}
 			text = bigger;
 			cap *= 2;
@@ -138,6 +155,14 @@ int cg_detect(struct cg_system *sys, struct err *e)
 	}
 	close(fd);
 	text[len] = '\0';
+	return text;
+}
+
+int cg_detect(struct cg_system *sys, struct err *e)
+{
+	_cleanup_free_ char *text = cg_read_mountinfo();
+	if (!text)
+		return err_sys(e, errno, "/proc/self/mountinfo");
 	cg_parse_mountinfo(text, sys);
 	if (sys->mode == CG_NONE)
 		return err_set(e, "no cgroup filesystem is mounted (see /proc/self/mountinfo)");

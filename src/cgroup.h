@@ -104,6 +104,16 @@ struct cg_ops {
 };
 extern const struct cg_ops cg_v1_ops, cg_v2_ops;
 
+/* One line of /proc/self/mountinfo (the mount point unescaped; superopts may be cut up by the
+ * callback: it is a copy). */
+struct cg_mount {
+	const char *mountpoint, *fstype, *source;
+	char *superopts;
+};
+/* The one mountinfo parser: call fn for each line of TEXT until it returns nonzero. */
+void cg_mountinfo_each(const char *text, int (*fn)(const struct cg_mount *m, void *arg), void *arg);
+/* /proc/self/mountinfo, read whole (malloc'd, NUL-terminated), or NULL with errno. */
+char *cg_read_mountinfo(void);
 /* Pure: fill mode and mount points from the text of /proc/self/mountinfo. */
 void cg_parse_mountinfo(const char *text, struct cg_system *sys);
 /* Read /proc/self/mountinfo and the v2 root's controllers. */

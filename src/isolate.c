@@ -5,6 +5,7 @@
  * at a host path cannot redirect a mount or a write onto the host. */
 #define _GNU_SOURCE
 #include "isolate.h"
+#include "cgroup.h"
 #include "registry.h"
 
 #include <ctype.h>
@@ -416,44 +417,49 @@ static int make_dev(int root_fd, char *msg, size_t size)
 /* /sys/fs/cgroup inside: read-only, and (with a cgroup namespace) rooted at the container's
  * own group. v2: one cgroup2 mount. v1: a read-only tmpfs with the host's hierarchies.
  * replace: rel already holds the host's cgroup mounts (no --rootfs); they are detached. */
+/* The host's cgroup hierarchies, as make_cgroupfs mounts them again. */
+struct host_cgroups {
+	char v1[16][128]; /* each v1 hierarchy's controller options (and name=...) */
+	int nv1;
+	bool v2, v1_any;
+};
+
+static int note_cgroup_mount(const struct cg_mount *m, void *arg)
+{
+	struct host_cgroups *h = arg;
+	if (strcmp(m->fstype, "cgroup2") == 0)
+		h->v2 = true;
+	if (strcmp(m->fstype, "cgroup") != 0 || h->nv1 >= 16)
+		return 0;
+	h->v1_any = true;
+	/* Keep the controller options (and name=...), drop rw/ro and the rest. */
+	char keep[128] = "";
+	for (char *save = NULL, *o = strtok_r(m->superopts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (strcmp(o, "rw") == 0 || strcmp(o, "ro") == 0 || strncmp(o, "release_agent", 13) == 0 ||
+		    strcmp(o, "clone_children") == 0 || strcmp(o, "noprefix") == 0 || strcmp(o, "xattr") == 0)
+			continue;
+		if (strlen(keep) + strlen(o) + 2 < sizeof keep) {
+			if (keep[0])
+				strcat(keep, ",");
+			strcat(keep, o);
+		}
+	}
+	if (keep[0])
+		str_copy(h->v1[h->nv1++], keep, sizeof h->v1[0]);
+	return 0;
+}
+
 static int make_cgroupfs(int root_fd, const char *rel, bool replace, char *msg, size_t size)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	if (!f)
+	char *text = cg_read_mountinfo();
+	if (!text)
 		return fail(msg, size, errno, "/proc/self/mountinfo");
-	char line[4096];
-	char v1[16][128];
-	int nv1 = 0;
-	bool v2 = false, v1_any = false;
-	while (fgets(line, sizeof line, f)) {
-		char *sep = strstr(line, " - ");
-		if (!sep)
-			continue;
-		char type[32], src[64], opts[512];
-		if (sscanf(sep + 3, "%31s %63s %511s", type, src, opts) != 3)
-			continue;
-		if (strcmp(type, "cgroup2") == 0)
-			v2 = true;
-		if (strcmp(type, "cgroup") != 0 || nv1 >= 16)
-			continue;
-		v1_any = true;
-		/* Keep the controller options (and name=...), drop rw/ro and the rest. */
-		char keep[128] = "";
-		for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-			if (strcmp(o, "rw") == 0 || strcmp(o, "ro") == 0 || strncmp(o, "release_agent", 13) == 0 ||
-			    strcmp(o, "clone_children") == 0 || strcmp(o, "noprefix") == 0 || strcmp(o, "xattr") == 0)
-				continue;
-			if (strlen(keep) + strlen(o) + 2 < sizeof keep) {
-				if (keep[0])
-					strcat(keep, ",");
-				strcat(keep, o);
-			}
-		}
-		if (keep[0])
-			str_copy(v1[nv1++], keep, sizeof v1[0]);
-	}
-	fclose(f);
+	struct host_cgroups h = { .nv1 = 0 };
+	cg_mountinfo_each(text, note_cgroup_mount, &h);
+	free(text);
+	int nv1 = h.nv1;
+	bool v2 = h.v2, v1_any = h.v1_any;
 	/* On the host's tree, its cgroup mounts go first (in this namespace only): cgroup2 cannot
 	 * be mounted again on top of itself (EBUSY), and the view must be the new one. */
 	if (replace) {
@@ -471,9 +477,9 @@ static int make_cgroupfs(int root_fd, const char *rel, bool replace, char *msg, 
 		return -1;
 	for (int i = 0; i < nv1; i++) {
 		char sub[PATH_MAX];
-		const char *dir = strncmp(v1[i], "name=", 5) == 0 ? v1[i] + 5 : v1[i];
+		const char *dir = strncmp(h.v1[i], "name=", 5) == 0 ? h.v1[i] + 5 : h.v1[i];
 		snprintf(sub, sizeof sub, "%s/%s", rel, dir);
-		if (mount_at(root_fd, sub, "cgroup", "cgroup", ro, v1[i], msg, size) < 0)
+		if (mount_at(root_fd, sub, "cgroup", "cgroup", ro, h.v1[i], msg, size) < 0)
 			return -1;
 	}
 	if (v2) {
