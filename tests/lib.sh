@@ -88,3 +88,55 @@ wait_bounded() {
 	kill -0 "$pid" 2>/dev/null && { echo "  (pid $pid still running after ${secs}s: killed)"; kill -KILL "$pid"; }
 	wait "$pid"
 }
+
+# Shared by every file (a file may run alone: CLIMIT_TEST_FILES). The helper programs:
+H=$PWD/tests/helpers
+# The interactive screen is driven through a private tmux server (tmux -L), never the caller's
+# terminal.
+TMUX_SOCK=climit-test-$$
+
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+screen() { tm capture-pane -p -t t; }
+# Start `climit top ARGS` in a 100x30 tmux session named t.
+top_start() {
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 100 -y 30 "TERM=xterm-256color LANG=C.UTF-8 $CLIMIT top $*; sleep 30"
+}
+top_stop() { tm kill-server 2>/dev/null; return 0; }
+screen_has() { screen | grep -qF -- "$1"; }
+# Filter the table down to NAME so the next key acts on it.
+_select() {
+	tm send-keys -t t / "$1" Enter
+	sleep 0.5
+}
+
+# A busybox-static rootfs for the isolation tests (isolate.sh, promises.sh, rootless.sh).
+ISO_BUSYBOX=$(command -v busybox 2>/dev/null || echo /bin/busybox)
+
+# Build a busybox rootfs in a new temporary directory; prints its path.
+iso_rootfs() {
+	local r; r=$(mktemp -d /var/tmp/climit-test-rootfs.XXXXXX) || return 1
+	mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/root"
+	chmod 755 "$r" # mktemp -d makes it 0700: a container's --uid user could not enter /
+	cp "$ISO_BUSYBOX" "$r/bin/busybox" || return 1
+	# busybox --install needs a chroot (root); a normal user makes the links one by one (slower:
+	# one ln per applet, ~10 s under the guests' TCG).
+	if [ "$(id -u)" = 0 ]; then chroot "$r" /bin/busybox --install -s /bin || return 1
+	else local app; for app in $("$ISO_BUSYBOX" --list); do [ "$app" = busybox ] || ln -s busybox "$r/bin/$app"; done; fi
+	printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/tmp:/bin/sh\n' >"$r/etc/passwd"
+	printf 'root:x:0:\nalice:x:1000:\n' >"$r/etc/group"
+	echo "$r"
+}
+iso_have() {
+	[ -x "$ISO_BUSYBOX" ] || { skip "busybox-static not installed (make deps installs it)"; return 1; }
+	return 0
+}
+# Staging directories, overlay mounts or climit records left behind by a run named NAME.
+iso_leftovers() {
+	local name=$1
+	ls -d "$CLIMIT_RUNTIME_DIR/.$name"-* 2>/dev/null
+	grep -F "/.$name-" /proc/self/mountinfo
+	[ -e "$CLIMIT_RUNTIME_DIR/$name" ] && echo "record $CLIMIT_RUNTIME_DIR/$name"
+	cg_leftovers "$name"
+	return 0
+}

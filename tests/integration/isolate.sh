@@ -1,35 +1,7 @@
 # --isolate, --rootfs, --overlay and friends, end to end with a busybox-static rootfs built
 # here: the tutorials' container, escape attempts, credentials, fds, hostile rootfs layouts,
 # cleanup after signals and failures.
-ISO_BUSYBOX=$(command -v busybox 2>/dev/null || echo /bin/busybox)
-
-# Build a busybox rootfs in a new temporary directory; prints its path.
-iso_rootfs() {
-	local r; r=$(mktemp -d /var/tmp/climit-test-rootfs.XXXXXX) || return 1
-	mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/root"
-	chmod 755 "$r" # mktemp -d makes it 0700: a container's --uid user could not enter /
-	cp "$ISO_BUSYBOX" "$r/bin/busybox" || return 1
-	# busybox --install needs a chroot (root); a normal user makes the links one by one (slower:
-	# one ln per applet, ~10 s under the guests' TCG).
-	if [ "$(id -u)" = 0 ]; then chroot "$r" /bin/busybox --install -s /bin || return 1
-	else local app; for app in $("$ISO_BUSYBOX" --list); do [ "$app" = busybox ] || ln -s busybox "$r/bin/$app"; done; fi
-	printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/tmp:/bin/sh\n' >"$r/etc/passwd"
-	printf 'root:x:0:\nalice:x:1000:\n' >"$r/etc/group"
-	echo "$r"
-}
-iso_have() {
-	[ -x "$ISO_BUSYBOX" ] || { skip "busybox-static not installed (make deps installs it)"; return 1; }
-	return 0
-}
-# Staging directories, overlay mounts or climit records left behind by a run named NAME.
-iso_leftovers() {
-	local name=$1
-	ls -d "$CLIMIT_RUNTIME_DIR/.$name"-* 2>/dev/null
-	grep -F "/.$name-" /proc/self/mountinfo
-	[ -e "$CLIMIT_RUNTIME_DIR/$name" ] && echo "record $CLIMIT_RUNTIME_DIR/$name"
-	cg_leftovers "$name"
-	return 0
-}
+# (iso_rootfs, iso_have, iso_leftovers: tests/lib.sh)
 
 test_isolate_behaves_like_the_tutorials_container() {
 	iso_have || return

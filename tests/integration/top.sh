@@ -1,17 +1,4 @@
-# climit top / ls / stats against real containers; the interactive screen is driven through a
-# private tmux server (tmux -L), never the caller's terminal.
-H=$PWD/tests/helpers
-TMUX_SOCK=climit-test-$$
-
-tm() { tmux -L "$TMUX_SOCK" "$@"; }
-screen() { tm capture-pane -p -t t; }
-# Start `climit top ARGS` in a 100x30 tmux session named t.
-top_start() {
-	tm kill-server 2>/dev/null
-	tm new-session -d -s t -x 100 -y 30 "TERM=xterm-256color LANG=C.UTF-8 $CLIMIT top $*; sleep 30"
-}
-top_stop() { tm kill-server 2>/dev/null; return 0; }
-screen_has() { screen | grep -qF -- "$1"; }
+# climit top / ls / stats against real containers (tmux helpers: tests/lib.sh).
 
 test_top_shows_a_running_container_with_its_limits() {
 	"$CLIMIT" --name climit-test-show --mem 64M --pids 30 --cpu 40% -- sleep 30 &
@@ -86,11 +73,6 @@ test_top_shows_a_forkbomb_at_its_pids_limit_with_refused_forks_rising() {
 	[ "$f2" -gt "$f1" ] && [ "$f1" -gt 0 ] && pass || fail "refused not rising: $f1 -> $f2"
 }
 
-# Filter the table down to NAME so the next key acts on it.
-_select() {
-	tm send-keys -t t / "$1" Enter
-	sleep 0.5
-}
 
 test_top_k_kills_a_container_after_confirmation() {
 	"$CLIMIT" --name climit-test-victim -- sleep 300 &
