@@ -258,6 +258,15 @@ static pid_t start_child(struct cgroup *cg, struct child_ctx *c, struct launch_r
 	return pid;
 }
 
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0) {
+			close(p[i]);
+			p[i] = -1;
+		}
+}
+
 static void kill_group(struct cgroup *cg)
 {
 	struct err ignored;
@@ -316,35 +325,18 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const struct launch_signals *sigs,
 		       const struct iso_opts *iso, struct launch_result *res, struct err *e)
 {
-	int pipefd[2], statusfd[2] = { -1, -1 }, syncfd[2] = { -1, -1 };
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return err_sys(e, errno, "pipe");
+	int pipefd[2] = { -1, -1 }, statusfd[2] = { -1, -1 }, syncfd[2] = { -1, -1 };
 	bool pidns = iso && (iso->ns & CLONE_NEWPID) && !iso->no_init;
-	if ((pidns && pipe2(statusfd, O_CLOEXEC) < 0) ||
-	    (iso && (iso->ns & CLONE_NEWUSER) && pipe2(syncfd, O_CLOEXEC) < 0)) {
+	struct child_error *shared = MAP_FAILED;
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || (pidns && pipe2(statusfd, O_CLOEXEC) < 0) ||
+	    (iso && (iso->ns & CLONE_NEWUSER) && pipe2(syncfd, O_CLOEXEC) < 0) ||
+	    (shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)) ==
+		    MAP_FAILED) {
 		int saved = errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		if (statusfd[0] >= 0) {
-			close(statusfd[0]);
-			close(statusfd[1]);
-		}
-		return err_sys(e, saved, "pipe");
-	}
-	struct child_error *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shared == MAP_FAILED) {
-		int saved = errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		if (statusfd[0] >= 0) {
-			close(statusfd[0]);
-			close(statusfd[1]);
-		}
-		if (syncfd[0] >= 0) {
-			close(syncfd[0]);
-			close(syncfd[1]);
-		}
-		return err_sys(e, saved, "mmap");
+		close_pair(pipefd);
+		close_pair(statusfd);
+		close_pair(syncfd);
+		return err_sys(e, saved, "cannot set up the pipes to the child");
 	}
 	memset(shared, 0, sizeof *shared); /* faulted in here, charged to climit */
 	struct child_ctx c = { .argv = argv, .sigs = sigs, .iso = iso, .errfd = pipefd[1], .shared = shared,

@@ -140,3 +140,16 @@ iso_leftovers() {
 	cg_leftovers "$name"
 	return 0
 }
+
+# Run COMMAND with user namespaces switched off (user.max_user_namespaces = 0), then restore the
+# setting. Status 200 and a reason on stdout where the setting cannot be changed.
+without_userns() {
+	local saved rc; saved=$(cat /proc/sys/user/max_user_namespaces)
+	if ! echo 0 2>/dev/null >/proc/sys/user/max_user_namespaces; then
+		echo "cannot switch user namespaces off here (/proc/sys/user/max_user_namespaces is read-only)"
+		return 200
+	fi
+	"$@"; rc=$?
+	echo "$saved" >/proc/sys/user/max_user_namespaces
+	return $rc
+}

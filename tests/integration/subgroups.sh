@@ -17,32 +17,39 @@ _subgroup_script() { # NAME MARKER STAY
 		${3:+exec sleep 300}"
 }
 
+# Start climit NAME with a staying sub-group workload in the background; sets SUB_PID.
+_start_subgroup_run() { # NAME MARKER
+	"$CLIMIT" --name "$1" -- bash -c "$(_subgroup_script "$1" "$2" stay)" &
+	SUB_PID=$!
+	wait_for 10 pgrep -f "^$2" >/dev/null || { fail "not started"; stop_bg "$SUB_PID"; return 1; }
+}
+# Pass when the marked sleep is dead and neither NAME nor a sub-group is left.
+_subtree_gone() { # NAME MARKER WHEN
+	if pgrep -f "^$2" >/dev/null; then fail "the sleep in the sub-group survived $3"; pkill -f "^$2"; return; fi
+	[ -z "$(cg_leftovers "$1")$(cg_leftovers sub2)" ] && pass || fail "left: $(cg_leftovers "$1") $(cg_leftovers sub2)"
+}
+
 test_subgroups_made_by_the_workload_are_removed() {
 	local name=climit-test-subg marker=climit-test-subg-sleep-$$ rc
 	"$CLIMIT" --name $name -- bash -c "$(_subgroup_script $name $marker)"; rc=$?
 	expect_eq "exit" 0 "$rc" || { pkill -f "^$marker"; return; }
-	if pgrep -f "^$marker" >/dev/null; then fail "the sleep in the sub-group survived"; pkill -f "^$marker"; return; fi
-	[ -z "$(cg_leftovers $name)$(cg_leftovers sub2)" ] && pass || fail "left: $(cg_leftovers $name) $(cg_leftovers sub2)"
+	_subtree_gone $name "$marker" "the run"
 }
 
 test_gc_removes_the_subgroups_of_a_dead_climit() {
 	local name=climit-test-subgc marker=climit-test-subgc-sleep-$$
-	"$CLIMIT" --name $name -- bash -c "$(_subgroup_script $name $marker stay)" &
-	local pid=$!
-	wait_for 10 pgrep -f "^$marker" >/dev/null || { fail "not started"; stop_bg "$pid"; return; }
+	_start_subgroup_run $name "$marker" || return
 	sleep 0.3
-	kill -KILL "$pid"; wait "$pid" 2>/dev/null
+	kill -KILL "$SUB_PID"; wait "$SUB_PID" 2>/dev/null
 	[ -n "$(cg_leftovers sub2)" ] || { fail "no sub-group to collect: the test proves nothing"; return; }
 	"$CLIMIT" gc >/dev/null 2>&1
-	if pgrep -f "^$marker" >/dev/null; then fail "the sleep in the sub-group survived gc"; pkill -f "^$marker"; return; fi
-	[ -z "$(cg_leftovers $name)$(cg_leftovers sub2)" ] && pass || fail "left: $(cg_leftovers $name) $(cg_leftovers sub2)"
+	_subtree_gone $name "$marker" gc
 }
 
 test_top_k_kills_the_subgroups_too() {
 	local name=climit-test-subk marker=climit-test-subk-sleep-$$
-	"$CLIMIT" --name $name -- bash -c "$(_subgroup_script $name $marker stay)" &
-	local pid=$!
-	wait_for 10 pgrep -f "^$marker" >/dev/null || { fail "not started"; stop_bg "$pid"; return; }
+	_start_subgroup_run $name "$marker" || return
+	local pid=$SUB_PID
 	top_start -d 0.3
 	wait_for 10 screen_has $name || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
 	_select $name
@@ -50,6 +57,5 @@ test_top_k_kills_the_subgroups_too() {
 	local rc; wait_bounded "$pid" 10; rc=$?
 	top_stop
 	expect_eq "climit's exit (its workload was SIGKILLed)" 137 "$rc" || return
-	if pgrep -f "^$marker" >/dev/null; then fail "the sleep in the sub-group survived"; pkill -f "^$marker"; return; fi
-	[ -z "$(cg_leftovers $name)$(cg_leftovers sub2)" ] && pass || fail "left: $(cg_leftovers $name) $(cg_leftovers sub2)"
+	_subtree_gone $name "$marker" k
 }
