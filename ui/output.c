@@ -163,12 +163,15 @@ static int fail(const struct err *e)
 /* The non-interactive loop (batch, JSON, Prometheus): refresh every delay, and at once when an
  * OOM kill or pids-limit hit is signalled (so a script sees it within milliseconds, not at the
  * next tick); serve metrics requests on lfd (-1: none) in between. */
-static int refresh_loop(struct sampler *s, const struct top_opts *o, int lfd, bool frames, struct err *e)
+static int refresh_loop(struct sampler *s, const struct top_opts *o, struct prom_server *srv, bool frames,
+			struct err *e)
 {
 	int events_seen = 0;
 	uint64_t next = now_ns();
 	for (uint64_t frame = 0; o->iterations == 0 || frame < o->iterations; frame++) {
 		sampler_refresh(s);
+		if (srv)
+			prom_publish(s);
 		if (o->prom_file && prom_write_file(o->prom_file, s) < 0)
 			return err_sys(e, errno, "--prometheus-file: \"%s\"", o->prom_file);
 		if (frames) {
@@ -186,10 +189,8 @@ static int refresh_loop(struct sampler *s, const struct top_opts *o, int lfd, bo
 			uint64_t now = now_ns();
 			if (now >= next)
 				break;
-			int w = sampler_wait(s, next - now, lfd);
-			if (w == 2) {
-				prom_serve(lfd, s);
-			} else if (w == 1) {
+			int w = sampler_wait(s, next - now, -1);
+			if (w == 1) {
 				next = now_ns(); /* refresh now; the period restarts from here */
 				break;
 			}
@@ -214,16 +215,16 @@ int cmd_top(int argc, char **argv)
 	if (sampler_open(&s, o.parent, o.all, &e) < 0)
 		return fail(&e);
 	bool exporting = o.prometheus || o.prom_file;
-	int rc = 0, lfd = -1;
-	if (o.prometheus && (lfd = prom_listen(o.prom_addr, &e)) < 0)
+	int rc = 0;
+	struct prom_server *srv = NULL;
+	if (o.prometheus && !(srv = prom_listen(o.prom_addr, &e)))
 		rc = fail(&e);
 	else if (!exporting && !o.batch && !o.json && isatty(STDOUT_FILENO))
 		rc = top_interactive(&s, &o);
 	/* Frames unless only exporting metrics (then only with -b or --json). */
-	else if (refresh_loop(&s, &o, lfd, !exporting || o.batch || o.json, &e) < 0)
+	else if (refresh_loop(&s, &o, srv, !exporting || o.batch || o.json, &e) < 0)
 		rc = fail(&e);
-	if (lfd >= 0)
-		close(lfd);
+	prom_close(srv);
 	sampler_close(&s);
 	return rc;
 }

@@ -4,11 +4,13 @@
  * every refresh, for node_exporter's textfile collector. Reads sampler snapshots only. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dlfcn.h>
+#include <microhttpd.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,85 +111,141 @@ int prom_write_file(const char *path, struct sampler *s)
 	return 0;
 }
 
-/* "HOST:PORT" (IPv4 literal or localhost); default 127.0.0.1:9479. */
-int prom_listen(const char *addr, struct err *e)
+/* The HTTP side is libmicrohttpd (the server the Prometheus C client uses), in a thread of its
+ * own with a connection limit and timeouts, so no client, however slow or idle, holds up a
+ * refresh. It is dlopened here: `climit run` never maps it. The dashboard renders the text once
+ * per refresh (prom_publish) and the server thread hands out the latest copy. */
+static struct {
+	bool loaded;
+	struct MHD_Daemon *(*start)(unsigned int, uint16_t, MHD_AcceptPolicyCallback, void *,
+				    MHD_AccessHandlerCallback, void *, ...);
+	void (*stop)(struct MHD_Daemon *);
+	struct MHD_Response *(*from_buffer)(size_t, void *, enum MHD_ResponseMemoryMode);
+	enum MHD_Result (*add_header)(struct MHD_Response *, const char *, const char *);
+	enum MHD_Result (*queue)(struct MHD_Connection *, unsigned int, struct MHD_Response *);
+	void (*destroy)(struct MHD_Response *);
+} mhd;
+
+static int load_mhd(struct err *e)
+{
+	if (mhd.loaded)
+		return 0;
+	void *h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return err_set(e, "--prometheus: cannot load libmicrohttpd.so.12 (the HTTP server): %s", dlerror());
+	struct { void **slot; const char *sym; } syms[] = {
+		{ (void **)&mhd.start, "MHD_start_daemon" },
+		{ (void **)&mhd.stop, "MHD_stop_daemon" },
+		{ (void **)&mhd.from_buffer, "MHD_create_response_from_buffer" },
+		{ (void **)&mhd.add_header, "MHD_add_response_header" },
+		{ (void **)&mhd.queue, "MHD_queue_response" },
+		{ (void **)&mhd.destroy, "MHD_destroy_response" },
+	};
+	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++)
+		if (!(*syms[i].slot = dlsym(h, syms[i].sym)))
+			return err_set(e, "--prometheus: libmicrohttpd.so.12 has no %s", syms[i].sym);
+	mhd.loaded = true;
+	return 0;
+}
+
+/* The latest rendering, swapped under the lock by the dashboard's thread. */
+static pthread_mutex_t text_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *text;
+static size_t text_len;
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned int code, char *body, size_t len)
+{
+	struct MHD_Response *r = mhd.from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	mhd.add_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	enum MHD_Result ok = mhd.queue(c, code, r);
+	mhd.destroy(r);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	(void)cls, (void)version, (void)upload, (void)upload_size, (void)state;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return respond(c, 405, strdup("only GET /metrics\n"), 18);
+	if (strcmp(url, "/metrics") != 0 && strcmp(url, "/") != 0)
+		return respond(c, 404, strdup("metrics are at /metrics\n"), 24);
+	pthread_mutex_lock(&text_lock);
+	char *copy = malloc(text_len + 1);
+	size_t len = text_len;
+	if (copy && text)
+		memcpy(copy, text, len);
+	pthread_mutex_unlock(&text_lock);
+	if (!copy)
+		return MHD_NO;
+	return respond(c, 200, copy, text ? len : 0);
+}
+
+void prom_publish(struct sampler *s)
+{
+	char *body = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&body, &len);
+	if (!f)
+		return;
+	prom_render(f, s);
+	if (fclose(f) != 0) {
+		free(body);
+		return;
+	}
+	pthread_mutex_lock(&text_lock);
+	char *old = text;
+	text = body;
+	text_len = len;
+	pthread_mutex_unlock(&text_lock);
+	free(old);
+}
+
+/* "HOST:PORT" (IPv4 literal or localhost); default 127.0.0.1:9479. At most 64 connections; a
+ * client gets 5 s of silence before it is dropped. */
+struct prom_server *prom_listen(const char *addr, struct err *e)
 {
 	char host[64] = "127.0.0.1";
 	long port = 9479;
 	if (addr && addr[0]) {
 		const char *colon = strrchr(addr, ':');
 		if (!colon || colon == addr || (size_t)(colon - addr) >= sizeof host)
-			return err_set(e, "--prometheus: \"%s\": expected ADDRESS:PORT, e.g. 127.0.0.1:9479", addr);
+			return err_set(e, "--prometheus: \"%s\": expected ADDRESS:PORT, e.g. 127.0.0.1:9479", addr), NULL;
 		snprintf(host, sizeof host, "%.*s", (int)(colon - addr), addr);
 		char *end;
 		port = strtol(colon + 1, &end, 10);
 		if (*end || port < 1 || port > 65535)
-			return err_set(e, "--prometheus: \"%s\": the port must be 1-65535", addr);
+			return err_set(e, "--prometheus: \"%s\": the port must be 1-65535", addr), NULL;
 	}
 	if (strcmp(host, "localhost") == 0)
 		snprintf(host, sizeof host, "127.0.0.1");
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	static struct sockaddr_in sa;
+	sa = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-		return err_set(e, "--prometheus: \"%s\": not an IPv4 address", host);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	int one = 1;
-	if (fd < 0)
-		return err_sys(e, errno, "--prometheus: socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 16) < 0) {
-		int saved = errno;
-		close(fd);
-		return err_sys(e, saved, "--prometheus: cannot listen on %s:%ld", host, port);
-	}
-	return fd;
+		return err_set(e, "--prometheus: \"%s\": not an IPv4 address", host), NULL;
+	if (load_mhd(e) < 0)
+		return NULL;
+	errno = 0;
+	struct MHD_Daemon *d = mhd.start(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, (uint16_t)port, NULL, NULL,
+					 on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+					 MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 5u,
+					 MHD_OPTION_END);
+	if (!d)
+		return err_sys(e, errno ? errno : EADDRINUSE, "--prometheus: cannot listen on %s:%ld", host, port), NULL;
+	return (struct prom_server *)d;
 }
 
-/* One request, one response, close (HTTP/1.0 style). A slow client gets 2 s. */
-void prom_serve(int lfd, struct sampler *s)
+void prom_close(struct prom_server *srv)
 {
-	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		return;
-	char req[2048];
-	size_t n = 0;
-	struct pollfd p = { .fd = c, .events = POLLIN };
-	while (n < sizeof req - 1 && !memmem(req, n, "\r\n\r\n", 4) && poll(&p, 1, 2000) == 1) {
-		ssize_t k = read(c, req + n, sizeof req - 1 - n);
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	req[n] = '\0';
-	char *body = NULL;
-	size_t blen = 0;
-	const char *status = "200 OK";
-	FILE *f = open_memstream(&body, &blen);
-	if (!f) {
-		close(c);
-		return;
-	}
-	if (strncmp(req, "GET ", 4) != 0 && strncmp(req, "HEAD ", 5) != 0) {
-		status = "405 Method Not Allowed";
-		fputs("only GET /metrics\n", f);
-	} else if (strncmp(req + (req[0] == 'G' ? 4 : 5), "/metrics", 8) != 0 &&
-		   strncmp(req + (req[0] == 'G' ? 4 : 5), "/ ", 2) != 0) {
-		status = "404 Not Found";
-		fputs("metrics are at /metrics\n", f);
-	} else {
-		prom_render(f, s);
-	}
-	fclose(f);
-	char head[256];
-	int hl = snprintf(head, sizeof head, "HTTP/1.0 %s\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-					   "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, blen);
-	(void)!write(c, head, (size_t)hl);
-	if (req[0] != 'H')
-		for (size_t off = 0; off < blen;) {
-			ssize_t k = write(c, body + off, blen - off);
-			if (k <= 0)
-				break;
-			off += (size_t)k;
-		}
-	free(body);
-	close(c);
+	if (srv)
+		mhd.stop((struct MHD_Daemon *)srv);
+	pthread_mutex_lock(&text_lock);
+	free(text);
+	text = NULL;
+	text_len = 0;
+	pthread_mutex_unlock(&text_lock);
 }

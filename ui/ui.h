@@ -36,8 +36,12 @@ void output_json_frame(FILE *f, struct sampler *s, int *events_seen);
  * (fd, or -1 with e filled), one request served on it, and --prometheus-file's atomic write
  * (0, or -1 with errno). */
 void prom_render(FILE *f, struct sampler *s);
-int prom_listen(const char *addr, struct err *e);
-void prom_serve(int lfd, struct sampler *s);
+/* Serve /metrics from a thread of libmicrohttpd's; NULL with e filled on failure. */
+struct prom_server;
+struct prom_server *prom_listen(const char *addr, struct err *e);
+/* Render the sampler's figures as the text the server hands out from now on. */
+void prom_publish(struct sampler *s);
+void prom_close(struct prom_server *srv);
 int prom_write_file(const char *path, struct sampler *s);
 int cmd_top(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
