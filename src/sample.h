@@ -62,7 +62,7 @@ struct sampler {
 	struct events ev;
 	uint64_t refreshes;
 	bool full;                  /* read every file every refresh (ls, stats: one-shot views) */
-	int find_hint;              /* where the next path lookup starts (see find_path) */
+	int *index, index_cap;      /* groups by path (see find_path); cap 0: none */
 	void *pids_info, *mem_info; /* libproc2 handles */
 	struct pollfd *pfds;        /* sampler_wait's array, grown with the groups */
 	int npfd_cap;

@@ -51,8 +51,10 @@ struct view {
 	bool detail, help;
 	char status[256];
 	uint64_t status_until;
-	struct sample_group *rows[4096];
-	int nrows;
+	/* The display list: the sampler's groups filtered and sorted here, never in the sampler's
+	 * storage, whose readdir order its lookups rely on (htop: rows apart from the table). */
+	struct sample_group **rows;
+	int nrows, rows_cap;
 	bool utf8;
 };
 
@@ -64,11 +66,19 @@ static void set_status(struct view *v, const char *msg)
 
 static void build_rows(struct sampler *s, struct view *v)
 {
-	table_sort(s->groups, s->ngroups, v->sort, v->reverse);
+	if (s->ngroups > v->rows_cap) {
+		int cap = s->ngroups * 2;
+		struct sample_group **bigger = realloc(v->rows, (size_t)cap * sizeof *bigger);
+		if (bigger) {
+			v->rows = bigger;
+			v->rows_cap = cap;
+		}
+	}
 	v->nrows = 0;
-	for (int i = 0; i < s->ngroups && v->nrows < 4096; i++)
+	for (int i = 0; i < s->ngroups && v->nrows < v->rows_cap; i++)
 		if (!v->filter[0] || strstr(s->groups[i]->name, v->filter))
 			v->rows[v->nrows++] = s->groups[i];
+	table_sort(v->rows, v->nrows, v->sort, v->reverse);
 	/* Keep the selection on the same container when rows move. */
 	for (int i = 0; i < v->nrows; i++)
 		if (strcmp(v->rows[i]->path, v->selected) == 0)
@@ -628,5 +638,6 @@ int top_interactive(struct sampler *s, const struct top_opts *o)
 	}
 	restore_terminal();
 	delscreen(scr);
+	free(v.rows);
 	return 0;
 }
