@@ -20,6 +20,20 @@ us=$(printf '%s\n' "$unit_out" | grep -c '^SKIP')
 [ "$unit_rc" -eq 0 ] || [ "$uf" -gt 0 ] || uf=1
 echo "unit: $up passed, $uf failed"
 T_PASSED=$((T_PASSED + up)); T_FAILED=$((T_FAILED + uf)); T_SKIPPED=$((T_SKIPPED + us))
+# The same under AddressSanitizer + UBSan (make check builds it; a report fails the run).
+if [ -x tests/unit/test_units-asan ]; then
+	echo "== unit tests under ASan+UBSan"
+	asan_out=$(ASAN_OPTIONS=detect_leaks=1 ./tests/unit/test_units-asan 2>&1); asan_rc=$?
+	ap=$(printf '%s\n' "$asan_out" | grep -c '^PASS')
+	af=$(printf '%s\n' "$asan_out" | grep -c '^FAIL')
+	if [ "$asan_rc" != 0 ] && [ "$af" = 0 ]; then
+		printf '%s\n' "$asan_out" | grep -A20 -E 'ERROR: (Address|Leak)Sanitizer|runtime error' | head -30
+		af=1
+	fi
+	printf '%s\n' "$asan_out" | grep '^FAIL' || true
+	echo "unit (asan): $ap passed, $af failed"
+	T_PASSED=$((T_PASSED + ap)); T_FAILED=$((T_FAILED + af))
+fi
 fi
 
 # As a normal user (the systemd guest's second pass) the tests that need nothing of root's run;
@@ -39,20 +53,33 @@ else
 	# named, and the suite goes on; a test cannot change the state the next one sees.
 	limit=${CLIMIT_TEST_TIMEOUT:-300}
 	out_file=$(mktemp /tmp/climit-test-out.XXXXXX)
-	for t in $(declare -F | awk '{print $3}' | grep -E "$select" | grep -vE "$skip_re" | grep -E -- "${CLIMIT_TESTS:-.}" | sort); do
-		T_CURRENT=$t
-		timeout -k 5 "$limit" bash -c 'source tests/lib.sh; for f in $1; do source "$f"; done; T_CURRENT=$2; "$2"' \
-			_ "$files" "$t" >"$out_file" 2>&1 </dev/null
-		rc=$?
-		cat "$out_file"
-		p=$(grep -c "^PASS $t\$" "$out_file"); f=$(grep -c "^FAIL $t: " "$out_file"); s=$(grep -c "^SKIP $t: " "$out_file")
-		T_PASSED=$((T_PASSED + p)); T_FAILED=$((T_FAILED + f)); T_SKIPPED=$((T_SKIPPED + s))
-		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-			fail "timed out after $limit s (killed)"
-		elif [ $((p + f + s)) = 0 ]; then
-			fail "test recorded no result (exit $rc)"
-		fi
-	done
+	run_tests() { # REGEX [LABEL]: the selected tests, each in a bash of its own
+		local t rc p f s
+		for t in $(declare -F | awk '{print $3}' | grep -E "$select" | grep -vE "$skip_re" | grep -E -- "$1" | sort); do
+			T_CURRENT=$t${2:+ ($2)}
+			timeout -k 5 "$limit" bash -c 'source tests/lib.sh; for f in $1; do source "$f"; done; T_CURRENT=$2; "$2"' \
+				_ "$files" "$t" 2>&1 </dev/null | sed "s/^\(PASS\|FAIL\|SKIP\) $t/&${2:+ ($2)}/" >"$out_file"
+			rc=${PIPESTATUS[0]}
+			cat "$out_file"
+			p=$(grep -c "^PASS $T_CURRENT\$" "$out_file"); f=$(grep -cF "FAIL $T_CURRENT: " "$out_file")
+			s=$(grep -cF "SKIP $T_CURRENT: " "$out_file")
+			T_PASSED=$((T_PASSED + p)); T_FAILED=$((T_FAILED + f)); T_SKIPPED=$((T_SKIPPED + s))
+			if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+				fail "timed out after $limit s (killed)"
+			elif [ $((p + f + s)) = 0 ]; then
+				fail "test recorded no result (exit $rc)"
+			fi
+		done
+	}
+	run_tests "${CLIMIT_TESTS:-.}"
+	# A fast slice again with climit built with ASan+UBSan (make check builds climit-asan): any
+	# sanitizer report changes the output or the exit status, and the test fails. (Not the
+	# LD_PRELOAD fault tests: ASan must be the first library loaded.)
+	if [ -x ./climit-asan ] && [ -z "${CLIMIT_IN_GUEST:-}" ] && [ -z "${CLIMIT_NO_ASAN:-}" ]; then
+		echo "== a slice of the integration tests with climit-asan"
+		CLIMIT=$PWD/climit-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+			run_tests "${CLIMIT_ASAN_TESTS:-exit_codes|killed_by_signal|command_not_found|not_executable|report_text|json_report|bad_input|memory_hog_is_oom|c_fork_loop|sigterm_is|second_sigint|strays|gc_removes_the_group|stats_and_ls|top_batch_and_json|prometheus_endpoint|isolate_behaves|subgroups_made|json_keeps|limits_are_written}" asan
+	fi
 	rm -f "$out_file"
 fi
 # The same integration suite on a real cgroup-v2 kernel (qemu guests), unless we are a guest:
