@@ -36,7 +36,7 @@ CORE_OBJ := $(CORE_SRC:.c=.o)
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)
 
-.PHONY: all deps deps-if-needed bench-deps vm-kernel check unit integration demo bench clean install uninstall asan
+.PHONY: all deps deps-if-needed bench-deps vm-kernel check unit integration demo bench clean install uninstall asan fuzz
 
 # Plain `make` only compiles; installing packages and fetching the guest kernel happen in
 # `make deps`, which check, demo and bench call.
@@ -126,6 +126,16 @@ tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,src/
 	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 asan: climit-asan tests/unit/test_units-asan
 -include $(wildcard build-asan/src/*.d build-asan/ui/*.d)
+
+# libFuzzer (clang) on every parser of outside input, FUZZ_SECONDS (default 60); the seeds are
+# tests/fuzz/corpus, what the fuzzer finds goes to tests/fuzz/work (not kept in git).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := src/units.c src/util.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/events.c
+tests/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_SRC)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -o $@ $^
+fuzz: tests/fuzz/fuzz_parsers
+	@mkdir -p tests/fuzz/work
+	./tests/fuzz/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) -timeout=5 tests/fuzz/work tests/fuzz/corpus
 
 MANPAGES := climit.1 climit-top.1 climit-gc.1
 MAN7PAGES := climit-interfaces.7

@@ -141,7 +141,7 @@ int events_drain(struct events *ev, int *wds, int max)
 /* "6,1234,5678901,-;oom-kill:constraint=CONSTRAINT_MEMCG,...,oom_memcg=/climit/x,task_memcg=..,
  *  task=hog,pid=42,uid=0" and "...;Memory cgroup out of memory: Killed process 42 (hog)
  *  total-vm:70000kB, anon-rss:65000kB, ..." */
-static int parse_kmsg(struct events *ev, char *rec)
+int events_parse_kmsg(struct events *ev, char *rec)
 {
 	char *msg = strchr(rec, ';');
 	if (!msg)
@@ -194,7 +194,7 @@ int events_read_kmsg(struct events *ev)
 		if (n <= 0)
 			break;
 		rec[n] = '\0';
-		n_oom += parse_kmsg(ev, rec);
+		n_oom += events_parse_kmsg(ev, rec);
 	}
 	return n_oom;
 }

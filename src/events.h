@@ -60,6 +60,8 @@ void events_unwatch(struct events *ev, struct group_watch *w);
 /* Drain the inotify fd; the watch descriptors that fired go to wds (at most max; -1 in it means
  * the queue overflowed: anything may have changed). Returns how many were stored. */
 int events_drain(struct events *ev, int *wds, int max);
+/* Parse one /dev/kmsg record (NUL-terminated, may be cut up); returns 1 for a new OOM kill. */
+int events_parse_kmsg(struct events *ev, char *rec);
 /* Read new /dev/kmsg records; returns how many OOM kills were queued. */
 int events_read_kmsg(struct events *ev);
 /* Take the oldest queued kill whose memcg is PATH (relative, no leading slash) or inside it;
