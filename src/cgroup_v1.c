@@ -45,13 +45,9 @@ static int write_ctrl(struct cgroup *cg, enum cg_ctrl ctrl, const char *file, co
 {
 	int fd = cg_fd(cg, ctrl);
 	if (fd < 0)
-		return err_set(e, "the %s controller is not available", cg_ctrl_name(ctrl)), -ENOENT;
+		return err_code(e, ENOENT, "the %s controller is not available", cg_ctrl_name(ctrl));
 	int rc = write_file_at(fd, file, value);
-	if (rc < 0) {
-		err_sys(e, -rc, "cannot write \"%s\" to %s", value, file);
-		return rc;
-	}
-	return 0;
+	return rc < 0 ? err_sys(e, -rc, "cannot write \"%s\" to %s", value, file) : 0;
 }
 
 static void v1_value(uint64_t v, char *buf, size_t size)
@@ -69,7 +65,7 @@ static int v1_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, 
 	switch (limit) {
 	case LIMIT_MEMORY_MAX: {
 		int rc = write_ctrl(cg, CTRL_MEMORY, "memory.limit_in_bytes", buf, e);
-		if (rc != -EINVAL)
+		if (rc == 0 || e->errnum != EINVAL)
 			return rc;
 		/* Raising the limit above memory.memsw.limit_in_bytes is EINVAL: memsw must never be
 		 * below the memory limit, so raise memsw first (to the new limit: no swap). */
@@ -77,7 +73,7 @@ static int v1_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, 
 		return rc < 0 ? rc : write_ctrl(cg, CTRL_MEMORY, "memory.limit_in_bytes", buf, e);
 	}
 	case LIMIT_MEMORY_HIGH:
-		return err_set(e, "memory.high does not exist on cgroup v1"), -EOPNOTSUPP;
+		return err_code(e, EOPNOTSUPP, "memory.high does not exist on cgroup v1");
 	case LIMIT_SWAP_MAX: {
 		/* memsw limits memory+swap together and must stay >= memory.limit_in_bytes. */
 		uint64_t total = UNITS_MAX;
@@ -101,7 +97,7 @@ static int v1_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, 
 		snprintf(buf, sizeof buf, "%" PRIu64, units_weight_to_shares(value));
 		return write_ctrl(cg, CTRL_CPU, "cpu.shares", buf, e);
 	}
-	return err_set(e, "unknown limit"), -EINVAL;
+	return err_code(e, EINVAL, "unknown limit");
 }
 
 static int v1_set_cpus(struct cgroup *cg, const char *list, struct err *e)

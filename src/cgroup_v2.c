@@ -51,13 +51,9 @@ static int write_limit(struct cgroup *cg, enum cg_ctrl ctrl, const char *file, c
 {
 	int fd = cg_fd(cg, ctrl);
 	if (fd < 0)
-		return err_set(e, "the %s controller is not available", cg_ctrl_name(ctrl)), -ENOENT;
+		return err_code(e, ENOENT, "the %s controller is not available", cg_ctrl_name(ctrl));
 	int rc = write_file_at(fd, file, value);
-	if (rc < 0) {
-		err_sys(e, -rc, "cannot write \"%s\" to %s/%s", value, cg->dirs[0].path, file);
-		return rc;
-	}
-	return 0;
+	return rc < 0 ? err_sys(e, -rc, "cannot write \"%s\" to %s/%s", value, cg->dirs[0].path, file) : 0;
 }
 
 static void u64_or_max(uint64_t v, char *buf, size_t size)
@@ -87,7 +83,7 @@ static int v2_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, 
 	case LIMIT_CPU_WEIGHT:
 		return write_limit(cg, CTRL_CPU, "cpu.weight", buf, e);
 	}
-	return err_set(e, "unknown limit"), -EINVAL;
+	return err_code(e, EINVAL, "unknown limit");
 }
 
 static int v2_set_cpus(struct cgroup *cg, const char *list, struct err *e)

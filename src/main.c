@@ -65,7 +65,7 @@ static int apply_limits(struct cgroup *cg, const struct run_opts *o, struct err 
 		 * would not be real. */
 		uint64_t swap = o->swap_max == OPT_UNSET ? 0 : o->swap_max;
 		int rc = cg_set_limit(cg, LIMIT_SWAP_MAX, swap, e);
-		if (rc == -ENOENT) {
+		if (rc < 0 && e->errnum == ENOENT) {
 			if (o->swap_max != OPT_UNSET)
 				return err_set(e, "--swap: swap accounting is not available on this host "
 						  "(no memory.swap.max / memory.memsw.limit_in_bytes)");

@@ -16,6 +16,17 @@ int err_set(struct err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	e->errnum = 0;
+	return -1;
+}
+
+int err_code(struct err *e, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	e->errnum = errnum;
 	return -1;
 }
 
@@ -27,6 +38,7 @@ int err_sys(struct err *e, int errnum, const char *fmt, ...)
 	va_end(ap);
 	if (n >= 0 && (size_t)n < sizeof e->msg)
 		snprintf(e->msg + n, sizeof e->msg - n, ": %s", strerror(errnum));
+	e->errnum = errnum;
 	return -1;
 }
 

@@ -8,15 +8,20 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* Errors travel upward in one of these; only the command layer prints them. */
+/* Errors travel upward in one of these; only the command layer prints them. Functions that take
+ * one return -1 and fill it; callers that care why test errnum (crun's error model), never a
+ * -ENOENT return. */
 struct err {
+	int errnum;    /* the errno behind the failure, 0 if none (a refused value) */
 	char msg[512];
 };
 
-/* Fill e with a formatted message; returns -1 so callers can `return err_set(...)`. */
+/* Fill e with a formatted message (errnum 0); returns -1 so callers can `return err_set(...)`. */
 int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Same, with ": strerror(errnum)" appended. */
+/* Same with errnum, and ": strerror(errnum)" appended. */
 int err_sys(struct err *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Same with errnum, the message as given (the cause is already in words). */
+int err_code(struct err *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static inline void freep(void *p) { free(*(void **)p); }
 static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
