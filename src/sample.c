@@ -10,6 +10,7 @@
 #include "systemd.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -84,6 +85,15 @@ int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e)
 		place_default_parent(&s->sys, s->parent, sizeof s->parent);
 	if (!primary_mount(&s->sys))
 		return err_set(e, "no cgroup hierarchy with memory, pids or cpu is mounted");
+	/* Each group keeps a directory fd per hierarchy and a few counter files open: the usual
+	 * soft limit of 1024 descriptors ends at about 1000 groups (the v2 guest's top saw 1017 of
+	 * 2000). Raise it to the hard limit, as systemd advises for programs that need many; climit
+	 * uses poll, not select, so large descriptor numbers are fine. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	/* Without inotify no OOM kill, pids-limit hit or new group would wake the dashboard: it
 	 * would silently degrade to polling. */
 	int r = events_open(&s->ev);
