@@ -7,6 +7,7 @@
 #include "isolate.h"
 #include "cgroup.h"
 #include "registry.h"
+#include "caps.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,15 +37,6 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-static const char *const cap_names[] = {
-	"chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid",
-	"setpcap", "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw",
-	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct",
-	"sys_admin", "sys_boot", "sys_nice", "sys_resource", "sys_time", "sys_tty_config", "mknod",
-	"lease", "audit_write", "audit_control", "setfcap", "mac_override", "mac_admin", "syslog",
-	"wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
-};
-#define NCAPS (int)(sizeof cap_names / sizeof cap_names[0])
 
 /* A number from a /proc/sys file; dflt if the file is missing or holds no number. */
 static long sysctl_long(const char *path, long dflt)
@@ -56,11 +48,6 @@ static long sysctl_long(const char *path, long dflt)
 	return end == buf ? dflt : v;
 }
 
-static int last_cap(void)
-{
-	long n = sysctl_long("/proc/sys/kernel/cap_last_cap", NCAPS - 1);
-	return n < 63 ? (int)n : 63;
-}
 
 uint64_t iso_default_caps(void)
 {
@@ -85,18 +72,19 @@ int iso_parse_caps(const char *list, uint64_t *out, const char **why)
 		*why = "expected a comma-separated list of capabilities, or all";
 		return -1;
 	}
+	const char *no_libcap = caps_load();
+	if (no_libcap) {
+		*why = no_libcap;
+		return -1;
+	}
 	str_copy(buf, list, sizeof buf);
 	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const char *n = strncasecmp(t, "cap_", 4) == 0 ? t + 4 : t;
-		int i;
-		for (i = 0; i < NCAPS; i++)
-			if (strcasecmp(n, cap_names[i]) == 0)
-				break;
-		if (i == NCAPS) {
+		int c = caps_from_name(t);
+		if (c < 0) {
 			*why = "unknown capability (names as in capabilities(7), e.g. net_raw or CAP_SYS_ADMIN)";
 			return -1;
 		}
-		*out |= 1ull << i;
+		*out |= 1ull << c;
 	}
 	if (list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,")) {
 		*why = "empty capability name in the list";
@@ -160,6 +148,13 @@ static bool have_filesystem(const char *type)
 
 int iso_check_support(const struct iso_opts *o, struct err *e)
 {
+	/* The workload sets its capabilities through libcap, loaded here, before the fork: after
+	 * pivot_root it could not find the host's library. */
+	if (o->caps_given || o->uid || o->gid) {
+		const char *why = caps_load();
+		if (why)
+			return err_set(e, "--isolate: %s", why);
+	}
 	for (size_t i = 0; i < sizeof ns_kinds / sizeof *ns_kinds; i++) {
 		if (!(o->ns & ns_kinds[i].flag))
 			continue;
@@ -674,11 +669,10 @@ int iso_enter(const struct iso_opts *o, char *msg, size_t size)
 	if (!dropping)
 		return 0;
 	uint64_t keep = o->caps_given ? o->caps : ~0ull;
-	int last = last_cap();
+	int which = -1;
 	/* The bounding set limits what any later exec (a setuid binary included) can get. */
-	for (int c = 0; c <= last; c++)
-		if (!(keep & (1ull << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-			return fail(msg, size, errno, "cannot drop capability %s", c < NCAPS ? cap_names[c] : "?");
+	if (caps_drop_bound(keep, &which) < 0)
+		return fail(msg, size, errno, "cannot drop capability %s", caps_name(which));
 	if (set_uid && uid != 0)
 		prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
 	if (set_gid) {
@@ -694,19 +688,11 @@ int iso_enter(const struct iso_opts *o, char *msg, size_t size)
 	uint64_t have = keep;
 	if (set_uid && uid != 0)
 		have = keep & o->caps_added; /* an ordinary user, plus what --cap-add asked for */
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2] = { { 0 } };
-	for (int i = 0; i < 2; i++) {
-		uint32_t part = (uint32_t)((have & (((uint64_t)1 << (last + 1)) - 1)) >> (32 * i));
-		data[i].effective = data[i].permitted = data[i].inheritable = part;
-	}
-	if (syscall(SYS_capset, &hdr, data) < 0)
+	if (caps_set(have, &which) < 0)
 		return fail(msg, size, errno, "cannot set the capability sets");
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	if (set_uid && uid != 0)
-		for (int c = 0; c <= last; c++)
-			if ((have & (1ull << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
-				return fail(msg, size, errno, "cannot keep capability %s", cap_names[c]);
+	if (set_uid && uid != 0 && caps_raise_ambient(have, &which) < 0)
+		return fail(msg, size, errno, "cannot keep capability %s", caps_name(which));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(msg, size, errno, "cannot set no_new_privs");
 	return 0;
