@@ -58,7 +58,15 @@ cg_leftovers() {
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \( -name "$1" -o -name "climit-$1.scope" \) 2>/dev/null
 }
 # True when a group NAME exists in some hierarchy (a command, so wait_for re-checks it each time).
-group_exists() { [ -n "$(cg_leftovers "$1")" ]; }
+# The group NAME itself (not only its scope, which under systemd comes first) holding a process:
+# the workload has started.
+group_exists() {
+	local d
+	for d in $(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "$1" 2>/dev/null); do
+		grep -q . "$d/cgroup.procs" 2>/dev/null && return 0 # (kernfs files report size 0)
+	done
+	return 1
+}
 # End background climits a test started (also on its failure paths): SIGTERM, then bounded wait.
 stop_bg() {
 	local p

@@ -12,7 +12,7 @@ test_gc_removes_the_group_of_a_sigkilled_climit_and_spares_live_ones() {
 
 _gc_checks() {
 	local live=$1 dead=$2
-	wait_for 10 group_exists climit-test-dead || { fail "dead group never appeared"; return; }
+	wait_for 10 pgrep -f 'sleep 61$' >/dev/null || { fail "the dead one's stray never started"; return; }
 	wait_for 10 group_exists climit-test-live || { fail "live group never appeared"; return; }
 	kill -KILL "$dead"; wait "$dead" 2>/dev/null
 	[ -n "$(cg_leftovers climit-test-dead)" ] || { fail "nothing left to collect: the test proves nothing"; return; }
@@ -33,7 +33,7 @@ test_a_new_run_collects_stale_groups_first() {
 	# without one systemd, under which an empty scope is removed at once, leaves nothing stale.
 	"$CLIMIT" --name climit-test-stale -- sh -c 'sleep 63 & exec sleep 65' &
 	local pid=$!
-	wait_for 10 group_exists climit-test-stale || { stop_bg "$pid"; fail "group never appeared"; return; }
+	wait_for 10 pgrep -f 'sleep 63$' >/dev/null || { stop_bg "$pid"; fail "the stray never started"; return; }
 	kill -KILL "$pid"; wait "$pid" 2>/dev/null
 	[ -n "$(cg_leftovers climit-test-stale)" ] || { fail "nothing stale to collect: the test proves nothing"; return; }
 	# A run under another name collects it first (it does not just reuse and remove its own).
@@ -43,7 +43,7 @@ test_a_new_run_collects_stale_groups_first() {
 	# Reusing the name works too: the stale claim of a dead climit is collected.
 	"$CLIMIT" --name climit-test-stale -- sh -c 'sleep 64 & exec sleep 66' &
 	pid=$!
-	wait_for 10 group_exists climit-test-stale || { stop_bg "$pid"; fail "group never appeared"; return; }
+	wait_for 10 pgrep -f 'sleep 64$' >/dev/null || { stop_bg "$pid"; fail "the stray never started"; return; }
 	kill -KILL "$pid"; wait "$pid" 2>/dev/null
 	"$CLIMIT" --name climit-test-stale -- true || { fail "name still taken"; return; }
 	[ -z "$(cg_leftovers climit-test-stale)" ] && pass || fail "stale group left"
