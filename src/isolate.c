@@ -295,21 +295,9 @@ int iso_write_maps(pid_t pid, struct err *e)
 
 /* ---- inside the namespaces ---------------------------------------------------------------- */
 
-static int fail(char *msg, size_t size, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(char *msg, size_t size, int err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(msg, size, fmt, ap);
-	va_end(ap);
-	if (err && n >= 0 && (size_t)n < size)
-		snprintf(msg + n, size - (size_t)n, ": %s", strerror(err));
-	return -1;
-}
-
 /* Open (creating if asked) the directory rel under root_fd without following any symlink and
  * without leaving root: a symlinked /proc or /dev in the image is refused, not followed. */
-static int safe_dir(int root_fd, const char *rel, bool create, char *msg, size_t size)
+static int safe_dir(int root_fd, const char *rel, bool create, struct err *e)
 {
 	char buf[PATH_MAX];
 	str_copy(buf, rel, sizeof buf);
@@ -317,14 +305,14 @@ static int safe_dir(int root_fd, const char *rel, bool create, char *msg, size_t
 	for (char *save = NULL, *c = strtok_r(buf, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
 		if (strcmp(c, "..") == 0 || strcmp(c, ".") == 0) {
 			close(fd);
-			return fail(msg, size, 0, "rootfs: /%s: refusing a path with . or ..", rel);
+			return err_set(e, "rootfs: /%s: refusing a path with . or ..", rel);
 		}
 		int next = openat(fd, c, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 		if (next < 0 && errno == ENOENT && create) {
 			if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
 				int saved = errno;
 				close(fd);
-				return fail(msg, size, saved, "rootfs: cannot create /%s", rel);
+				return err_sys(e, saved, "rootfs: cannot create /%s", rel);
 			}
 			next = openat(fd, c, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 		}
@@ -332,9 +320,9 @@ static int safe_dir(int root_fd, const char *rel, bool create, char *msg, size_t
 			int saved = errno;
 			close(fd);
 			if (saved == ELOOP || saved == ENOTDIR)
-				return fail(msg, size, 0, "rootfs: /%s is a symlink or not a directory; "
+				return err_set(e, "rootfs: /%s is a symlink or not a directory; "
 							  "refusing to mount there", rel);
-			return fail(msg, size, saved, "rootfs: /%s", rel);
+			return err_sys(e, saved, "rootfs: /%s", rel);
 		}
 		close(fd);
 		fd = next;
@@ -343,9 +331,9 @@ static int safe_dir(int root_fd, const char *rel, bool create, char *msg, size_t
 }
 
 static int mount_at(int root_fd, const char *rel, const char *src, const char *type, unsigned long flags,
-		    const char *data, char *msg, size_t size)
+		    const char *data, struct err *e)
 {
-	int fd = safe_dir(root_fd, rel, true, msg, size);
+	int fd = safe_dir(root_fd, rel, true, e);
 	if (fd < 0)
 		return -1;
 	char target[64];
@@ -354,17 +342,17 @@ static int mount_at(int root_fd, const char *rel, const char *src, const char *t
 	int saved = errno;
 	close(fd);
 	if (rc < 0)
-		return fail(msg, size, saved, "cannot mount %s on /%s", type ? type : src, rel);
+		return err_sys(e, saved, "cannot mount %s on /%s", type ? type : src, rel);
 	return 0;
 }
 
 /* A minimal /dev on a fresh tmpfs: device nodes are bind mounts of the host's (mknod is not
  * allowed in a user namespace), plus devpts, shm and the usual symlinks. */
-static int make_dev(int root_fd, char *msg, size_t size)
+static int make_dev(int root_fd, struct err *e)
 {
-	if (mount_at(root_fd, "dev", "tmpfs", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k", msg, size) < 0)
+	if (mount_at(root_fd, "dev", "tmpfs", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k", e) < 0)
 		return -1;
-	int dev = safe_dir(root_fd, "dev", false, msg, size);
+	int dev = safe_dir(root_fd, "dev", false, e);
 	if (dev < 0)
 		return -1;
 	char devpath[64];
@@ -380,33 +368,33 @@ static int make_dev(int root_fd, char *msg, size_t size)
 		if (mount(host, target, NULL, MS_BIND, NULL) < 0) {
 			int saved = errno;
 			close(dev);
-			return fail(msg, size, saved, "cannot bind %s into the container", host);
+			return err_sys(e, saved, "cannot bind %s into the container", host);
 		}
 	}
 	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0) {
 		int saved = errno;
 		close(dev);
-		return fail(msg, size, saved, "cannot create /dev/pts or /dev/shm");
+		return err_sys(e, saved, "cannot create /dev/pts or /dev/shm");
 	}
 	char target[128];
 	snprintf(target, sizeof target, "%s/pts", devpath);
 	if (mount("devpts", target, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620") < 0) {
 		int saved = errno;
 		close(dev);
-		return fail(msg, size, saved, "cannot mount devpts on /dev/pts");
+		return err_sys(e, saved, "cannot mount devpts on /dev/pts");
 	}
 	snprintf(target, sizeof target, "%s/shm", devpath);
 	if (mount("shm", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0) {
 		int saved = errno;
 		close(dev);
-		return fail(msg, size, saved, "cannot mount /dev/shm");
+		return err_sys(e, saved, "cannot mount /dev/shm");
 	}
 	int ok = symlinkat("pts/ptmx", dev, "ptmx") | symlinkat("/proc/self/fd", dev, "fd") |
 		 symlinkat("/proc/self/fd/0", dev, "stdin") | symlinkat("/proc/self/fd/1", dev, "stdout") |
 		 symlinkat("/proc/self/fd/2", dev, "stderr");
 	int saved = errno;
 	close(dev);
-	return ok < 0 ? fail(msg, size, saved, "cannot create the /dev symlinks") : 0;
+	return ok < 0 ? err_sys(e, saved, "cannot create the /dev symlinks") : 0;
 }
 
 /* /sys/fs/cgroup inside: read-only, and (with a cgroup namespace) rooted at the container's
@@ -444,12 +432,12 @@ static int note_cgroup_mount(const struct cg_mount *m, void *arg)
 	return 0;
 }
 
-static int make_cgroupfs(int root_fd, const char *rel, bool replace, char *msg, size_t size)
+static int make_cgroupfs(int root_fd, const char *rel, bool replace, struct err *e)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	char *text = cg_read_mountinfo();
 	if (!text)
-		return fail(msg, size, errno, "/proc/self/mountinfo");
+		return err_sys(e, errno, "/proc/self/mountinfo");
 	struct host_cgroups h = { .nv1 = 0 };
 	cg_mountinfo_each(text, note_cgroup_mount, &h);
 	free(text);
@@ -466,24 +454,24 @@ static int make_cgroupfs(int root_fd, const char *rel, bool replace, char *msg, 
 	if (!v1_any) {
 		if (!v2)
 			return 0;
-		return mount_at(root_fd, rel, "cgroup2", "cgroup2", ro, NULL, msg, size);
+		return mount_at(root_fd, rel, "cgroup2", "cgroup2", ro, NULL, e);
 	}
-	if (mount_at(root_fd, rel, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", msg, size) < 0)
+	if (mount_at(root_fd, rel, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", e) < 0)
 		return -1;
 	for (int i = 0; i < nv1; i++) {
 		char sub[PATH_MAX];
 		const char *dir = strncmp(h.v1[i], "name=", 5) == 0 ? h.v1[i] + 5 : h.v1[i];
 		snprintf(sub, sizeof sub, "%s/%s", rel, dir);
-		if (mount_at(root_fd, sub, "cgroup", "cgroup", ro, h.v1[i], msg, size) < 0)
+		if (mount_at(root_fd, sub, "cgroup", "cgroup", ro, h.v1[i], e) < 0)
 			return -1;
 	}
 	if (v2) {
 		char sub[PATH_MAX];
 		snprintf(sub, sizeof sub, "%s/unified", rel);
-		if (mount_at(root_fd, sub, "cgroup2", "cgroup2", ro, NULL, msg, size) < 0)
+		if (mount_at(root_fd, sub, "cgroup2", "cgroup2", ro, NULL, e) < 0)
 			return -1;
 	}
-	int fd = safe_dir(root_fd, rel, false, msg, size);
+	int fd = safe_dir(root_fd, rel, false, e);
 	if (fd < 0)
 		return -1;
 	char target[64];
@@ -491,7 +479,7 @@ static int make_cgroupfs(int root_fd, const char *rel, bool replace, char *msg, 
 	int rc = mount(NULL, target, NULL, MS_REMOUNT | ro, "mode=755");
 	int saved = errno;
 	close(fd);
-	return rc < 0 ? fail(msg, size, saved, "cannot make /%s read-only", rel) : 0;
+	return rc < 0 ? err_sys(e, saved, "cannot make /%s read-only", rel) : 0;
 }
 
 static void loopback_up(void)
@@ -508,27 +496,27 @@ static void loopback_up(void)
 	close(s);
 }
 
-int iso_setup(const struct iso_opts *o, char *msg, size_t size)
+int iso_setup(const struct iso_opts *o, struct err *e)
 {
 	if ((o->ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		return fail(msg, size, errno, "cannot create a cgroup namespace");
+		return err_sys(e, errno, "cannot create a cgroup namespace");
 	if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0)
-		return fail(msg, size, errno, "--hostname: \"%s\"", o->hostname);
+		return err_sys(e, errno, "--hostname: \"%s\"", o->hostname);
 	if (o->ns & CLONE_NEWNET)
 		loopback_up();
 	if (!(o->ns & CLONE_NEWNS))
 		return 0;
 	/* Nothing mounted from here on propagates back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return fail(msg, size, errno, "cannot make the mount namespace private");
+		return err_sys(e, errno, "cannot make the mount namespace private");
 	const unsigned long nsd = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	if (!o->rootfs) {
 		/* The host's tree, with this namespace's own /proc and cgroup view. */
 		if ((o->ns & CLONE_NEWPID) && mount("proc", "/proc", "proc", nsd, NULL) < 0)
-			return fail(msg, size, errno, "cannot mount a fresh /proc");
+			return err_sys(e, errno, "cannot mount a fresh /proc");
 		if (o->ns & CLONE_NEWCGROUP) {
 			int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-			int rc = make_cgroupfs(root, "sys/fs/cgroup", true, msg, size);
+			int rc = make_cgroupfs(root, "sys/fs/cgroup", true, e);
 			close(root);
 			if (rc < 0)
 				return -1;
@@ -543,7 +531,7 @@ int iso_setup(const struct iso_opts *o, char *msg, size_t size)
 			str_copy(newroot, o->staging, sizeof newroot);
 		} else {
 			if (mount("tmpfs", o->staging, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0)
-				return fail(msg, size, errno, "cannot mount a tmpfs for the overlay's upper layer");
+				return err_sys(e, errno, "cannot mount a tmpfs for the overlay's upper layer");
 			str_copy(base, o->staging, sizeof base);
 			snprintf(newroot, sizeof newroot, "%s/merged", o->staging);
 			mkdir(newroot, 0755);
@@ -551,7 +539,7 @@ int iso_setup(const struct iso_opts *o, char *msg, size_t size)
 		snprintf(upper, sizeof upper, "%s/upper", base);
 		snprintf(work, sizeof work, "%s/work", base);
 		if ((mkdir(upper, 0755) < 0 && errno != EEXIST) || (mkdir(work, 0755) < 0 && errno != EEXIST))
-			return fail(msg, size, errno, "--overlay: cannot create %s/upper and work", base);
+			return err_sys(e, errno, "--overlay: cannot create %s/upper and work", base);
 		snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", o->rootfs, upper, work);
 		/* In a user namespace (5.11+) overlayfs keeps its metadata in user.* xattrs: the
 		 * trusted.* ones need root in the initial namespace. Kernels or upper filesystems
@@ -565,46 +553,46 @@ int iso_setup(const struct iso_opts *o, char *msg, size_t size)
 				data[len] = '\0';
 		}
 		if (r < 0 && mount("overlay", newroot, "overlay", 0, data) < 0)
-			return fail(msg, size, errno, "--overlay: cannot mount overlay (%s)", data);
+			return err_sys(e, errno, "--overlay: cannot mount overlay (%s)", data);
 	} else {
 		str_copy(newroot, o->rootfs, sizeof newroot);
 		/* pivot_root needs a mount point. */
 		if (mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail(msg, size, errno, "--rootfs: cannot bind %s", newroot);
+			return err_sys(e, errno, "--rootfs: cannot bind %s", newroot);
 	}
 	int root = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
-		return fail(msg, size, errno, "--rootfs: %s", newroot);
+		return err_sys(e, errno, "--rootfs: %s", newroot);
 	int rc = -1;
-	if ((o->ns & CLONE_NEWPID ? mount_at(root, "proc", "proc", "proc", nsd, NULL, msg, size)
-				  : mount_at(root, "proc", "/proc", NULL, MS_BIND | MS_REC, NULL, msg, size)) < 0)
+	if ((o->ns & CLONE_NEWPID ? mount_at(root, "proc", "proc", "proc", nsd, NULL, e)
+				  : mount_at(root, "proc", "/proc", NULL, MS_BIND | MS_REC, NULL, e)) < 0)
 		goto out;
-	if (make_dev(root, msg, size) < 0)
+	if (make_dev(root, e) < 0)
 		goto out;
 	/* A new sysfs shows the new network namespace; without one (--share-net, or sysfs refused
 	 * in a user namespace), bind the host's and make it read-only. */
-	if (mount_at(root, "sys", "sysfs", "sysfs", nsd | MS_RDONLY, NULL, msg, size) < 0) {
-		if (mount_at(root, "sys", "/sys", NULL, MS_BIND | MS_REC, NULL, msg, size) < 0)
+	if (mount_at(root, "sys", "sysfs", "sysfs", nsd | MS_RDONLY, NULL, e) < 0) {
+		if (mount_at(root, "sys", "/sys", NULL, MS_BIND | MS_REC, NULL, e) < 0)
 			goto out;
-		int sys = safe_dir(root, "sys", false, msg, size);
+		int sys = safe_dir(root, "sys", false, e);
 		char t[64];
 		snprintf(t, sizeof t, "/proc/self/fd/%d", sys);
 		int r = mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | nsd, NULL);
 		close(sys);
 		if (r < 0) {
-			fail(msg, size, errno, "cannot make /sys read-only");
+			err_sys(e, errno, "cannot make /sys read-only");
 			goto out;
 		}
 	}
-	if (make_cgroupfs(root, "sys/fs/cgroup", false, msg, size) < 0)
+	if (make_cgroupfs(root, "sys/fs/cgroup", false, e) < 0)
 		goto out;
 	if (fchdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
-		fail(msg, size, errno, "--rootfs: pivot_root into %s", o->rootfs);
+		err_sys(e, errno, "--rootfs: pivot_root into %s", o->rootfs);
 		goto out;
 	}
 	/* The old root is stacked under the new one: detach it, so the host's tree is gone. */
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
-		fail(msg, size, errno, "--rootfs: cannot detach the old root");
+		err_sys(e, errno, "--rootfs: cannot detach the old root");
 		goto out;
 	}
 	rc = 0;
@@ -623,7 +611,7 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-int iso_enter(const struct iso_opts *o, char *msg, size_t size)
+int iso_enter(const struct iso_opts *o, struct err *e)
 {
 	/* Nothing of climit's, nor of its caller's, past stderr: closed at exec. */
 	if (o->ns && syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
@@ -631,9 +619,9 @@ int iso_enter(const struct iso_opts *o, char *msg, size_t size)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
 	for (int i = 0; i < o->nenv; i++)
 		if (putenv((char *)o->env[i]) != 0)
-			return fail(msg, size, errno, "--env: \"%s\"", o->env[i]);
+			return err_sys(e, errno, "--env: \"%s\"", o->env[i]);
 	if (o->cwd && chdir(o->cwd) < 0)
-		return fail(msg, size, errno, "--cwd: \"%s\"", o->cwd);
+		return err_sys(e, errno, "--cwd: \"%s\"", o->cwd);
 	uid_t uid = 0;
 	gid_t gid = 0;
 	bool set_uid = false, set_gid = false;
@@ -644,7 +632,7 @@ int iso_enter(const struct iso_opts *o, char *msg, size_t size)
 			/* Looked up in the container's /etc/passwd, like docker run -u NAME. */
 			struct passwd *pw = getpwnam(o->uid);
 			if (!pw)
-				return fail(msg, size, 0, "--uid: \"%s\": no such user%s", o->uid,
+				return err_set(e, "--uid: \"%s\": no such user%s", o->uid,
 					    o->rootfs ? " in the container's /etc/passwd" : "");
 			uid = pw->pw_uid;
 			if (!o->gid) {
@@ -660,7 +648,7 @@ int iso_enter(const struct iso_opts *o, char *msg, size_t size)
 		} else {
 			struct group *gr = getgrnam(o->gid);
 			if (!gr)
-				return fail(msg, size, 0, "--gid: \"%s\": no such group", o->gid);
+				return err_set(e, "--gid: \"%s\": no such group", o->gid);
 			gid = gr->gr_gid;
 		}
 		set_gid = true;
@@ -672,28 +660,28 @@ int iso_enter(const struct iso_opts *o, char *msg, size_t size)
 	int which = -1;
 	/* The bounding set limits what any later exec (a setuid binary included) can get. */
 	if (caps_drop_bound(keep, &which) < 0)
-		return fail(msg, size, errno, "cannot drop capability %s", caps_name(which));
+		return err_sys(e, errno, "cannot drop capability %s", caps_name(which));
 	if (set_uid && uid != 0)
 		prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
 	if (set_gid) {
 		if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0)
-			return fail(msg, size, errno, "--gid: cannot switch to group %u", (unsigned)gid);
+			return err_sys(e, errno, "--gid: cannot switch to group %u", (unsigned)gid);
 	} else if (set_uid && setgroups(0, NULL) < 0) {
-		return fail(msg, size, errno, "--uid: cannot drop supplementary groups");
+		return err_sys(e, errno, "--uid: cannot drop supplementary groups");
 	}
 	if (set_uid && setresuid(uid, uid, uid) < 0)
-		return fail(msg, size, errno, "--uid: cannot switch to user %u", (unsigned)uid);
+		return err_sys(e, errno, "--uid: cannot switch to user %u", (unsigned)uid);
 	/* Effective, permitted and inheritable = what is kept; a non-root user keeps them across
 	 * exec through the ambient set. */
 	uint64_t have = keep;
 	if (set_uid && uid != 0)
 		have = keep & o->caps_added; /* an ordinary user, plus what --cap-add asked for */
 	if (caps_set(have, &which) < 0)
-		return fail(msg, size, errno, "cannot set the capability sets");
+		return err_sys(e, errno, "cannot set the capability sets");
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	if (set_uid && uid != 0 && caps_raise_ambient(have, &which) < 0)
-		return fail(msg, size, errno, "cannot keep capability %s", caps_name(which));
+		return err_sys(e, errno, "cannot keep capability %s", caps_name(which));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail(msg, size, errno, "cannot set no_new_privs");
+		return err_sys(e, errno, "cannot set no_new_privs");
 	return 0;
 }

@@ -60,10 +60,10 @@ void iso_cleanup(struct iso_opts *o);
 int iso_write_maps(pid_t pid, struct err *e);
 
 /* In the first child, inside the namespaces: everything up to (not including) the fork of
- * the workload. Returns 0, or -1 with msg filled. */
-int iso_setup(const struct iso_opts *o, char *msg, size_t size);
+ * the workload. Returns 0, or -1 with e filled. */
+int iso_setup(const struct iso_opts *o, struct err *e);
 /* In the workload, just before exec: credentials, capabilities, no_new_privs, environment,
- * working directory, fds above 2 closed on exec. Returns 0 or -1 with msg filled. */
-int iso_enter(const struct iso_opts *o, char *msg, size_t size);
+ * working directory, fds above 2 closed on exec. Returns 0 or -1 with e filled. */
+int iso_enter(const struct iso_opts *o, struct err *e);
 
 #endif

@@ -54,10 +54,11 @@ static void restore_signals(const struct launch_signals *sigs)
 	sigprocmask(SIG_SETMASK, &sigs->mask, NULL);
 }
 
+/* What the child reports when it fails before exec: the stage and the same struct err climit
+ * itself uses (errnum, message). */
 struct child_error {
 	int stage;
-	int err;
-	char msg[256];
+	struct err e;
 };
 
 /* What the first child needs; everything is set up before the fork. */
@@ -79,26 +80,31 @@ struct child_ctx {
  * allocates its buffer page, charged to the child's memory cgroup: under a tiny --mem that
  * write fails, and the only sign of the failure would be an exit status. The shared page was
  * touched by climit before the fork, so writing it needs no allocation. */
-static void report_error(const struct child_ctx *c, int stage, int err, const char *msg)
+static void report_error(const struct child_ctx *c, int stage, const struct err *e)
 {
-	struct child_error ce = { stage, err, "" };
-	if (msg)
-		str_copy(ce.msg, msg, sizeof ce.msg);
-	*c->shared = ce;
-	(void)!write(c->errfd, &ce, sizeof ce);
+	c->shared->e = *e;
+	c->shared->stage = stage;
+	(void)!write(c->errfd, c->shared, sizeof *c->shared);
+}
+
+/* An errno alone, without formatting: async-signal-safe, for the vfork-style child. */
+static void report_errno(const struct child_ctx *c, int stage, int errnum)
+{
+	struct err e = { .errnum = errnum };
+	report_error(c, stage, &e);
 }
 
 /* The workload itself: credentials, signals as climit's caller left them, exec. */
 static void exec_workload(const struct child_ctx *c)
 {
-	char msg[256];
-	if (c->iso && iso_active(c->iso) && iso_enter(c->iso, msg, sizeof msg) < 0) {
-		report_error(c, STAGE_SETUP, 0, msg);
+	struct err e;
+	if (c->iso && iso_active(c->iso) && iso_enter(c->iso, &e) < 0) {
+		report_error(c, STAGE_SETUP, &e);
 		_exit(125);
 	}
 	restore_signals(c->sigs);
 	execvp(c->argv[0], c->argv);
-	report_error(c, STAGE_EXEC, errno, NULL);
+	report_errno(c, STAGE_EXEC, errno);
 	_exit(127);
 }
 
@@ -152,14 +158,14 @@ static void child_main(const struct child_ctx *c)
 	}
 	int err;
 	if (c->nprocs > 0 && (err = -cg_attach_self(c->procs, c->nprocs)) != 0) {
-		report_error(c, STAGE_ATTACH, err, NULL);
+		report_errno(c, STAGE_ATTACH, err);
 		_exit(125);
 	}
 	if (!c->iso || !c->iso->ns)
 		exec_workload(c);
-	char msg[256];
-	if (iso_setup(c->iso, msg, sizeof msg) < 0) {
-		report_error(c, STAGE_SETUP, 0, msg);
+	struct err e;
+	if (iso_setup(c->iso, &e) < 0) {
+		report_error(c, STAGE_SETUP, &e);
 		_exit(125);
 	}
 	if (!new_pid || c->iso->no_init)
@@ -168,7 +174,8 @@ static void child_main(const struct child_ctx *c)
 	if (pid == 0)
 		exec_workload(c);
 	if (pid < 0) {
-		report_error(c, STAGE_SETUP, errno, "cannot fork the workload");
+		err_sys(&e, errno, "cannot fork the workload");
+		report_error(c, STAGE_SETUP, &e);
 		_exit(125);
 	}
 	close(c->errfd);
@@ -381,8 +388,7 @@ static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const s
 	munmap(shared, sizeof *shared);
 	if (n == (ssize_t)sizeof ce) {
 		res->failed = (enum launch_stage)ce.stage;
-		res->failed_errno = ce.err;
-		str_copy(res->failed_msg, ce.msg, sizeof res->failed_msg);
+		res->failed_err = ce.e;
 		/* With an init, the failing workload is its child: the init is what climit waits for,
 		 * and the kill of the group (by the caller) ends it. */
 		kill_group(cg);

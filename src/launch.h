@@ -16,8 +16,8 @@ enum launch_stage { STAGE_NONE, STAGE_ATTACH, STAGE_SETUP, STAGE_EXEC };
 struct launch_result {
 	int wait_status;          /* from waitpid() */
 	enum launch_stage failed; /* set if the child could not be placed or exec'd */
-	int failed_errno;
-	char failed_msg[256];     /* STAGE_SETUP: what went wrong inside the namespaces */
+	struct err failed_err;    /* the child's own report: errnum, and for STAGE_SETUP what went
+				   * wrong inside the namespaces */
 	bool timed_out;           /* --timeout expired: the group was killed */
 	bool interrupted;         /* second SIGINT: the group was killed */
 	bool placed_by_clone3;    /* CLONE_INTO_CGROUP was used (v2) */

@@ -92,7 +92,7 @@ static int exit_status_of(const struct launch_result *res)
 	if (res->failed == STAGE_ATTACH || res->failed == STAGE_SETUP)
 		return EXIT_CLIMIT;
 	if (res->failed == STAGE_EXEC)
-		return (res->failed_errno == ENOENT || res->failed_errno == ENOTDIR) ? EXIT_NOT_FOUND
+		return (res->failed_err.errnum == ENOENT || res->failed_err.errnum == ENOTDIR) ? EXIT_NOT_FOUND
 										       : EXIT_CANNOT_EXEC;
 	if (res->timed_out)
 		return EXIT_TIMEDOUT;
@@ -111,11 +111,11 @@ static void explain_end(const struct cgroup *cg, const struct run_opts *o, char 
 	char lim[32];
 	if (res->failed == STAGE_ATTACH)
 		fprintf(stderr, "climit: cannot move the workload into %s: %s\n", cg->dirs[0].path,
-			strerror(res->failed_errno));
+			strerror(res->failed_err.errnum));
 	else if (res->failed == STAGE_SETUP)
-		fprintf(stderr, "climit: %s: %s\n", cg->name, res->failed_msg);
+		fprintf(stderr, "climit: %s: %s\n", cg->name, res->failed_err.msg);
 	else if (res->failed == STAGE_EXEC)
-		fprintf(stderr, "climit: %s: %s\n", argv[0], strerror(res->failed_errno));
+		fprintf(stderr, "climit: %s: %s\n", argv[0], strerror(res->failed_err.errnum));
 	if (res->timed_out)
 		fprintf(stderr, "climit: %s: timed out; killed every process in the group\n", cg->name);
 	if ((st->have & HAVE_OOM) && st->oom_kills > 0) {

@@ -69,10 +69,10 @@ int openat(int dirfd, const char *path, int flags, ...)
 	return REAL(openat)(dirfd, path, flags, mode);
 }
 
-/* struct child_error in src/launch.c: int stage, int err, char msg[256]. */
+/* struct child_error in src/launch.c: int stage, then struct err (int errnum, char msg[512]). */
 ssize_t write(int fd, const void *buf, size_t count)
 {
-	if (count == 2 * sizeof(int) + 256 && faulty("report"))
+	if (count == 2 * sizeof(int) + 512 && faulty("report"))
 		return errno = ENOMEM, -1;
 	return REAL(write)(fd, buf, count);
 }
