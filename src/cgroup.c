@@ -237,7 +237,7 @@ static int open_parents(const char *mount, const char *parent, unsigned ctrls,
 			const struct cg_ops *ops, struct err *e)
 {
 	char path[PATH_MAX];
-	int prev = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int prev = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (prev < 0)
 		return err_sys(e, errno, "%s", mount);
 	str_copy(path, mount, sizeof path);
@@ -249,35 +249,26 @@ static int open_parents(const char *mount, const char *parent, unsigned ctrls,
 		snprintf(part, sizeof part, "%.*s", (int)n, p);
 		/* Each level must offer the controllers to its children (v2) before the next mkdir. */
 		if (ops->enable_children(prev, path, ctrls, e) < 0)
-			goto fail;
+			return -1;
 		size_t used = strlen(path);
 		snprintf(path + used, sizeof path - used, "/%s", part);
 		bool made = mkdirat(prev, part, 0755) == 0;
-		if (!made && errno != EEXIST) {
-			err_sys(e, errno, "cannot create %s", path);
-			goto fail;
-		}
-		int fd = openat(prev, part, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
-			err_sys(e, errno, "%s", path);
-			goto fail;
-		}
-		if (made && ops->init_dir(prev, fd, ctrls, e) < 0) {
-			close(fd);
-			goto fail;
-		}
+		if (!made && errno != EEXIST)
+			return err_sys(e, errno, "cannot create %s", path);
+		_cleanup_close_ int fd = openat(prev, part, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return err_sys(e, errno, "%s", path);
+		if (made && ops->init_dir(prev, fd, ctrls, e) < 0)
+			return -1;
 		close(prev);
-		prev = fd;
+		prev = take_fd(&fd);
 		p += n;
 		if (*p == '/')
 			p++;
 	}
 	if (ops->enable_children(prev, path, ctrls, e) < 0)
-		goto fail;
-	return prev;
-fail:
-	close(prev);
-	return -1;
+		return -1;
+	return take_fd(&prev);
 }
 
 int cg_create(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name,

@@ -60,25 +60,6 @@ static const struct option run_longopts[] = {
 };
 
 /* An existing directory, made absolute (the container sees it from another root). */
-static int check_dir(struct err *e, const char *opt, const char *val, char *out, size_t size)
-{
-	if (!val[0])
-		return err_set(e, "%s: empty path", opt);
-	struct stat st;
-	if (stat(val, &st) < 0)
-		return err_set(e, "%s: \"%s\": %s", opt, val, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return err_set(e, "%s: \"%s\": not a directory", opt, val);
-	char *abs = realpath(val, NULL);
-	if (!abs || strlen(abs) >= size) {
-		free(abs);
-		return err_set(e, "%s: \"%s\": cannot resolve the path", opt, val);
-	}
-	str_copy(out, abs, size);
-	free(abs);
-	return 0;
-}
-
 static bool valid_id(const char *s)
 {
 	/* A number, or a user/group name as useradd accepts it. */
@@ -165,7 +146,6 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 	bool seen[512] = { false };
 	const char *why = NULL;
 	const char *swap_arg = NULL, *high_arg = NULL;
-	static char rootfs_abs[PATH_MAX], keep_abs[PATH_MAX];
 	struct iso_opts *iso = &o->iso;
 	bool isolate = false, share_net = false;
 	uint64_t cap_drop = 0, cap_add = 0;
@@ -262,33 +242,23 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 			share_net = true;
 			break;
 		case OPT_ROOTFS:
-			if (check_dir(e, "--rootfs", optarg, rootfs_abs, sizeof rootfs_abs) < 0)
-				return -1;
-			if (strcmp(rootfs_abs, "/") == 0)
-				return bad(e, c, optarg, "is the host's own root (leave --rootfs out for that)");
-			iso->rootfs = rootfs_abs;
+			if (!optarg[0])
+				return err_set(e, "--rootfs: empty path");
+			iso->rootfs = optarg; /* checked and made absolute by iso_resolve_paths */
 			break;
 		case OPT_OVERLAY:
 			iso->overlay = true;
 			break;
 		case OPT_OVERLAY_KEEP:
-			if (check_dir(e, "--overlay-keep", optarg, keep_abs, sizeof keep_abs) < 0)
-				return -1;
-			iso->overlay_keep = keep_abs;
+			if (!optarg[0])
+				return err_set(e, "--overlay-keep: empty path");
+			iso->overlay_keep = optarg;
 			break;
-		case OPT_ROOTFS_TAR: {
-			struct stat st;
+		case OPT_ROOTFS_TAR:
 			if (!optarg[0])
 				return err_set(e, "--rootfs-tar: empty path");
-			if (stat(optarg, &st) < 0)
-				return bad(e, c, optarg, strerror(errno));
-			if (!S_ISREG(st.st_mode))
-				return bad(e, c, optarg, "not a regular file");
-			if (access(optarg, R_OK) < 0)
-				return bad(e, c, optarg, strerror(errno));
 			iso->rootfs_tar = optarg;
 			break;
-		}
 		case OPT_HOSTNAME:
 			if (!valid_hostname(optarg))
 				return bad(e, c, optarg, "not a valid hostname (1-64 letters, digits, - and .)");

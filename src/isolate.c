@@ -206,6 +206,49 @@ int iso_check_support(const struct iso_opts *o, struct err *e)
 
 /* ---- climit's side ---------------------------------------------------------------------- */
 
+/* An existing directory, made absolute (the container sees it from another root). */
+static int check_dir(struct err *e, const char *opt, const char *val, char *out, size_t size)
+{
+	struct stat st;
+	if (stat(val, &st) < 0)
+		return err_set(e, "%s: \"%s\": %s", opt, val, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, "%s: \"%s\": not a directory", opt, val);
+	char *abs = realpath(val, NULL);
+	if (!abs || strlen(abs) >= size) {
+		free(abs);
+		return err_set(e, "%s: \"%s\": cannot resolve the path", opt, val);
+	}
+	str_copy(out, abs, size);
+	free(abs);
+	return 0;
+}
+
+int iso_resolve_paths(struct iso_opts *o, struct err *e)
+{
+	static char rootfs_abs[PATH_MAX], keep_abs[PATH_MAX];
+	if (o->rootfs) {
+		if (check_dir(e, "--rootfs", o->rootfs, rootfs_abs, sizeof rootfs_abs) < 0)
+			return -1;
+		if (strcmp(rootfs_abs, "/") == 0)
+			return err_set(e, "--rootfs: \"%s\": is the host's own root (leave --rootfs out for that)", o->rootfs);
+		o->rootfs = rootfs_abs;
+	}
+	if (o->overlay_keep) {
+		if (check_dir(e, "--overlay-keep", o->overlay_keep, keep_abs, sizeof keep_abs) < 0)
+			return -1;
+		o->overlay_keep = keep_abs;
+	}
+	if (o->rootfs_tar) {
+		struct stat st;
+		if (stat(o->rootfs_tar, &st) < 0 || (S_ISREG(st.st_mode) && access(o->rootfs_tar, R_OK) < 0))
+			return err_set(e, "--rootfs-tar: \"%s\": %s", o->rootfs_tar, strerror(errno));
+		if (!S_ISREG(st.st_mode))
+			return err_set(e, "--rootfs-tar: \"%s\": not a regular file", o->rootfs_tar);
+	}
+	return 0;
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

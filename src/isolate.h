@@ -52,6 +52,9 @@ bool iso_active(const struct iso_opts *o);
 /* Check that the kernel allows each requested namespace kind (names which one and why not). */
 int iso_check_support(const struct iso_opts *o, struct err *e);
 
+/* climit's side, after parsing: --rootfs and --overlay-keep must be directories (made
+ * absolute), --rootfs-tar a readable file. The parser itself does not touch the filesystem. */
+int iso_resolve_paths(struct iso_opts *o, struct err *e);
 /* climit's side, before the launch: staging directory, tar unpacking. */
 int iso_prepare(struct iso_opts *o, const char *name, struct err *e);
 /* climit's side, after the workload ended: remove what iso_prepare made. */

@@ -57,7 +57,7 @@ static bool swap_active(void)
 static int apply_limits(struct cgroup *cg, const struct run_opts *o, struct err *e)
 {
 	if (o->cpus && cg_set_cpus(cg, o->cpus, e) < 0)
-		return err_set(e, "--cpus: \"%s\": %s", o->cpus, strdupa(e->msg));
+		return err_wrap(e, "--cpus: \"%s\"", o->cpus);
 	if (o->mem_max != OPT_UNSET) {
 		if (cg_set_limit(cg, LIMIT_MEMORY_MAX, o->mem_max, e) < 0)
 			return -1;
@@ -149,7 +149,8 @@ static int cmd_run(int argc, char **argv)
 			 CTRL_BIT(CTRL_CPUACCT) | CTRL_BIT(CTRL_FREEZER);
 	if (o.cpus)
 		ctrls |= CTRL_BIT(CTRL_CPUSET);
-	if (cg_detect(&sys, &e) < 0 || iso_check_support(&o.iso, &e) < 0 || place_choose(&sys, &o, &ctrls, &e) < 0)
+	if (iso_resolve_paths(&o.iso, &e) < 0 || cg_detect(&sys, &e) < 0 || iso_check_support(&o.iso, &e) < 0 ||
+	    place_choose(&sys, &o, &ctrls, &e) < 0)
 		return fail(&e);
 	char name[NAME_MAX_LEN + 1];
 	if (o.name)

@@ -30,6 +30,18 @@ int err_code(struct err *e, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+int err_wrap(struct err *e, const char *fmt, ...)
+{
+	char context[256], old[sizeof e->msg];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(context, sizeof context, fmt, ap);
+	va_end(ap);
+	str_copy(old, e->msg, sizeof old);
+	snprintf(e->msg, sizeof e->msg, "%s: %s", context, old);
+	return -1;
+}
+
 int err_sys(struct err *e, int errnum, const char *fmt, ...)
 {
 	va_list ap;

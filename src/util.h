@@ -22,11 +22,20 @@ int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2
 int err_sys(struct err *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Same with errnum, the message as given (the cause is already in words). */
 int err_code(struct err *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Add context on the way up: "CONTEXT: <the message so far>"; errnum is kept. */
+int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static inline void freep(void *p) { free(*(void **)p); }
 static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
+/* Hand an fd out of a _cleanup_close_ scope: `return take_fd(&fd);`. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
 
 /* Read a whole small file (cgroupfs, /proc) into buf, NUL-terminated; returns length or -errno. */
 ssize_t read_small_file(const char *path, char *buf, size_t size);
