@@ -285,6 +285,7 @@ static void kill_group(struct cgroup *cg)
 
 static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const struct launch_signals *sigs,
 		       const struct iso_opts *iso, struct launch_result *res, struct err *e);
+static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, struct launch_result *res);
 
 /* The wait loop's descriptors, made before the child exists: without the signalfd climit could
  * neither forward signals nor notice its child's end, without the timer --timeout would be
@@ -399,6 +400,21 @@ static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const s
 		return 0;
 	}
 
+	wait_and_forward(cg, pid, sfd, tfd, res);
+	if (statusfd[0] >= 0) {
+		/* The workload's own status (a signal stays a signal), not the init's exit code. */
+		int st;
+		if (read(statusfd[0], &st, sizeof st) == (ssize_t)sizeof st)
+			res->wait_status = st;
+		close(statusfd[0]);
+	}
+	return 0;
+}
+
+/* The wait loop (tini's wait_and_forward_signal): until the child ends, forward the signals
+ * climit gets, kill the group on --timeout or a second SIGINT. */
+static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, struct launch_result *res)
+{
 	int sigints = 0;
 	for (;;) {
 		int r = waitpid(pid, &res->wait_status, WNOHANG);
@@ -438,12 +454,4 @@ static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const s
 		if (si.ssi_code != SI_KERNEL)
 			kill(pid, sig);
 	}
-	if (statusfd[0] >= 0) {
-		/* The workload's own status (a signal stays a signal), not the init's exit code. */
-		int st;
-		if (read(statusfd[0], &st, sizeof st) == (ssize_t)sizeof st)
-			res->wait_status = st;
-		close(statusfd[0]);
-	}
-	return 0;
 }
