@@ -52,17 +52,18 @@ else
 	# Each test runs in a bash of its own under a time limit: a test that hangs fails alone,
 	# named, and the suite goes on; a test cannot change the state the next one sees.
 	limit=${CLIMIT_TEST_TIMEOUT:-300}
-	out_file=$(mktemp /tmp/climit-test-out.XXXXXX)
+	out_file=$(mktemp /tmp/climit-test-out.XXXXXX) res_file=$(mktemp /tmp/climit-test-res.XXXXXX)
 	run_tests() { # REGEX [LABEL]: the selected tests, each in a bash of its own
 		local t rc p f s
 		for t in $(declare -F | awk '{print $3}' | grep -E "$select" | grep -vE "$skip_re" | grep -E -- "$1" | sort); do
 			T_CURRENT=$t${2:+ ($2)}
 			timeout -k 5 "$limit" bash -c 'source tests/lib.sh; for f in $1; do source "$f"; done; T_CURRENT=$2; "$2"' \
-				_ "$files" "$t" 2>&1 </dev/null | sed "s/^\(PASS\|FAIL\|SKIP\) $t/&${2:+ ($2)}/" >"$out_file"
+				_ "$files" "$t" 9>"$res_file" 2>&1 </dev/null | sed "s/^\(PASS\|FAIL\|SKIP\) $t/&${2:+ ($2)}/" >"$out_file"
 			rc=${PIPESTATUS[0]}
 			cat "$out_file"
-			p=$(grep -c "^PASS $T_CURRENT\$" "$out_file"); f=$(grep -cF "FAIL $T_CURRENT: " "$out_file")
-			s=$(grep -cF "SKIP $T_CURRENT: " "$out_file")
+			# Counted from fd 9's copy, one clean line per result.
+			p=$(grep -c "^PASS $t\$" "$res_file"); f=$(grep -c "^FAIL $t: " "$res_file")
+			s=$(grep -c "^SKIP $t: " "$res_file")
 			T_PASSED=$((T_PASSED + p)); T_FAILED=$((T_FAILED + f)); T_SKIPPED=$((T_SKIPPED + s))
 			if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 				fail "timed out after $limit s (killed)"
@@ -80,7 +81,7 @@ else
 		CLIMIT=$PWD/climit-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 			run_tests "${CLIMIT_ASAN_TESTS:-exit_codes|killed_by_signal|command_not_found|not_executable|report_text|json_report|bad_input|memory_hog_is_oom|c_fork_loop|sigterm_is|second_sigint|strays|gc_removes_the_group|stats_and_ls|top_batch_and_json|prometheus_endpoint|isolate_behaves|subgroups_made|json_keeps|limits_are_written}" asan
 	fi
-	rm -f "$out_file"
+	rm -f "$out_file" "$res_file"
 fi
 # The same integration suite on a real cgroup-v2 kernel (qemu guests), unless we are a guest:
 # busybox as PID 1 (cgroupfs placement, root), and systemd as PID 1 with a logged-in normal

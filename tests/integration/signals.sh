@@ -53,7 +53,7 @@ test_strays_are_killed_and_do_not_hold_stdout() {
 	# Both strays keep the pipe to `cat` open: without the kill, cat would wait for them. Both
 	# sides are bounded, and both statuses are checked (not just cat's, the pipeline's).
 	local sts t0=$(date +%s%N) ms
-	out=$(timeout -s KILL 20 "$CLIMIT" -- bash -c "setsid sleep 300 $marker & (exec -a $marker sleep 301 &); echo done" |
+	out=$(timeout -s KILL 20 "$CLIMIT" -- bash -c "setsid bash -c 'exec -a $marker sleep 300' & (exec -a $marker sleep 301 &); echo done" |
 		timeout 10 cat; echo "status ${PIPESTATUS[*]}")
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	sts=$(tail -1 <<<"$out"); out=$(sed '$d' <<<"$out")
