@@ -18,12 +18,13 @@ int events_open(struct events *ev)
 {
 	*ev = (struct events){ .dir_wd = -1 };
 	ev->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	int inotify_errno = errno; /* the kmsg open below may fail too, and would overwrite it */
 	/* /dev/kmsg is root-only on most systems (dmesg_restrict); without it the event log just
 	 * lacks the victim's name. Start at the end: old kills are not news. */
 	ev->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (ev->kmsg_fd >= 0)
 		lseek(ev->kmsg_fd, 0, SEEK_END);
-	return ev->inotify_fd < 0 ? -errno : 0;
+	return ev->inotify_fd < 0 ? -inotify_errno : 0;
 }
 
 void events_close(struct events *ev)

@@ -497,6 +497,11 @@ static int make_cgroupfs(int root_fd, const char *rel, bool replace, struct err 
 	if (!v1_any) {
 		if (!v2)
 			return 0;
+		/* In a user namespace the host's cgroup2 mount is locked and stays: a cgroup2 on the
+		 * same point would be the same filesystem on itself (EBUSY). A small tmpfs between
+		 * them makes it a new mount point. */
+		if (replace && mount_at(root_fd, rel, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=4k", e) < 0)
+			return -1;
 		return mount_at(root_fd, rel, "cgroup2", "cgroup2", ro, NULL, e);
 	}
 	if (mount_at(root_fd, rel, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", e) < 0)
