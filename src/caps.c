@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "util.h"
+
 static struct {
 	bool loaded;
 	cap_value_t (*max_bits)(void);
@@ -23,26 +25,18 @@ static struct {
 
 const char *caps_load(void)
 {
-	static char why[256];
 	if (lc.loaded)
 		return NULL;
-	void *h = dlopen("libcap.so.2", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(why, sizeof why, "cannot load libcap.so.2: %s", dlerror());
-		return why;
-	}
-	struct { void **slot; const char *sym; } syms[] = {
+	static const struct dl_sym syms[] = {
 		{ (void **)&lc.max_bits, "cap_max_bits" }, { (void **)&lc.from_name, "cap_from_name" },
 		{ (void **)&lc.to_name, "cap_to_name" }, { (void **)&lc.drop_bound, "cap_drop_bound" },
 		{ (void **)&lc.set_ambient, "cap_set_ambient" }, { (void **)&lc.init, "cap_init" },
 		{ (void **)&lc.set_flag, "cap_set_flag" }, { (void **)&lc.set_proc, "cap_set_proc" },
 		{ (void **)&lc.free, "cap_free" },
 	};
-	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++)
-		if (!(*syms[i].slot = dlsym(h, syms[i].sym))) {
-			snprintf(why, sizeof why, "libcap.so.2 has no %s (libcap 2.25 or newer is needed)", syms[i].sym);
-			return why;
-		}
+	const char *why = dl_load("libcap.so.2", syms, sizeof syms / sizeof syms[0]);
+	if (why)
+		return why;
 	lc.loaded = true;
 	return NULL;
 }

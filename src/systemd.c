@@ -103,11 +103,7 @@ static int load_sdbus(struct err *e)
 {
 	if (sdb.loaded)
 		return 0;
-	void *h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return err_set(e, "cannot load libsystemd.so.0 (sd-bus), needed to ask systemd for a cgroup: %s",
-			       dlerror());
-	struct { void **slot; const char *sym; } syms[] = {
+	static const struct dl_sym syms[] = {
 		{ (void **)&sdb.open_user, "sd_bus_open_user" },
 		{ (void **)&sdb.open_system, "sd_bus_open_system" },
 		{ (void **)&sdb.bus_new, "sd_bus_new" },
@@ -126,9 +122,9 @@ static int load_sdbus(struct err *e)
 		{ (void **)&sdb.process, "sd_bus_process" },
 		{ (void **)&sdb.wait, "sd_bus_wait" },
 	};
-	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++)
-		if (!(*syms[i].slot = dlsym(h, syms[i].sym)))
-			return err_set(e, "libsystemd.so.0 has no %s (systemd 237 or newer is needed)", syms[i].sym);
+	const char *why = dl_load("libsystemd.so.0", syms, sizeof syms / sizeof syms[0]);
+	if (why)
+		return err_set(e, "%s (sd-bus, systemd 237 or newer, is needed to ask systemd for a cgroup)", why);
 	sdb.loaded = true;
 	return 0;
 }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -120,6 +121,22 @@ int keyed_get(const char *text, const char *key, uint64_t *out)
 			p++;
 	}
 	return -ENOENT;
+}
+
+const char *dl_load(const char *lib, const struct dl_sym *syms, size_t n)
+{
+	static char why[256];
+	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(why, sizeof why, "cannot load %s: %s", lib, dlerror());
+		return why;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!(*syms[i].slot = dlsym(h, syms[i].name))) {
+			snprintf(why, sizeof why, "%s has no %s", lib, syms[i].name);
+			return why;
+		}
+	return NULL;
 }
 
 uint64_t now_ns(void)

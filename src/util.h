@@ -45,6 +45,14 @@ int write_file(const char *path, const char *s);
 int write_file_at(int dirfd, const char *name, const char *s);
 /* Find "key value" in a flat keyed file (cpu.stat, memory.events); returns 0 or -ENOENT. */
 int keyed_get(const char *text, const char *key, uint64_t *out);
+/* A symbol of a dlopened library: where its address goes, and its name. */
+struct dl_sym {
+	void **slot;
+	const char *name;
+};
+/* dlopen LIB (libraries only some commands need stay out of every launch) and resolve every
+ * symbol; NULL, or why not (a static buffer). */
+const char *dl_load(const char *lib, const struct dl_sym *syms, size_t n);
 /* Monotonic time in nanoseconds. */
 uint64_t now_ns(void);
 /* Sleep for ns nanoseconds (restarting on EINTR). */

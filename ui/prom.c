@@ -130,10 +130,7 @@ static int load_mhd(struct err *e)
 {
 	if (mhd.loaded)
 		return 0;
-	void *h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return err_set(e, "--prometheus: cannot load libmicrohttpd.so.12 (the HTTP server): %s", dlerror());
-	struct { void **slot; const char *sym; } syms[] = {
+	static const struct dl_sym syms[] = {
 		{ (void **)&mhd.start, "MHD_start_daemon" },
 		{ (void **)&mhd.stop, "MHD_stop_daemon" },
 		{ (void **)&mhd.from_buffer, "MHD_create_response_from_buffer" },
@@ -141,9 +138,9 @@ static int load_mhd(struct err *e)
 		{ (void **)&mhd.queue, "MHD_queue_response" },
 		{ (void **)&mhd.destroy, "MHD_destroy_response" },
 	};
-	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++)
-		if (!(*syms[i].slot = dlsym(h, syms[i].sym)))
-			return err_set(e, "--prometheus: libmicrohttpd.so.12 has no %s", syms[i].sym);
+	const char *why = dl_load("libmicrohttpd.so.12", syms, sizeof syms / sizeof syms[0]);
+	if (why)
+		return err_set(e, "--prometheus: %s (the HTTP server)", why);
 	mhd.loaded = true;
 	return 0;
 }
