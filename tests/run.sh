@@ -4,6 +4,12 @@
 set -u
 cd "$(dirname "$0")/.."
 source tests/lib.sh
+# Every FAIL line, again just before the summary: a CI log cut to its tail still names them.
+FAILS=""
+note_fails() { # LABEL TEXT...: keeps the FAIL lines of TEXT
+	local l
+	while IFS= read -r l; do FAILS+="$1$l"$'\n'; done < <(printf '%s\n' "$2" | grep -E '^FAIL' || true)
+}
 # Tests that run as the normal user too (besides every test_user_*): a regex of name stems.
 USER_SUITE='exit|killed_by|command_not|not_exec|program_exiting|timeout|report|script_without|launch_passes|gc_|a_new_run|a_name_in|bad_input|options_after|run_subcommand|help_and|memory_hog|c_fork|shell_fork|cpu_quota|sigterm_is|usr1|second_sigint|strays|prometheus_endpoint|top_|stats_and_ls|hostile|limits_are_written|swap_option|mem_high|zz_|isolate_(behaves|ps_|escape|workload_gets|refuses|cleans|bad_paths|init_reaps|exit_status|limits_are|user_namespace)|no_init|signals_ignored|first_sigint|ctrl_c|sigkilled|share_net|env_and_cwd|psi_columns|quota_is_lifted|parent_group|metrics_endpoint|subgroups|gc_removes_the_sub|exec_failure|signalfd|timer_failure|signal_mask|without_inotify|json_keeps'
 # ...minus what only repeats the root pass at a high cost under TCG.
@@ -18,6 +24,7 @@ up=$(printf '%s\n' "$unit_out" | grep -c '^PASS')
 uf=$(printf '%s\n' "$unit_out" | grep -c '^FAIL')
 us=$(printf '%s\n' "$unit_out" | grep -c '^SKIP')
 [ "$unit_rc" -eq 0 ] || [ "$uf" -gt 0 ] || uf=1
+note_fails "" "$unit_out"
 echo "unit: $up passed, $uf failed"
 T_PASSED=$((T_PASSED + up)); T_FAILED=$((T_FAILED + uf)); T_SKIPPED=$((T_SKIPPED + us))
 # The same under AddressSanitizer + UBSan (make check builds it; a report fails the run).
@@ -31,6 +38,8 @@ if [ -x tests/unit/test_units-asan ]; then
 		af=1
 	fi
 	printf '%s\n' "$asan_out" | grep '^FAIL' || true
+	note_fails "asan: " "$asan_out"
+	[ "$af" -gt 0 ] && [ -z "$(printf '%s\n' "$asan_out" | grep '^FAIL')" ] && FAILS+="FAIL unit tests under ASan: a sanitizer report"$'\n'
 	echo "unit (asan): $ap passed, $af failed"
 	T_PASSED=$((T_PASSED + ap)); T_FAILED=$((T_FAILED + af))
 fi
@@ -65,10 +74,13 @@ else
 			p=$(grep -c "^PASS $t\$" "$res_file"); f=$(grep -c "^FAIL $t: " "$res_file")
 			s=$(grep -c "^SKIP $t: " "$res_file")
 			T_PASSED=$((T_PASSED + p)); T_FAILED=$((T_FAILED + f)); T_SKIPPED=$((T_SKIPPED + s))
+			note_fails "" "$(sed "s/^\(FAIL $t\)/\1${2:+ ($2)}/" "$res_file")"
 			if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 				fail "timed out after $limit s (killed)"
+				FAILS+="FAIL $T_CURRENT: timed out after $limit s"$'\n'
 			elif [ $((p + f + s)) = 0 ]; then
 				fail "test recorded no result (exit $rc)"
+				FAILS+="FAIL $T_CURRENT: recorded no result (exit $rc)"$'\n'
 			fi
 		done
 	}
@@ -104,14 +116,20 @@ if [ -z "${CLIMIT_IN_GUEST:-}" ] && [ "$(id -u)" = 0 ] && [ "$CG_MODE" != v2 ] &
 		if [ -n "$last" ]; then
 			read -r vp _ vf _ vs _ <<<"${last//,/}"
 			echo "$label: $vp passed, $vf failed, ${vs:-0} skipped"
+			note_fails "$kind: " "$vm_out"
 			T_PASSED=$((T_PASSED + vp)); T_FAILED=$((T_FAILED + vf)); T_SKIPPED=$((T_SKIPPED + ${vs:-0}))
 			[ "$vm_rc" = 0 ] || [ "$vf" -gt 0 ] || T_FAILED=$((T_FAILED + 1))
 		else
 			echo "FAIL $label: no result (did not boot or hung); output above"
+			FAILS+="FAIL $label: no result"$'\n'
 			T_FAILED=$((T_FAILED + 1))
 		fi
 	done
 	rm -rf "$vm_dir"
+fi
+if [ -n "$FAILS" ]; then
+	echo "== what failed"
+	printf '%s' "$FAILS" | cut -c1-300
 fi
 echo "$T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
 [ "$T_FAILED" -eq 0 ]
