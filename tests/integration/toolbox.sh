@@ -40,7 +40,8 @@ test_prometheus_idle_clients_do_not_hold_up_refreshes() {
 	wait_bounded "$top" 30
 	local gap; gap=$(_max_frame_gap_ms "$out"); local frames; frames=$(wc -l <"$out"); rm -f "$out"
 	expect_eq "frames" 40 "$frames" || return
-	[ "$gap" -lt 1000 ] || { fail "a refresh waited $gap ms with idle clients connected (delay 200 ms)"; return; }
+	# An idle client held the old inline server 2 s per read: a gap of 2 s or more is that stall.
+	[ "$gap" -lt 1900 ] || { fail "a refresh waited $gap ms with idle clients connected (delay 200 ms)"; return; }
 	expect_eq "idle client dropped by the server (124: never)" 0 "$dropped" || return
 	[ "$waited" -ge 3000 ] && pass || fail "dropped after $waited ms: before its 5 s"
 }
@@ -54,15 +55,21 @@ test_prometheus_50_concurrent_scrapes() {
 	"$CLIMIT" top --json --prometheus=127.0.0.1:$PROM_PORT -d 0.2 >"$d/frames" &
 	local top=$! i
 	wait_for 5 sh -c "curl -sf http://127.0.0.1:$PROM_PORT/metrics | grep -q climit-test-scrape" || { fail "not serving"; stop_bg "$top" "$pid"; rm -rf "$d"; return; }
-	local curls=()
+	local curls=() t0 window
 	# (Under the guests' TCG 50 curls take seconds just to start: top serves until they end.)
+	t0=$(date +%s%N)
 	for i in $(seq 1 50); do curl -s -m 60 "http://127.0.0.1:$PROM_PORT/metrics" >"$d/$i" & curls+=($!); done
 	wait "${curls[@]}"
+	window=$((($(date +%s%N) - t0) / 1000000))
 	stop_bg "$top" "$pid"
 	local ok=0; for i in $(seq 1 50); do grep -q '^climit_pids_max{container="climit-test-scrape"} 11$' "$d/$i" && ok=$((ok + 1)); done
 	local gap; gap=$(_max_frame_gap_ms "$d/frames"); rm -rf "$d"
 	expect_eq "complete scrapes out of 50" 50 "$ok" || return
-	[ "$gap" -lt 1000 ] && pass || fail "a refresh waited $gap ms during the scrapes (delay 200 ms)"
+	# Serving on the refresh path would hold a frame for the whole burst of scrapes. Starting 50
+	# curls also starves top of CPU for a while (a second under the guests' TCG, with the other
+	# guest on the second core): a gap is a stall only if it is long against the burst itself.
+	[ "$gap" -lt 1000 ] || [ $((gap * 2)) -lt "$window" ] && pass ||
+		fail "a refresh waited $gap ms during $window ms of scrapes (delay 200 ms)"
 }
 
 test_prometheus_file_is_written_atomically_and_valid() {
@@ -123,11 +130,17 @@ test_bash_completion_offers_every_option_and_subcommand() {
 	for o in $("$CLIMIT" --help | _help_opts); do
 		_complete climit "$o" | grep -qx -- "$o" || missing="$missing run:$o"
 	done
-	for o in $("$CLIMIT" top --help | _help_opts); do
-		_complete climit top "$o" | grep -qx -- "$o" || missing="$missing top:$o"
+	local sub
+	for sub in top stats set kill wait attach doctor; do
+		for o in $("$CLIMIT" $sub --help | _help_opts); do
+			_complete climit $sub "$o" | grep -qx -- "$o" || missing="$missing $sub:$o"
+		done
 	done
 	[ -z "$missing" ] || { fail "not completed:$missing"; return; }
-	expect_eq "subcommands" "gc ls run stats top" "$(_complete climit "" | grep -xE 'run|top|ls|stats|gc' | sort -u | tr '\n' ' ' | sed 's/ $//')" || return
+	expect_eq "subcommands" "attach doctor freeze gc kill ls run set stats thaw top wait" \
+		"$(_complete climit "" | grep -xE 'run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor' | sort -u | tr '\n' ' ' | sed 's/ $//')" || return
+	expect_eq "set's options" "--mem --mem-high" "$(_complete climit set web --me | tr '\n' ' ' | sed 's/ $//')" || return
+	expect_eq "kill's signal" "TERM" "$(_complete climit kill web TE)" || return
 	expect_eq "--ns values" "pid pid,mount,uts,ipc,net,cgroup" "$(_complete climit --ns pi | tr '\n' ' ' | sed 's/ $//')" || return
 	expect_eq "--report values" "json" "$(_complete climit --report js)" || return
 	_complete climit --rootfs /us | grep -qx /usr || { fail "--rootfs does not complete directories"; return; }
