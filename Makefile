@@ -30,7 +30,7 @@ STATIC_ARCHIVES := libcgroup.a libncursesw.a libtinfo.a
 STATIC_MISSING = $(shell for l in $(STATIC_ARCHIVES); do [ "$$($(CC) -print-file-name=$$l)" != "$$l" ] || echo $$l; done)
 LINK_LIBS = $(if $(STATIC_MISSING),$(shell pkg-config --libs libcgroup ncursesw),-Wl,-Bstatic $(shell pkg-config --libs libcgroup ncursesw) -Wl,-Bdynamic) -ldl
 
-CORE_SRC := src/util.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
+CORE_SRC := src/util.c src/control.c src/doctor.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
 	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
@@ -80,9 +80,12 @@ climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static tests/helpers/fault.so
+HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static tests/helpers/fault.so \
+	   tests/helpers/mt
 tests/helpers/%: tests/helpers/%.c
 	$(CC) -O2 -Wall -o $@ $<
+tests/helpers/mt: tests/helpers/mt.c
+	$(CC) -O2 -Wall -pthread -o $@ $<
 # LD_PRELOAD fault injection (tests/helpers/fault.c).
 tests/helpers/fault.so: tests/helpers/fault.c
 	$(CC) -O2 -Wall -shared -fPIC -o $@ $< -ldl

@@ -122,15 +122,18 @@ void cg_parse_mountinfo(const char *text, struct cg_system *sys)
 		sys->mode = CG_V2;
 }
 
-char *cg_read_mountinfo(void)
+char *cg_read_mountinfo(struct err *e)
 {
 	/* mountinfo can be large on busy hosts; read it whole. */
 	size_t cap = 65536, len = 0;
 	char *text = malloc(cap);
-	if (!text)
+	if (!text) {
+		err_sys(e, ENOMEM, "/proc/self/mountinfo");
 		return NULL;
+	}
 	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
+		err_sys(e, errno, "/proc/self/mountinfo");
 		free(text);
 		return NULL;
 	}
@@ -140,7 +143,7 @@ char *cg_read_mountinfo(void)
 			if (!bigger) {
 				close(fd);
 				free(text);
-				errno = ENOMEM;
+				err_sys(e, ENOMEM, "/proc/self/mountinfo");
 				return NULL;
 			}
 			text = bigger;
@@ -149,7 +152,13 @@ char *cg_read_mountinfo(void)
 		ssize_t n = read(fd, text + len, cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0) {
+			err_sys(e, errno, "/proc/self/mountinfo");
+			close(fd);
+			free(text);
+			return NULL;
+		}
+		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
@@ -158,18 +167,36 @@ char *cg_read_mountinfo(void)
 	return text;
 }
 
+int cg_self_v2(char *out, size_t size, struct err *e)
+{
+	char buf[4096];
+	if (read_small_file("/proc/self/cgroup", buf, sizeof buf, e) < 0)
+		return -1;
+	for (char *line = buf; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strncmp(line, "0::/", 4) == 0) {
+			str_copy(out, line + 4, size);
+			return 0;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return err_code(e, ENOENT, "/proc/self/cgroup has no cgroup-v2 line");
+}
+
 int cg_detect(struct cg_system *sys, struct err *e)
 {
-	_cleanup_free_ char *text = cg_read_mountinfo();
+	_cleanup_free_ char *text = cg_read_mountinfo(e);
 	if (!text)
-		return err_sys(e, errno, "/proc/self/mountinfo");
+		return -1;
 	cg_parse_mountinfo(text, sys);
 	if (sys->mode == CG_NONE)
 		return err_set(e, "no cgroup filesystem is mounted (see /proc/self/mountinfo)");
 	if (sys->v2_mount[0]) {
 		char buf[512], path[PATH_MAX + 32];
 		snprintf(path, sizeof path, "%s/cgroup.controllers", sys->v2_mount);
-		if (read_small_file(path, buf, sizeof buf) >= 0) {
+		if (read_small_file(path, buf, sizeof buf, NULL) >= 0) {
 			char *save = NULL;
 			for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
 				for (int c = 0; c < CTRL_COUNT; c++)
@@ -320,7 +347,8 @@ fail:
 	return -1;
 }
 
-int cg_open(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name)
+int cg_open(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name,
+	    struct err *e)
 {
 	init_cgroup(cg, sys, parent, name);
 	plan_dirs(cg, ~0u);
@@ -340,7 +368,12 @@ int cg_open(struct cgroup *cg, const struct cg_system *sys, const char *parent, 
 		if (cg->dirs[i].fd >= 0)
 			cg->dirs[w++] = cg->dirs[i];
 	cg->ndirs = w;
-	return found ? 0 : -ENOENT;
+	if (!found) {
+		if (e)
+			err_code(e, ENOENT, "no group %s/%s in any hierarchy", parent, name);
+		return -1;
+	}
+	return 0;
 }
 
 int cg_fd(const struct cgroup *cg, enum cg_ctrl ctrl)
@@ -366,6 +399,22 @@ int cg_set_cpus(struct cgroup *cg, const char *list, struct err *e)
 	return cg->ops->set_cpus(cg, list, e);
 }
 
+int cg_get_limit(struct cgroup *cg, enum cg_limit limit, uint64_t *value, struct err *e)
+{
+	return cg->ops->get_limit(cg, limit, value, e);
+}
+
+int cg_get_cpus(struct cgroup *cg, char *list, size_t size, struct err *e)
+{
+	int fd = cg_fd(cg, CTRL_CPUSET);
+	if (fd < 0)
+		return err_code(e, ENOENT, "the cpuset controller is not available");
+	if (read_small_file_at(fd, "cpuset.cpus", list, size, e) < 0)
+		return -1;
+	list[strcspn(list, "\n")] = '\0';
+	return 0;
+}
+
 int cg_open_procs(const struct cgroup *cg, int fds[CTRL_COUNT], struct err *e)
 {
 	for (int i = 0; i < cg->ndirs; i++) {
@@ -381,21 +430,28 @@ int cg_open_procs(const struct cgroup *cg, int fds[CTRL_COUNT], struct err *e)
 	return cg->ndirs;
 }
 
-int cg_attach_self(const int fds[CTRL_COUNT], int n)
+int cg_attach_self(const int fds[CTRL_COUNT], int n, struct err *e)
 {
 	/* "0" moves the writer itself, in v1 and v2 alike: no getpid() needed in the child. */
 	for (int i = 0; i < n; i++)
-		if (write(fds[i], "0", 1) != 1)
-			return -errno;
+		if (write(fds[i], "0", 1) != 1) {
+			/* No formatting here (strerror is not async-signal-safe): the parent words it. */
+			e->errnum = errno;
+			str_copy(e->msg, "cannot join the group", sizeof e->msg);
+			return -1;
+		}
 	return 0;
 }
 
-int cg_read_pids(int dir_fd, int *pids, int max)
+int cg_read_pids(int dir_fd, int *pids, int max, struct err *e)
 {
 	char buf[65536];
 	int fd = openat(dir_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		if (e)
+			err_sys(e, errno, "cannot open cgroup.procs");
+		return -1;
+	}
 	int count = 0;
 	char carry[16];
 	size_t carry_len = 0;
@@ -403,7 +459,15 @@ int cg_read_pids(int dir_fd, int *pids, int max)
 		ssize_t n = read(fd, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0) {
+			int saved = errno;
+			close(fd);
+			if (e)
+				err_sys(e, saved, "cannot read cgroup.procs");
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
 			break;
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] == '\n') {
@@ -427,11 +491,11 @@ int cg_read_pids(int dir_fd, int *pids, int max)
  * subtree deeper than this is not a workload's doing. */
 #define CG_TREE_DEPTH 32
 
-static int tree_pids(int dir_fd, int *pids, int max, int depth)
+static int tree_pids(int dir_fd, int *pids, int max, int depth, struct err *e)
 {
-	int n = cg_read_pids(dir_fd, pids, max);
+	int n = cg_read_pids(dir_fd, pids, max, e);
 	if (n < 0)
-		return n;
+		return -1;
 	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
@@ -446,7 +510,8 @@ static int tree_pids(int dir_fd, int *pids, int max, int depth)
 		int cfd = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cfd < 0)
 			continue;
-		int m = tree_pids(cfd, pids + (n < max ? n : max), n < max ? max - n : 0, depth + 1);
+		/* A group that vanished since readdir holds nothing: not a failure. */
+		int m = tree_pids(cfd, pids + (n < max ? n : max), n < max ? max - n : 0, depth + 1, NULL);
 		close(cfd);
 		if (m > 0)
 			n += m;
@@ -455,14 +520,14 @@ static int tree_pids(int dir_fd, int *pids, int max, int depth)
 	return n;
 }
 
-int cg_tree_pids(int dir_fd, int *pids, int max)
+int cg_tree_pids(int dir_fd, int *pids, int max, struct err *e)
 {
-	return tree_pids(dir_fd, pids, max, 0);
+	return tree_pids(dir_fd, pids, max, 0, e);
 }
 
 /* rmdir can fail with EBUSY for a moment after the last task left (v1 memory and pids release
  * their state asynchronously). Retry for up to ~2 s. */
-static int rmdir_retry(int parent_fd, const char *name)
+static int rmdir_retry(int parent_fd, const char *name, struct err *e)
 {
 	uint64_t pause = 100000;
 	int tries = 0;
@@ -470,7 +535,7 @@ static int rmdir_retry(int parent_fd, const char *name)
 		if (errno == ENOENT)
 			return 0;
 		if (errno != EBUSY || ++tries > 40)
-			return -errno;
+			return err_sys(e, errno, "cannot remove %s", name);
 		sleep_ns(pause);
 		if (pause < 50000000)
 			pause *= 2;
@@ -478,35 +543,36 @@ static int rmdir_retry(int parent_fd, const char *name)
 	return 0;
 }
 
-/* Remove every group below dir_fd, deepest first. */
-static int remove_children(int dir_fd, int depth)
+/* Remove every group below dir_fd, deepest first; the first failure is the one reported. */
+static int remove_children(int dir_fd, int depth, struct err *e)
 {
 	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
+		int saved = errno;
 		if (fd >= 0)
 			close(fd);
-		return errno == ENOENT ? 0 : -errno;
+		return saved == ENOENT ? 0 : err_sys(e, saved, "cannot list the groups inside");
 	}
 	int rc = 0;
+	struct err later;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (depth >= CG_TREE_DEPTH) {
-			rc = -ELOOP;
+			rc = err_code(e, ELOOP, "groups nested too deep");
 			break;
 		}
 		int cfd = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cfd >= 0) {
-			int r = remove_children(cfd, depth + 1);
+			int r = remove_children(cfd, depth + 1, rc ? &later : e);
 			close(cfd);
 			if (r < 0 && rc == 0)
-				rc = r;
+				rc = err_wrap(e, "%s", de->d_name);
 		}
-		int r = rmdir_retry(dir_fd, de->d_name);
-		if (r < 0 && rc == 0)
-			rc = r;
+		if (rmdir_retry(dir_fd, de->d_name, rc ? &later : e) < 0)
+			rc = -1;
 	}
 	closedir(d);
 	return rc;
@@ -516,17 +582,20 @@ bool cg_is_empty(const struct cgroup *cg)
 {
 	int pid;
 	for (int i = 0; i < cg->ndirs; i++)
-		if (cg_tree_pids(cg->dirs[i].fd, &pid, 1) > 0)
+		if (cg_tree_pids(cg->dirs[i].fd, &pid, 1, NULL) > 0)
 			return false;
 	return true;
 }
 
-int cg_wait_empty(const struct cgroup *cg, uint64_t timeout_ns)
+int cg_wait_empty(const struct cgroup *cg, uint64_t timeout_ns, struct err *e)
 {
 	uint64_t deadline = now_ns() + timeout_ns, pause = 50000;
 	while (!cg_is_empty(cg)) {
-		if (now_ns() > deadline)
-			return -ETIMEDOUT;
+		if (now_ns() > deadline) {
+			if (e)
+				err_code(e, ETIMEDOUT, "processes are still alive after being killed");
+			return -1;
+		}
 		sleep_ns(pause);
 		if (pause < 10000000)
 			pause *= 2;
@@ -562,7 +631,7 @@ int cg_freeze(struct cgroup *cg, bool frozen, struct err *e)
 }
 
 ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
-		 char *buf, size_t size)
+		 char *buf, size_t size, struct err *e)
 {
 	if (cg->file_fd[slot] == 0) {
 		int dfd = cg_fd(cg, ctrl);
@@ -570,17 +639,23 @@ ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, c
 		/* fd 0 is stdin in practice; store absent files as -1. */
 		cg->file_fd[slot] = fd > 0 ? fd : -1;
 	}
-	if (cg->file_fd[slot] < 0)
-		return -ENOENT;
+	if (cg->file_fd[slot] < 0) {
+		if (e)
+			err_code(e, ENOENT, "%s: this kernel or group has no such file", file);
+		return -1;
+	}
 	ssize_t n = pread(cg->file_fd[slot], buf, size - 1, 0);
-	if (n < 0)
-		return -errno;
+	if (n < 0) {
+		if (e)
+			err_sys(e, errno, "cannot read %s", file);
+		return -1;
+	}
 	buf[n] = '\0';
 	return n;
 }
 
 /* A cgroupfs number: decimal, or "max" (UNITS_MAX). */
-static int parse_u64(const char *buf, uint64_t *out)
+static int parse_u64(const char *buf, const char *file, uint64_t *out, struct err *e)
 {
 	if (strncmp(buf, "max", 3) == 0) {
 		*out = UNITS_MAX;
@@ -589,20 +664,22 @@ static int parse_u64(const char *buf, uint64_t *out)
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(buf, &end, 10);
-	if (errno || end == buf)
-		return -EINVAL;
+	if (errno || end == buf) {
+		if (e)
+			err_code(e, EINVAL, "%s: \"%.20s\" is not a number", file, buf);
+		return -1;
+	}
 	*out = v;
 	return 0;
 }
 
 int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
-		 uint64_t *out)
+		 uint64_t *out, struct err *e)
 {
 	char buf[64];
-	ssize_t n = cg_pread(cg, slot, ctrl, file, buf, sizeof buf);
-	if (n < 0)
-		return (int)n;
-	return parse_u64(buf, out);
+	if (cg_pread(cg, slot, ctrl, file, buf, sizeof buf, e) < 0)
+		return -1;
+	return parse_u64(buf, file, out, e);
 }
 
 int cg_remove(struct cgroup *cg, struct err *e)
@@ -615,29 +692,35 @@ int cg_remove(struct cgroup *cg, struct err *e)
 		}
 	for (int i = 0; i < cg->ndirs; i++) {
 		struct cg_dir *d = &cg->dirs[i];
+		struct err here;
 		int r = 0;
 		if (d->fd >= 0) {
-			r = remove_children(d->fd, 0);
+			r = remove_children(d->fd, 0, &here);
 			close(d->fd);
 			d->fd = -1;
+			if (r < 0)
+				err_wrap(&here, "%s", d->path);
 		}
 		if (r == 0)
-			r = rmdir_retry(AT_FDCWD, d->path);
-		if (r < 0 && rc == 0)
-			rc = err_sys(e, -r, "cannot remove %s%s", d->path, r == -ELOOP ? " (groups nested too deep)" : "");
+			r = rmdir_retry(AT_FDCWD, d->path, &here);
+		if (r < 0 && rc == 0) {
+			/* The first hierarchy that failed is the one named; the rest are still tried. */
+			*e = here;
+			rc = -1;
+		}
 	}
 	cg->ndirs = 0;
 	return rc;
 }
 
-int cg_remove_if_empty(struct cgroup *cg)
+int cg_remove_if_empty(struct cgroup *cg, struct err *e)
 {
 	for (int i = 0; i < cg->ndirs; i++) {
 		struct cg_dir *d = &cg->dirs[i];
 		if (d->fd < 0)
 			continue;
 		if (rmdir(d->path) < 0 && errno != ENOENT)
-			return -errno;
+			return err_sys(e, errno, "cannot remove %s", d->path);
 		close(d->fd);
 		d->fd = -1;
 	}
@@ -659,11 +742,10 @@ void cg_close(struct cgroup *cg)
 		}
 }
 
-int cg_read_u64(int dir_fd, const char *file, uint64_t *out)
+int cg_read_u64(int dir_fd, const char *file, uint64_t *out, struct err *e)
 {
 	char buf[64];
-	ssize_t n = read_small_file_at(dir_fd, file, buf, sizeof buf);
-	if (n < 0)
-		return (int)n;
-	return parse_u64(buf, out);
+	if (read_small_file_at(dir_fd, file, buf, sizeof buf, e) < 0)
+		return -1;
+	return parse_u64(buf, file, out, e);
 }

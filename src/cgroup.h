@@ -89,6 +89,8 @@ struct cg_ops {
 	/* Make a new directory usable (v1 cpuset: copy cpus and mems from the parent). */
 	int (*init_dir)(int parent_fd, int dir_fd, unsigned ctrls, struct err *e);
 	int (*set_limit)(struct cgroup *cg, enum cg_limit limit, uint64_t value, struct err *e);
+	/* The value in force, in set_limit's units (so that set_limit(get_limit()) restores it). */
+	int (*get_limit)(struct cgroup *cg, enum cg_limit limit, uint64_t *value, struct err *e);
 	int (*set_cpus)(struct cgroup *cg, const char *list, struct err *e);
 	int (*kill_all)(struct cgroup *cg, struct err *e);
 	void (*read_stats)(struct cgroup *cg, struct cg_stats *st, unsigned what);
@@ -112,8 +114,11 @@ struct cg_mount {
 };
 /* The one mountinfo parser: call fn for each line of TEXT until it returns nonzero. */
 void cg_mountinfo_each(const char *text, int (*fn)(const struct cg_mount *m, void *arg), void *arg);
-/* /proc/self/mountinfo, read whole (malloc'd, NUL-terminated), or NULL with errno. */
-char *cg_read_mountinfo(void);
+/* /proc/self/mountinfo, read whole (malloc'd, NUL-terminated), or NULL with e filled. */
+char *cg_read_mountinfo(struct err *e);
+/* This process's cgroup-v2 path ("0::/PATH" of /proc/self/cgroup) without the leading '/';
+ * -1 with e filled (errnum ENOENT: no v2 line, a v1-only host). */
+int cg_self_v2(char *out, size_t size, struct err *e);
 /* Pure: fill mode and mount points from the text of /proc/self/mountinfo. */
 void cg_parse_mountinfo(const char *text, struct cg_system *sys);
 /* Read /proc/self/mountinfo and the v2 root's controllers. */
@@ -127,15 +132,21 @@ bool cg_has_controller(const struct cg_system *sys, enum cg_ctrl ctrl);
  * report success and share the group. */
 int cg_create(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name,
 	      unsigned ctrls, struct err *e);
-/* Open an existing group (for gc); returns 0 even if only some hierarchies hold it. */
-int cg_open(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name);
+/* Open an existing group (for gc); returns 0 even if only some hierarchies hold it, -1 (errnum
+ * ENOENT; e may be NULL) if none does. */
+int cg_open(struct cgroup *cg, const struct cg_system *sys, const char *parent, const char *name,
+	    struct err *e);
 int cg_fd(const struct cgroup *cg, enum cg_ctrl ctrl);
 int cg_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, struct err *e);
 int cg_set_cpus(struct cgroup *cg, const char *list, struct err *e);
+/* What is in force now: a limit in cg_set_limit's units, the cpuset list ("" if none). */
+int cg_get_limit(struct cgroup *cg, enum cg_limit limit, uint64_t *value, struct err *e);
+int cg_get_cpus(struct cgroup *cg, char *list, size_t size, struct err *e);
 /* Open cgroup.procs of every directory for writing, for cg_attach_self() in a child. */
 int cg_open_procs(const struct cgroup *cg, int fds[CTRL_COUNT], struct err *e);
-/* In the child, before exec: move the calling process into the group (async-signal-safe). */
-int cg_attach_self(const int fds[CTRL_COUNT], int n);
+/* In the child, before exec: move the calling process into the group (async-signal-safe);
+ * -1 with e filled (e may live in memory shared with the parent). */
+int cg_attach_self(const int fds[CTRL_COUNT], int n, struct err *e);
 /* Kill every process in the group (lifting a CPU quota first so teardown is not throttled)
  * and wait until it is empty. */
 int cg_kill_all(struct cgroup *cg, struct err *e);
@@ -155,30 +166,34 @@ enum {
 void cg_read_stats(struct cgroup *cg, struct cg_stats *st);
 void cg_read_stats_some(struct cgroup *cg, struct cg_stats *st, unsigned what);
 int cg_freeze(struct cgroup *cg, bool frozen, struct err *e);
-/* pread a cached counter file (opened on first use); returns length or -errno. */
+/* pread a cached counter file (opened on first use); returns its length, or -1 with e filled
+ * (errnum ENOENT: the kernel or group has no such file). The sampler passes e NULL: an absent
+ * counter is a blank column there, and a refresh does not format messages nobody reads. */
 ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
-		 char *buf, size_t size);
-/* Same, parsed as one number ("max" -> UNITS_MAX). */
+		 char *buf, size_t size, struct err *e);
+/* Same, parsed as one number ("max" -> UNITS_MAX); not a number is errnum EINVAL. */
 int cg_pread_u64(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
-		 uint64_t *out);
+		 uint64_t *out, struct err *e);
 /* rmdir every directory with the groups the workload made below it (deepest first), retrying
  * on EBUSY for a bounded time; closes the fds. */
 int cg_remove(struct cgroup *cg, struct err *e);
-/* rmdir without killing: 0 if every directory is gone, -EBUSY (and the rest kept, ready for
- * cg_kill_all and cg_remove) if some hierarchy still holds a process. */
-int cg_remove_if_empty(struct cgroup *cg);
+/* rmdir without killing: 0 if every directory is gone, -1 (errnum EBUSY, and the rest kept,
+ * ready for cg_kill_all and cg_remove) if some hierarchy still holds a process. */
+int cg_remove_if_empty(struct cgroup *cg, struct err *e);
 void cg_close(struct cgroup *cg);
 
-/* Shared by both versions: list PIDs in DIR/cgroup.procs; returns count or -errno. */
-int cg_read_pids(int dir_fd, int *pids, int max);
+/* Shared by both versions: list PIDs in DIR/cgroup.procs; returns the count, or -1 with e filled
+ * (e may be NULL where a vanished group just holds nothing). */
+int cg_read_pids(int dir_fd, int *pids, int max, struct err *e);
 /* Same for the group and every group below it (the workload's own sub-groups); returns the
  * total count, at most max of them stored. */
-int cg_tree_pids(int dir_fd, int *pids, int max);
+int cg_tree_pids(int dir_fd, int *pids, int max, struct err *e);
 /* True when neither the group nor any group below it holds a process. */
 bool cg_is_empty(const struct cgroup *cg);
-/* Wait (bounded) until cg_is_empty(); -ETIMEDOUT otherwise. */
-int cg_wait_empty(const struct cgroup *cg, uint64_t timeout_ns);
-/* Read an unsigned number (or "max") from a file in a directory fd; "max" -> UNITS_MAX. */
-int cg_read_u64(int dir_fd, const char *file, uint64_t *out);
+/* Wait (bounded) until cg_is_empty(); -1 otherwise (errnum ETIMEDOUT; e may be NULL). */
+int cg_wait_empty(const struct cgroup *cg, uint64_t timeout_ns, struct err *e);
+/* Read an unsigned number (or "max") from a file in a directory fd; "max" -> UNITS_MAX; -1 with
+ * e filled (may be NULL) otherwise. */
+int cg_read_u64(int dir_fd, const char *file, uint64_t *out, struct err *e);
 
 #endif

@@ -30,12 +30,10 @@ static int v1_init_dir(int parent_fd, int dir_fd, unsigned ctrls, struct err *e)
 	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 	for (int i = 0; i < 2; i++) {
 		char buf[1024];
-		ssize_t n = read_small_file_at(parent_fd, files[i], buf, sizeof buf);
-		if (n < 0)
-			return err_sys(e, (int)-n, "cannot read the parent's %s", files[i]);
-		int rc = write_file_at(dir_fd, files[i], buf);
-		if (rc < 0)
-			return err_sys(e, -rc, "cannot copy %s into a new cpuset group", files[i]);
+		if (read_small_file_at(parent_fd, files[i], buf, sizeof buf, e) < 0)
+			return err_sys(e, e->errnum, "cannot read the parent's %s", files[i]);
+		if (write_file_at(dir_fd, files[i], buf, e) < 0)
+			return err_sys(e, e->errnum, "cannot copy %s into a new cpuset group", files[i]);
 	}
 	return 0;
 }
@@ -46,8 +44,9 @@ static int write_ctrl(struct cgroup *cg, enum cg_ctrl ctrl, const char *file, co
 	int fd = cg_fd(cg, ctrl);
 	if (fd < 0)
 		return err_code(e, ENOENT, "the %s controller is not available", cg_ctrl_name(ctrl));
-	int rc = write_file_at(fd, file, value);
-	return rc < 0 ? err_sys(e, -rc, "cannot write \"%s\" to %s", value, file) : 0;
+	if (write_file_at(fd, file, value, e) < 0)
+		return err_sys(e, e->errnum, "cannot write \"%s\" to %s", value, file);
+	return 0;
 }
 
 static void v1_value(uint64_t v, char *buf, size_t size)
@@ -100,6 +99,64 @@ static int v1_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, 
 	return err_code(e, EINVAL, "unknown limit");
 }
 
+/* v1 writes -1 for "no limit" and reads back a huge page-rounded number. */
+#define V1_UNLIMITED (1ull << 62)
+
+static int v1_read(struct cgroup *cg, enum cg_ctrl ctrl, const char *file, uint64_t *v, struct err *e)
+{
+	int fd = cg_fd(cg, ctrl);
+	if (fd < 0)
+		return err_code(e, ENOENT, "the %s controller is not available", cg_ctrl_name(ctrl));
+	char buf[64];
+	if (read_small_file_at(fd, file, buf, sizeof buf, e) < 0)
+		return -1;
+	if (strncmp(buf, "-1", 2) == 0 || strncmp(buf, "max", 3) == 0) {
+		*v = UNITS_MAX;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(buf, &end, 10);
+	if (errno || end == buf)
+		return err_code(e, EINVAL, "%s: \"%.20s\" is not a number", file, buf);
+	*v = n >= V1_UNLIMITED ? UNITS_MAX : n;
+	return 0;
+}
+
+static int v1_get_limit(struct cgroup *cg, enum cg_limit limit, uint64_t *value, struct err *e)
+{
+	uint64_t a, b;
+	switch (limit) {
+	case LIMIT_MEMORY_MAX:
+		if (v1_read(cg, CTRL_MEMORY, "memory.limit_in_bytes", value, e) < 0)
+			return -1;
+		cg->mem_max = *value; /* what v1_set_limit's swap arithmetic builds on */
+		return 0;
+	case LIMIT_MEMORY_HIGH:
+		return err_code(e, EOPNOTSUPP, "memory.high does not exist on cgroup v1");
+	case LIMIT_SWAP_MAX:
+		if (v1_read(cg, CTRL_MEMORY, "memory.limit_in_bytes", &a, e) < 0 ||
+		    v1_read(cg, CTRL_MEMORY, "memory.memsw.limit_in_bytes", &b, e) < 0)
+			return -1;
+		*value = a == UNITS_MAX || b == UNITS_MAX ? UNITS_MAX : b - a;
+		return 0;
+	case LIMIT_PIDS_MAX:
+		return v1_read(cg, CTRL_PIDS, "pids.max", value, e);
+	case LIMIT_CPU_MAX:
+		if (v1_read(cg, CTRL_CPU, "cpu.cfs_quota_us", &a, e) < 0 ||
+		    v1_read(cg, CTRL_CPU, "cpu.cfs_period_us", &b, e) < 0)
+			return -1;
+		*value = a == UNITS_MAX || b == 0 ? UNITS_MAX : a * CPU_PERIOD_US / b;
+		return 0;
+	case LIMIT_CPU_WEIGHT:
+		if (v1_read(cg, CTRL_CPU, "cpu.shares", &a, e) < 0)
+			return -1;
+		*value = units_shares_to_weight(a);
+		return 0;
+	}
+	return err_code(e, EINVAL, "unknown limit");
+}
+
 static int v1_set_cpus(struct cgroup *cg, const char *list, struct err *e)
 {
 	return write_ctrl(cg, CTRL_CPUSET, "cpuset.cpus", list, e);
@@ -109,7 +166,7 @@ static int kill_listed(const struct cgroup *cg)
 {
 	int killed = 0, pids[4096];
 	for (int i = 0; i < cg->ndirs; i++) {
-		int n = cg_tree_pids(cg->dirs[i].fd, pids, 4096);
+		int n = cg_tree_pids(cg->dirs[i].fd, pids, 4096, NULL);
 		for (int j = 0; j < n && j < 4096; j++)
 			if (kill(pids[j], SIGKILL) == 0)
 				killed++;
@@ -127,10 +184,10 @@ static int v1_kill_all(struct cgroup *cg, struct err *e)
 			/* FROZEN stops forks between reading cgroup.procs and kill(); the SIGKILLs are
 			 * delivered when we thaw. FREEZING can persist while a task sleeps in D state:
 			 * wait a bounded time, then kill anyway. */
-			write_file_at(ffd, "freezer.state", "FROZEN");
+			write_file_at(ffd, "freezer.state", "FROZEN", NULL); /* a failure: kill anyway */
 			for (int spin = 0; spin < 100; spin++) {
 				char state[32];
-				if (read_small_file_at(ffd, "freezer.state", state, sizeof state) < 0 ||
+				if (read_small_file_at(ffd, "freezer.state", state, sizeof state, NULL) < 0 ||
 				    strncmp(state, "FROZEN", 6) == 0)
 					break;
 				sleep_ns(100000);
@@ -138,11 +195,11 @@ static int v1_kill_all(struct cgroup *cg, struct err *e)
 		}
 		kill_listed(cg);
 		if (ffd >= 0)
-			write_file_at(ffd, "freezer.state", "THAWED");
-		empty = cg_wait_empty(cg, 20000000) == 0;
+			write_file_at(ffd, "freezer.state", "THAWED", NULL); /* checked by the wait */
+		empty = cg_wait_empty(cg, 20000000, NULL) == 0;
 	}
-	if (!empty && cg_wait_empty(cg, 10ull * 1000000000u) < 0)
-		return err_set(e, "%s: processes are still alive after being killed", cg->dirs[0].path);
+	if (!empty && cg_wait_empty(cg, 10ull * 1000000000u, e) < 0)
+		return err_wrap(e, "%s", cg->dirs[0].path);
 	return 0;
 }
 
@@ -150,17 +207,17 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 {
 	char buf[1024];
 	uint64_t v, user, sys;
-	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_CPUACCT_USAGE, CTRL_CPUACCT, "cpuacct.usage", &v) == 0) {
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_CPUACCT_USAGE, CTRL_CPUACCT, "cpuacct.usage", &v, NULL) == 0) {
 		st->cpu_usage_us = v / 1000;
 		/* usage_user/usage_sys (ns, 4.7+) are exact; cpuacct.stat is in USER_HZ ticks. */
-		if ((what & STATS_SPLIT) && cg_pread_u64(cg, F_CPUACCT_USER, CTRL_CPUACCT, "cpuacct.usage_user", &user) == 0 &&
-		    cg_pread_u64(cg, F_CPUACCT_SYS, CTRL_CPUACCT, "cpuacct.usage_sys", &sys) == 0) {
+		if ((what & STATS_SPLIT) && cg_pread_u64(cg, F_CPUACCT_USER, CTRL_CPUACCT, "cpuacct.usage_user", &user, NULL) == 0 &&
+		    cg_pread_u64(cg, F_CPUACCT_SYS, CTRL_CPUACCT, "cpuacct.usage_sys", &sys, NULL) == 0) {
 			st->cpu_user_us = user / 1000;
 			st->cpu_system_us = sys / 1000;
 		}
 		st->have |= HAVE_CPU;
 	}
-	if ((what & STATS_COUNTERS) && cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf) > 0 &&
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf, NULL) > 0 &&
 	    keyed_get(buf, "nr_periods", &st->nr_periods) == 0 &&
 	    keyed_get(buf, "nr_throttled", &st->nr_throttled) == 0 &&
 	    keyed_get(buf, "throttled_time", &v) == 0) {
@@ -168,39 +225,39 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		st->have |= HAVE_THROTTLE;
 	}
 	if ((what & STATS_COUNTERS) &&
-	    cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current) == 0)
+	    cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current, NULL) == 0)
 		st->have |= HAVE_MEM;
 	/* Limits stay UNITS_MAX where they are not read or not set. */
 	if ((what & STATS_LIMITS) &&
-	    cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.limit_in_bytes", &st->mem_max) == 0 &&
+	    cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.limit_in_bytes", &st->mem_max, NULL) == 0 &&
 	    st->mem_max >= V1_UNLIMITED_FLOOR)
 		st->mem_max = UNITS_MAX;
 	if ((what & STATS_PEAK) &&
-	    cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.max_usage_in_bytes", &st->mem_peak) == 0)
+	    cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.max_usage_in_bytes", &st->mem_peak, NULL) == 0)
 		st->have |= HAVE_MEM_PEAK;
 	/* "oom_kill" in memory.oom_control exists since 4.13. */
 	if ((what & STATS_EVENTS) &&
-	    cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.oom_control", buf, sizeof buf) > 0 &&
+	    cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.oom_control", buf, sizeof buf, NULL) > 0 &&
 	    keyed_get(buf, "oom_kill", &st->oom_kills) == 0)
 		st->have |= HAVE_OOM;
-	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current, NULL) == 0)
 		st->have |= HAVE_PIDS;
 	if (what & STATS_LIMITS)
-		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max);
-	if ((what & STATS_PEAK) && cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0)
+		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max, NULL);
+	if ((what & STATS_PEAK) && cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak, NULL) == 0)
 		st->have |= HAVE_PIDS_PEAK;
-	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf, NULL) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
 	if (!(what & STATS_LIMITS))
 		return;
 	long long quota;
 	uint64_t period;
-	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.cfs_quota_us", buf, sizeof buf) > 0 &&
+	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.cfs_quota_us", buf, sizeof buf, NULL) > 0 &&
 	    sscanf(buf, "%lld", &quota) == 1 && quota > 0 &&
-	    cg_pread_u64(cg, F_CPU_PERIOD, CTRL_CPU, "cpu.cfs_period_us", &period) == 0 && period > 0)
+	    cg_pread_u64(cg, F_CPU_PERIOD, CTRL_CPU, "cpu.cfs_period_us", &period, NULL) == 0 && period > 0)
 		st->cpu_limit_pct = 100.0 * (double)quota / (double)period;
-	if (cg_pread(cg, F_FREEZE, CTRL_FREEZER, "freezer.state", buf, sizeof buf) > 0) {
+	if (cg_pread(cg, F_FREEZE, CTRL_FREEZER, "freezer.state", buf, sizeof buf, NULL) > 0) {
 		st->frozen = strncmp(buf, "FROZEN", 6) == 0 || strncmp(buf, "FREEZING", 8) == 0;
 		st->have |= HAVE_FROZEN;
 	}
@@ -211,8 +268,9 @@ static int v1_freeze(struct cgroup *cg, bool frozen, struct err *e)
 	int fd = cg_fd(cg, CTRL_FREEZER);
 	if (fd < 0)
 		return err_set(e, "the freezer controller is not available");
-	int rc = write_file_at(fd, "freezer.state", frozen ? "FROZEN" : "THAWED");
-	return rc < 0 ? err_sys(e, -rc, "cannot write freezer.state") : 0;
+	if (write_file_at(fd, "freezer.state", frozen ? "FROZEN" : "THAWED", e) < 0)
+		return err_sys(e, e->errnum, "cannot write freezer.state");
+	return 0;
 }
 
 const struct cg_ops cg_v1_ops = {
@@ -220,6 +278,7 @@ const struct cg_ops cg_v1_ops = {
 	.enable_children = v1_enable_children,
 	.init_dir = v1_init_dir,
 	.set_limit = v1_set_limit,
+	.get_limit = v1_get_limit,
 	.set_cpus = v1_set_cpus,
 	.kill_all = v1_kill_all,
 	.read_stats = v1_read_stats,

@@ -16,7 +16,7 @@ static int v2_enable_children(int dir_fd, const char *path, unsigned ctrls, stru
 {
 	static const enum cg_ctrl real[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET };
 	char have[256];
-	if (read_small_file_at(dir_fd, "cgroup.subtree_control", have, sizeof have) < 0)
+	if (read_small_file_at(dir_fd, "cgroup.subtree_control", have, sizeof have, NULL) < 0)
 		have[0] = '\0';
 	for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
 		const char *name = cg_ctrl_name(real[i]);
@@ -32,9 +32,8 @@ static int v2_enable_children(int dir_fd, const char *path, unsigned ctrls, stru
 			continue;
 		char op[32];
 		snprintf(op, sizeof op, "+%s", name);
-		int rc = write_file_at(dir_fd, "cgroup.subtree_control", op);
-		if (rc < 0)
-			return err_sys(e, -rc, "cannot enable the %s controller in %s/cgroup.subtree_control",
+		if (write_file_at(dir_fd, "cgroup.subtree_control", op, e) < 0)
+			return err_sys(e, e->errnum, "cannot enable the %s controller in %s/cgroup.subtree_control",
 				       name, path);
 	}
 	return 0;
@@ -52,8 +51,9 @@ static int write_limit(struct cgroup *cg, enum cg_ctrl ctrl, const char *file, c
 	int fd = cg_fd(cg, ctrl);
 	if (fd < 0)
 		return err_code(e, ENOENT, "the %s controller is not available", cg_ctrl_name(ctrl));
-	int rc = write_file_at(fd, file, value);
-	return rc < 0 ? err_sys(e, -rc, "cannot write \"%s\" to %s/%s", value, cg->dirs[0].path, file) : 0;
+	if (write_file_at(fd, file, value, e) < 0)
+		return err_sys(e, e->errnum, "cannot write \"%s\" to %s/%s", value, cg->dirs[0].path, file);
+	return 0;
 }
 
 static void u64_or_max(uint64_t v, char *buf, size_t size)
@@ -86,26 +86,55 @@ static int v2_set_limit(struct cgroup *cg, enum cg_limit limit, uint64_t value, 
 	return err_code(e, EINVAL, "unknown limit");
 }
 
+static int v2_get_limit(struct cgroup *cg, enum cg_limit limit, uint64_t *value, struct err *e)
+{
+	static const struct { enum cg_ctrl ctrl; const char *file; } where[] = {
+		[LIMIT_MEMORY_MAX] = { CTRL_MEMORY, "memory.max" },
+		[LIMIT_MEMORY_HIGH] = { CTRL_MEMORY, "memory.high" },
+		[LIMIT_SWAP_MAX] = { CTRL_MEMORY, "memory.swap.max" },
+		[LIMIT_PIDS_MAX] = { CTRL_PIDS, "pids.max" },
+		[LIMIT_CPU_MAX] = { CTRL_CPU, "cpu.max" },
+		[LIMIT_CPU_WEIGHT] = { CTRL_CPU, "cpu.weight" },
+	};
+	int fd = cg_fd(cg, where[limit].ctrl);
+	if (fd < 0)
+		return err_code(e, ENOENT, "the %s controller is not available", cg_ctrl_name(where[limit].ctrl));
+	if (limit != LIMIT_CPU_MAX)
+		return cg_read_u64(fd, where[limit].file, value, e);
+	char buf[64];
+	unsigned long long quota, period;
+	if (read_small_file_at(fd, "cpu.max", buf, sizeof buf, e) < 0)
+		return -1;
+	if (strncmp(buf, "max", 3) == 0) {
+		*value = UNITS_MAX;
+		return 0;
+	}
+	if (sscanf(buf, "%llu %llu", &quota, &period) != 2 || period == 0)
+		return err_code(e, EINVAL, "cpu.max: \"%.30s\" is not \"QUOTA PERIOD\"", buf);
+	*value = quota * CPU_PERIOD_US / period;
+	return 0;
+}
+
 static int v2_set_cpus(struct cgroup *cg, const char *list, struct err *e)
 {
 	return write_limit(cg, CTRL_CPUSET, "cpuset.cpus", list, e);
 }
 
 /* Wait for "populated 0" in cgroup.events; the kernel wakes pollers with POLLPRI on change. */
-static int v2_wait_unpopulated(int dir_fd, uint64_t timeout_ns)
+static int v2_wait_unpopulated(int dir_fd, const char *path, uint64_t timeout_ns, struct err *e)
 {
 	int fd = openat(dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return err_sys(e, errno, "%s/cgroup.events", path);
 	uint64_t deadline = now_ns() + timeout_ns;
-	int rc = -ETIMEDOUT;
+	int rc;
 	for (;;) {
 		char buf[128];
 		ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
 		if (n < 0) {
 			/* ENODEV: the group itself is gone, removed by whoever manages its parent (systemd
 			 * removes an emptied scope with everything below it). */
-			rc = errno == ENODEV ? 0 : -errno;
+			rc = errno == ENODEV ? 0 : err_sys(e, errno, "%s/cgroup.events", path);
 			break;
 		}
 		buf[n] = '\0';
@@ -116,8 +145,10 @@ static int v2_wait_unpopulated(int dir_fd, uint64_t timeout_ns)
 			break;
 		}
 		uint64_t now = now_ns();
-		if (now >= deadline)
+		if (now >= deadline) {
+			rc = err_code(e, ETIMEDOUT, "%s: processes are still alive after being killed", path);
 			break;
+		}
 		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
 		int ms = (int)((deadline - now) / 1000000) + 1;
 		poll(&pfd, 1, ms > 100 ? 100 : ms);
@@ -129,27 +160,24 @@ static int v2_wait_unpopulated(int dir_fd, uint64_t timeout_ns)
 static int v2_kill_all(struct cgroup *cg, struct err *e)
 {
 	int fd = cg->dirs[0].fd;
-	int rc = write_file_at(fd, "cgroup.kill", "1");
+	int rc = write_file_at(fd, "cgroup.kill", "1", e);
 	cg->kill_method = "cgroup.kill";
-	if (rc == -ENOENT) {
+	if (rc < 0 && e->errnum == ENOENT) {
 		cg->kill_method = "freezer";
 		/* Before 5.14: freeze, so nothing forks between reading cgroup.procs and killing,
 		 * SIGKILL everyone, thaw so the kills are delivered; repeat until empty. */
 		for (int round = 0; round < 100 && !cg_is_empty(cg); round++) {
-			write_file_at(fd, "cgroup.freeze", "1");
+			write_file_at(fd, "cgroup.freeze", "1", NULL); /* a failure: kill anyway */
 			int pids[4096];
-			int n = cg_tree_pids(fd, pids, 4096);
+			int n = cg_tree_pids(fd, pids, 4096, NULL);
 			for (int i = 0; i < n && i < 4096; i++)
 				kill(pids[i], SIGKILL);
-			write_file_at(fd, "cgroup.freeze", "0");
+			write_file_at(fd, "cgroup.freeze", "0", NULL); /* checked by the wait */
 		}
 	} else if (rc < 0) {
-		return err_sys(e, -rc, "cannot write %s/cgroup.kill", cg->dirs[0].path);
+		return err_sys(e, e->errnum, "cannot write %s/cgroup.kill", cg->dirs[0].path);
 	}
-	rc = v2_wait_unpopulated(fd, 10ull * 1000000000u);
-	if (rc < 0)
-		return err_sys(e, -rc, "%s: processes are still alive after being killed", cg->dirs[0].path);
-	return 0;
+	return v2_wait_unpopulated(fd, cg->dirs[0].path, 10ull * 1000000000u, e);
 }
 
 /* "some avg10=1.23 avg60=..." -> 1.23 */
@@ -166,7 +194,7 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 {
 	char buf[1024];
 	uint64_t v;
-	if ((what & STATS_COUNTERS) && cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf) > 0) {
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_CPU_STAT, CTRL_CPU, "cpu.stat", buf, sizeof buf, NULL) > 0) {
 		if (keyed_get(buf, "usage_usec", &st->cpu_usage_us) == 0 &&
 		    keyed_get(buf, "user_usec", &st->cpu_user_us) == 0 &&
 		    keyed_get(buf, "system_usec", &st->cpu_system_us) == 0)
@@ -177,34 +205,34 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		    keyed_get(buf, "throttled_usec", &st->throttled_us) == 0)
 			st->have |= HAVE_THROTTLE;
 	}
-	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current) == 0)
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current, NULL) == 0)
 		st->have |= HAVE_MEM;
 	/* Limits stay UNITS_MAX where they are not read or not set. */
 	if (what & STATS_LIMITS)
-		cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max);
+		cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max, NULL);
 	if ((what & STATS_PEAK) &&
-	    cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.peak", &st->mem_peak) == 0) /* 5.19+ */
+	    cg_pread_u64(cg, F_MEM_PEAK, CTRL_MEMORY, "memory.peak", &st->mem_peak, NULL) == 0) /* 5.19+ */
 		st->have |= HAVE_MEM_PEAK;
 	if ((what & STATS_EVENTS) &&
-	    cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.events", buf, sizeof buf) > 0 &&
+	    cg_pread(cg, F_MEM_EVENTS, CTRL_MEMORY, "memory.events", buf, sizeof buf, NULL) > 0 &&
 	    keyed_get(buf, "oom_kill", &v) == 0) {
 		st->oom_kills = v;
 		st->have |= HAVE_OOM;
 	}
-	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current) == 0)
+	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_PIDS_CUR, CTRL_PIDS, "pids.current", &st->pids_current, NULL) == 0)
 		st->have |= HAVE_PIDS;
 	if (what & STATS_LIMITS)
-		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max);
+		cg_pread_u64(cg, F_PIDS_MAX, CTRL_PIDS, "pids.max", &st->pids_max, NULL);
 	if ((what & STATS_PEAK) &&
-	    cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak) == 0) /* 6.11+ */
+	    cg_pread_u64(cg, F_PIDS_PEAK, CTRL_PIDS, "pids.peak", &st->pids_peak, NULL) == 0) /* 6.11+ */
 		st->have |= HAVE_PIDS_PEAK;
-	if ((what & STATS_EVENTS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf) > 0 &&
+	if ((what & STATS_EVENTS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf, NULL) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
 	double c, m;
-	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PSI_CPU, CTRL_CPU, "cpu.pressure", buf, sizeof buf) > 0 &&
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PSI_CPU, CTRL_CPU, "cpu.pressure", buf, sizeof buf, NULL) > 0 &&
 	    psi_some_avg10(buf, &c) &&
-	    cg_pread(cg, F_PSI_MEM, CTRL_MEMORY, "memory.pressure", buf, sizeof buf) > 0 && psi_some_avg10(buf, &m)) {
+	    cg_pread(cg, F_PSI_MEM, CTRL_MEMORY, "memory.pressure", buf, sizeof buf, NULL) > 0 && psi_some_avg10(buf, &m)) {
 		st->psi_cpu_avg10 = c;
 		st->psi_mem_avg10 = m;
 		st->have |= HAVE_PSI;
@@ -212,10 +240,10 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	if (!(what & STATS_LIMITS))
 		return;
 	unsigned long long quota, period;
-	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.max", buf, sizeof buf) > 0 &&
+	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.max", buf, sizeof buf, NULL) > 0 &&
 	    sscanf(buf, "%llu %llu", &quota, &period) == 2 && period > 0)
 		st->cpu_limit_pct = 100.0 * (double)quota / (double)period;
-	if (cg_pread(cg, F_FREEZE, CTRL_FREEZER, "cgroup.freeze", buf, sizeof buf) > 0) {
+	if (cg_pread(cg, F_FREEZE, CTRL_FREEZER, "cgroup.freeze", buf, sizeof buf, NULL) > 0) {
 		st->frozen = buf[0] == '1';
 		st->have |= HAVE_FROZEN;
 	}
@@ -223,8 +251,9 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 
 static int v2_freeze(struct cgroup *cg, bool frozen, struct err *e)
 {
-	int rc = write_file_at(cg->dirs[0].fd, "cgroup.freeze", frozen ? "1" : "0");
-	return rc < 0 ? err_sys(e, -rc, "cannot write %s/cgroup.freeze", cg->dirs[0].path) : 0;
+	if (write_file_at(cg->dirs[0].fd, "cgroup.freeze", frozen ? "1" : "0", e) < 0)
+		return err_sys(e, e->errnum, "cannot write %s/cgroup.freeze", cg->dirs[0].path);
+	return 0;
 }
 
 const struct cg_ops cg_v2_ops = {
@@ -232,6 +261,7 @@ const struct cg_ops cg_v2_ops = {
 	.enable_children = v2_enable_children,
 	.init_dir = v2_init_dir,
 	.set_limit = v2_set_limit,
+	.get_limit = v2_get_limit,
 	.set_cpus = v2_set_cpus,
 	.kill_all = v2_kill_all,
 	.read_stats = v2_read_stats,

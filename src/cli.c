@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -21,7 +22,8 @@ enum {
 	OPT_MEM_HIGH = 256, OPT_SWAP, OPT_CPU_WEIGHT, OPT_CPUS, OPT_PARENT, OPT_REPORT,
 	OPT_ISOLATE, OPT_NS, OPT_SHARE_NET, OPT_ROOTFS, OPT_OVERLAY, OPT_OVERLAY_KEEP, OPT_ROOTFS_TAR,
 	OPT_HOSTNAME, OPT_UID, OPT_GID, OPT_USER_NS, OPT_MAP_ROOT, OPT_CAP_DROP, OPT_CAP_ADD, OPT_ENV,
-	OPT_CWD, OPT_NO_INIT, OPT_MANAGER,
+	OPT_CWD, OPT_NO_INIT, OPT_MANAGER, OPT_PID, OPT_CHILDREN, OPT_WAIT, OPT_FORCE, OPT_JSON,
+	OPT_SIGNAL, OPT_DRY_RUN,
 };
 
 static const struct option run_longopts[] = {
@@ -54,6 +56,11 @@ static const struct option run_longopts[] = {
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "cwd", required_argument, NULL, OPT_CWD },
 	{ "no-init", no_argument, NULL, OPT_NO_INIT },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "children", no_argument, NULL, OPT_CHILDREN },
+	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -136,16 +143,76 @@ static int mem_too_small(struct err *e, const char *arg, uint64_t bytes)
 			  "did you mean %.*sM or %.*sG?", arg, bytes, bytes == 1 ? "" : "s", digits, arg, digits, arg);
 }
 
+/* The limits (run and set share them): 0, or -1 with e filled. The value as typed is kept in
+ * o->arg[] for later messages. */
+static int parse_limit(int c, const char *arg, struct run_opts *o, struct err *e)
+{
+	const char *why = NULL;
+	switch (c) {
+	case OPT_MEM:
+		if (units_parse_size(arg, true, &o->mem_max, &why) < 0)
+			return bad(e, c, arg, why);
+		if (o->mem_max < CLI_MIN_MEM)
+			return mem_too_small(e, arg, o->mem_max);
+		o->arg[LIMIT_MEMORY_MAX] = arg;
+		return 0;
+	case OPT_MEM_HIGH:
+		if (units_parse_size(arg, true, &o->mem_high, &why) < 0)
+			return bad(e, c, arg, why);
+		if (o->mem_high == 0)
+			return bad(e, c, arg, "must be more than 0");
+		o->arg[LIMIT_MEMORY_HIGH] = arg;
+		return 0;
+	case OPT_SWAP:
+		if (units_parse_size(arg, true, &o->swap_max, &why) < 0)
+			return bad(e, c, arg, why);
+		o->arg[LIMIT_SWAP_MAX] = arg;
+		return 0;
+	case OPT_PIDS:
+		if (units_parse_uint(arg, 1, 4194304, true, &o->pids_max, &why) < 0)
+			return bad(e, c, arg, why);
+		o->arg[LIMIT_PIDS_MAX] = arg;
+		return 0;
+	case OPT_CPU:
+		if (units_parse_cpu_quota(arg, &o->cpu_quota_us, &why) < 0)
+			return bad(e, c, arg, why);
+		o->arg[LIMIT_CPU_MAX] = arg;
+		return 0;
+	case OPT_CPU_WEIGHT:
+		if (units_parse_uint(arg, 1, 10000, false, &o->cpu_weight, &why) < 0)
+			return bad(e, c, arg, why);
+		o->arg[LIMIT_CPU_WEIGHT] = arg;
+		return 0;
+	case OPT_CPUS:
+		if (units_parse_cpu_list(arg, online_cpus(), &why) < 0)
+			return bad(e, c, arg, why);
+		o->cpus = arg;
+		return 0;
+	}
+	return err_set(e, "internal: option %d is not a limit", c);
+}
+
+/* --mem-high above --mem could never act; checked once every limit is read. */
+static int check_mem_high(const struct run_opts *o, struct err *e)
+{
+	if (o->mem_high != OPT_UNSET && o->mem_max != OPT_UNSET && o->mem_max != UNITS_MAX &&
+	    o->mem_high != UNITS_MAX && o->mem_high > o->mem_max)
+		return err_set(e, "--mem-high: \"%s\": above --mem, so it could never act", o->arg[LIMIT_MEMORY_HIGH]);
+	return 0;
+}
+
+static void unset_limits(struct run_opts *o)
+{
+	o->mem_max = o->mem_high = o->swap_max = o->pids_max = o->cpu_quota_us = o->cpu_weight = OPT_UNSET;
+}
+
 int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 {
-	*o = (struct run_opts){
-		.mem_max = OPT_UNSET, .mem_high = OPT_UNSET, .swap_max = OPT_UNSET,
-		.pids_max = OPT_UNSET, .cpu_quota_us = OPT_UNSET, .cpu_weight = OPT_UNSET,
-		.parent = "climit",
-	};
+	*o = (struct run_opts){ .parent = "climit" };
+	unset_limits(o);
+	uint64_t v;
 	bool seen[512] = { false };
 	const char *why = NULL;
-	const char *swap_arg = NULL, *high_arg = NULL;
 	struct iso_opts *iso = &o->iso;
 	bool isolate = false, share_net = false;
 	uint64_t cap_drop = 0, cap_add = 0;
@@ -160,40 +227,27 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 			return err_set(e, "%s: given twice (\"%s\")", optname(c), optarg ? optarg : "");
 		seen[c] = true;
 		switch (c) {
-		case OPT_MEM:
-			if (units_parse_size(optarg, true, &o->mem_max, &why) < 0)
-				return bad(e, c, optarg, why);
-			if (o->mem_max < CLI_MIN_MEM)
-				return mem_too_small(e, optarg, o->mem_max);
+		case OPT_MEM: case OPT_MEM_HIGH: case OPT_SWAP: case OPT_PIDS: case OPT_CPU:
+		case OPT_CPU_WEIGHT: case OPT_CPUS:
+			if (parse_limit(c, optarg, o, e) < 0)
+				return -1;
 			break;
-		case OPT_MEM_HIGH:
-			if (units_parse_size(optarg, true, &o->mem_high, &why) < 0)
+		case OPT_PID:
+			if (units_parse_uint(optarg, 1, INT_MAX, false, &v, &why) < 0)
 				return bad(e, c, optarg, why);
-			if (o->mem_high == 0)
-				return bad(e, c, optarg, "must be more than 0");
-			high_arg = optarg;
+			o->pid = (int)v;
 			break;
-		case OPT_SWAP:
-			if (units_parse_size(optarg, true, &o->swap_max, &why) < 0)
-				return bad(e, c, optarg, why);
-			swap_arg = optarg;
+		case OPT_CHILDREN:
+			o->children = true;
 			break;
-		case OPT_PIDS:
-			if (units_parse_uint(optarg, 1, 4194304, true, &o->pids_max, &why) < 0)
-				return bad(e, c, optarg, why);
+		case OPT_WAIT:
+			o->wait = true;
 			break;
-		case OPT_CPU:
-			if (units_parse_cpu_quota(optarg, &o->cpu_quota_us, &why) < 0)
-				return bad(e, c, optarg, why);
+		case OPT_DRY_RUN:
+			o->dry_run = true;
 			break;
-		case OPT_CPU_WEIGHT:
-			if (units_parse_uint(optarg, 1, 10000, false, &o->cpu_weight, &why) < 0)
-				return bad(e, c, optarg, why);
-			break;
-		case OPT_CPUS:
-			if (units_parse_cpu_list(optarg, online_cpus(), &why) < 0)
-				return bad(e, c, optarg, why);
-			o->cpus = optarg;
+		case OPT_JSON:
+			o->json = true;
 			break;
 		case OPT_NAME:
 			if (units_check_name(optarg, &why) < 0)
@@ -333,10 +387,28 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		return err_set(e, "--no-init: only with a pid namespace (--isolate, or --ns with pid)");
 	if (o->swap_max != OPT_UNSET && o->mem_max == OPT_UNSET)
 		return err_set(e, "--swap: \"%s\": needs --mem (swap is allowed on top of a memory limit)",
-			       swap_arg);
-	if (o->mem_high != OPT_UNSET && o->mem_max != OPT_UNSET && o->mem_max != UNITS_MAX &&
-	    o->mem_high != UNITS_MAX && o->mem_high > o->mem_max)
-		return err_set(e, "--mem-high: \"%s\": above --mem, so it could never act", high_arg);
+			       o->arg[LIMIT_SWAP_MAX]);
+	if (check_mem_high(o, e) < 0)
+		return -1;
+	if (o->json && !o->dry_run)
+		return err_set(e, "--json: only with --dry-run (or climit doctor)");
+	if (o->dry_run) {
+		o->argv = optind < argc ? argv + optind : NULL;
+		return 0;
+	}
+	if (o->pid) {
+		if (optind < argc)
+			return err_set(e, "--pid: \"%d\": give either --pid or a command (\"%s\")", o->pid, argv[optind]);
+		if (iso->ns || iso->rootfs || iso->rootfs_tar || iso->uid || iso->gid || iso->caps_given || iso->nenv ||
+		    iso->cwd || iso->hostname)
+			return err_set(e, "--pid: \"%d\": a running process cannot be isolated (namespaces, rootfs, "
+					  "credentials and environment are set when a process starts)", o->pid);
+		if (o->timeout_ns && !o->wait)
+			return err_set(e, "--timeout: only with --wait for --pid (climit must stay to enforce it)");
+		return 0;
+	}
+	if (o->children || o->wait)
+		return err_set(e, "%s: only with --pid", o->children ? "--children" : "--wait");
 	if (optind >= argc)
 		return err_set(e, "missing command (usage: climit [OPTIONS] [--] CMD [ARGS...])");
 	if (argv[optind][0] == '\0')
@@ -375,7 +447,7 @@ int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)
 
 int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, struct err *e)
 {
-	enum { O_BATCH = 300, O_JSON, O_ALL, O_PARENT, O_PROM, O_PROM_FILE };
+	enum { O_BATCH = 300, O_JSON, O_ALL, O_PARENT, O_PROM, O_PROM_FILE, O_EXPLAIN };
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -385,6 +457,7 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 		{ "parent", required_argument, NULL, O_PARENT },
 		{ "prometheus", optional_argument, NULL, O_PROM },
 		{ "prometheus-file", required_argument, NULL, O_PROM_FILE },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -432,6 +505,11 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 				return err_set(e, "--prometheus-file: empty path");
 			o->prom_file = optarg;
 			break;
+		case O_EXPLAIN:
+			if (strcmp(cmd, "stats") != 0)
+				return err_set(e, "--explain: only for climit stats");
+			o->explain = true;
+			break;
 		case 'h': o->help = true; return 0;
 		}
 	}
@@ -458,10 +536,12 @@ void cli_usage_top(const char *cmd)
 		return;
 	}
 	if (strcmp(cmd, "stats") == 0) {
-		fputs("Usage: climit stats NAME [--json] [--parent PATH]\n"
+		fputs("Usage: climit stats NAME [--json] [--explain] [--parent PATH]\n"
 		      "Print one container's limits and counters once (rates need two samples: it waits\n"
 		      "--delay, default 1s, between them).\n"
 		      "      --json         one JSON object\n"
+		      "      --explain      the effective memory, pids and CPU limit walking up the tree\n"
+		      "                     (the lowest ancestor's wins) and whether it binds now\n"
 		      "  -d, --delay DURATION  sampling interval for rates (default 1s)\n"
 		      "      --parent PATH  where climit's groups live (default: climit, or\n"
 	      "                         climit.slice under systemd)\n"
@@ -494,7 +574,9 @@ void cli_usage_top(const char *cmd)
 void cli_usage_run(void)
 {
 	fputs("Usage: climit [run] [OPTIONS] [--] COMMAND [ARG...]\n"
-	      "       climit gc | top | --help | --version\n"
+	      "       climit run --pid PID [OPTIONS]    a running process gets the new group\n"
+	      "       climit top | ls | stats | set | kill | freeze | thaw | wait | attach | gc | doctor\n"
+	      "       climit --help | --version         (climit SUBCOMMAND --help for each)\n"
 	      "Run COMMAND in a new cgroup with hard limits; remove the cgroup when it ends.\n"
 	      "\n"
 	      "Limits (none by default):\n"
@@ -522,6 +604,15 @@ void cli_usage_run(void)
 	      "                         DURATION is a number with ms, s (default), m, h or d; 0 = none\n"
 	      "      --report[=FORMAT]  print a resource summary on stderr at the end;\n"
 	      "                         FORMAT is text (default) or json\n"
+	      "      --pid PID          instead of COMMAND: move running process PID (all its threads)\n"
+	      "                         into the new group; climit exits at once and `climit gc`\n"
+	      "                         removes the group once it is empty\n"
+	      "      --children         with --pid: its descendants too\n"
+	      "      --wait             with --pid: stay until the group is empty, then remove it\n"
+	      "                         (--timeout kills the group; --report prints its figures)\n"
+	      "      --dry-run          run nothing: say what the limits would be in force, what not\n"
+	      "                         and why (climit doctor)\n"
+	      "      --json             with --dry-run: one JSON array\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
@@ -573,4 +664,202 @@ void cli_usage_gc(void)
 	      "\n"
 	      "      --parent PATH  only groups under PATH (default: every parent recorded)\n"
 	      "  -h, --help         show this help and exit\n", stdout);
+}
+
+/* SIGNAL as kill(1) takes it: TERM, SIGTERM, term, or a number. */
+static int parse_signal(const char *s, int *sig)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (end != s && *end == '\0')
+		return n > 0 && n < NSIG ? (*sig = (int)n, 0) : -1;
+	const char *name = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
+	for (int i = 1; i < NSIG; i++) {
+		const char *abbrev = sigabbrev_np(i);
+		if (abbrev && strcasecmp(abbrev, name) == 0) {
+			*sig = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, struct err *e)
+{
+	static const struct option longopts[] = {
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "mem-high", required_argument, NULL, OPT_MEM_HIGH },
+		{ "swap", required_argument, NULL, OPT_SWAP },
+		{ "pids", required_argument, NULL, OPT_PIDS },
+		{ "cpu", required_argument, NULL, OPT_CPU },
+		{ "cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "signal", required_argument, NULL, OPT_SIGNAL },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "children", no_argument, NULL, OPT_CHILDREN },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct ctl_opts){ .cmd = cmd, .sig = SIGKILL };
+	unset_limits(&o->lim);
+	bool set = strcmp(cmd, "set") == 0, kill_cmd = strcmp(cmd, "kill") == 0, wait = strcmp(cmd, "wait") == 0,
+	     attach = strcmp(cmd, "attach") == 0;
+	bool seen[512] = { false };
+	const char *why = NULL;
+	optind = 1;
+	opterr = 0;
+	int c;
+	/* Options anywhere (GNU order): `climit set web --mem 1G` and `climit set --mem 1G web`. */
+	while ((c = getopt_long(argc, argv, ":m:p:c:s:t:h", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return getopt_failure(e, argv, c);
+		if (seen[c])
+			return err_set(e, "%s: given twice", argv[optind - 1]);
+		seen[c] = true;
+		bool limit = c == OPT_MEM || c == OPT_MEM_HIGH || c == OPT_SWAP || c == OPT_PIDS || c == OPT_CPU ||
+			     c == OPT_CPU_WEIGHT || c == OPT_CPUS;
+		if ((limit || c == OPT_FORCE) && !set)
+			return err_set(e, "%s: only for climit set", argv[optind - 1 - (optarg && argv[optind - 1] == optarg)]);
+		if (c == 's' || c == OPT_SIGNAL) {
+			if (!kill_cmd)
+				return err_set(e, "--signal: only for climit kill");
+			if (parse_signal(optarg, &o->sig) < 0)
+				return err_set(e, "--signal: \"%s\": not a signal (a name such as TERM, or a number)", optarg);
+			continue;
+		}
+		if (c == OPT_TIMEOUT && !wait)
+			return err_set(e, "--timeout: only for climit wait");
+		if (c == OPT_CHILDREN && !attach)
+			return err_set(e, "--children: only for climit attach");
+		if (c == OPT_JSON && (attach || strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0))
+			return err_set(e, "--json: climit %s prints nothing to format", cmd);
+		switch (c) {
+		case OPT_MEM: case OPT_MEM_HIGH: case OPT_SWAP: case OPT_PIDS: case OPT_CPU:
+		case OPT_CPU_WEIGHT: case OPT_CPUS:
+			if (parse_limit(c, optarg, &o->lim, e) < 0)
+				return -1;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_TIMEOUT:
+			if (units_parse_duration(optarg, &o->timeout_ns, &why) < 0)
+				return err_set(e, "--timeout: \"%s\": %s", optarg, why);
+			break;
+		case OPT_CHILDREN:
+			o->children = true;
+			break;
+		case OPT_HELP:
+			o->help = true;
+			return 0;
+		}
+	}
+	if (optind >= argc)
+		return err_set(e, "missing container name (usage: climit %s NAME%s)", cmd,
+			       attach ? " PID..." : set ? " LIMITS" : kill_cmd ? " [SIGNAL]" : "");
+	o->name = argv[optind++];
+	if (units_check_name(o->name, &why) < 0)
+		return err_set(e, "\"%s\": %s", o->name, why);
+	if (kill_cmd && optind < argc) {
+		if (seen['s'] || seen[OPT_SIGNAL])
+			return err_set(e, "\"%s\": the signal is given twice", argv[optind]);
+		if (parse_signal(argv[optind], &o->sig) < 0)
+			return err_set(e, "\"%s\": not a signal (a name such as TERM, or a number)", argv[optind]);
+		optind++;
+	}
+	if (attach) {
+		if (optind >= argc)
+			return err_set(e, "missing PID (usage: climit attach NAME PID...)");
+		for (; optind < argc; optind++) {
+			uint64_t v;
+			if (units_parse_uint(argv[optind], 1, INT_MAX, false, &v, &why) < 0)
+				return err_set(e, "\"%s\": not a process ID", argv[optind]);
+			if (o->npids == (int)(sizeof o->pids / sizeof o->pids[0]))
+				return err_set(e, "\"%s\": at most %d PIDs at once", argv[optind], o->npids);
+			o->pids[o->npids++] = (int)v;
+		}
+	}
+	if (optind < argc)
+		return err_set(e, "\"%s\": unexpected argument (usage: climit %s NAME ...)", argv[optind], cmd);
+	if (set) {
+		const struct run_opts *l = &o->lim;
+		bool any = l->cpus != NULL;
+		for (int i = 0; i <= LIMIT_CPU_WEIGHT; i++)
+			any |= l->arg[i] != NULL;
+		if (!any)
+			return err_set(e, "nothing to set (give --mem, --mem-high, --swap, --pids, --cpu, --cpu-weight or --cpus)");
+		if (check_mem_high(l, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void cli_usage_ctl(const char *cmd)
+{
+	if (strcmp(cmd, "set") == 0)
+		fputs("Usage: climit set NAME [LIMITS] [--force] [--json]\n"
+		      "Change the limits of running container NAME, all or nothing: every value is checked\n"
+		      "first, and if the kernel refuses one, the ones already written are put back. Prints\n"
+		      "what is in force afterwards (and what it was).\n"
+		      "  -m, --mem SIZE         hard memory limit; below what the group uses now only with\n"
+		      "                         --force (the kernel then reclaims or OOM-kills; climit says which)\n"
+		      "      --mem-high SIZE    memory throttling threshold (v2)\n"
+		      "      --swap SIZE        swap allowed on top of the memory limit\n"
+		      "  -p, --pids N           at most N tasks; below the tasks running is allowed (forks fail\n"
+		      "                         until fewer are left)\n"
+		      "  -c, --cpu QUOTA        CPU quota (50%, 1.5, max)\n"
+		      "      --cpu-weight N     relative CPU weight 1..10000\n"
+		      "      --cpus LIST        CPUs it may run on\n"
+		      "      --force            lower memory below the current usage anyway\n"
+		      "      --json             print the result as one JSON object\n"
+		      "  -h, --help             show this help and exit\n", stdout);
+	else if (strcmp(cmd, "kill") == 0)
+		fputs("Usage: climit kill NAME [SIGNAL]\n"
+		      "Without SIGNAL, kill every process of NAME and its sub-groups and wait until the group\n"
+		      "is empty (as --timeout does); its climit then exits 137. With SIGNAL, send it to every\n"
+		      "process of the group.\n"
+		      "  -s, --signal SIGNAL    a name (TERM, SIGHUP, usr1) or a number\n"
+		      "      --json             print the result as one JSON object\n"
+		      "  -h, --help             show this help and exit\n", stdout);
+	else if (strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0)
+		fputs("Usage: climit freeze NAME | climit thaw NAME\n"
+		      "Stop every process of NAME (v2 cgroup.freeze, v1 freezer.state), or let them run again.\n"
+		      "  -h, --help             show this help and exit\n", stdout);
+	else if (strcmp(cmd, "wait") == 0)
+		fputs("Usage: climit wait NAME [--timeout DURATION] [--json]\n"
+		      "Wait until NAME has no process left (or is removed), then print its figures as last\n"
+		      "read: CPU time, memory peak, OOM kills, pids peak, forks refused.\n"
+		      "  -t, --timeout DURATION give up after DURATION and exit 124\n"
+		      "      --json             print the figures as one JSON object\n"
+		      "  -h, --help             show this help and exit\n", stdout);
+	else
+		fputs("Usage: climit attach NAME PID... [--children]\n"
+		      "Move running processes with all their threads into container NAME (v1: into every\n"
+		      "hierarchy; v2: cgroup.procs). PID 1, kernel threads, climit itself and (for a normal\n"
+		      "user) other users' processes are refused. A group of its own for a running process:\n"
+		      "climit run --pid PID [LIMITS].\n"
+		      "      --children         move their descendants too\n"
+		      "  -h, --help             show this help and exit\n", stdout);
+}
+
+void cli_usage_doctor(void)
+{
+	fputs("Usage: climit doctor [--json]\n"
+	      "       climit doctor LIMITS [--parent PATH] [--json]   (= climit run --dry-run LIMITS)\n"
+	      "Without limits: what this host gives climit, one check a line (cgroup mode and\n"
+	      "controllers, delegation to you, swap accounting, CPU bandwidth, PSI, user namespaces,\n"
+	      "overlayfs, clone3, cgroup.kill, /dev/kmsg, libproc2, placement), with the exact fix for\n"
+	      "each one that fails. With limits: what would be enforced and what not, and why (a lower\n"
+	      "limit above, more CPU than the host has, an option this cgroup version lacks, a\n"
+	      "controller not delegated).\n"
+	      "  -m, --mem SIZE         and the other limits, --parent and --cgroup-manager, as for\n"
+	      "                         climit run (see climit --help)\n"
+	      "      --json             one JSON array of {check, ok, detail, fix}\n"
+	      "  -h, --help             show this help and exit\n"
+	      "Exit status: 0 if every check passes, 1 if one does not, 125 for bad options.\n", stdout);
 }

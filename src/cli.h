@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroup.h"
 #include "isolate.h"
 #include "util.h"
 
@@ -27,6 +28,10 @@ struct run_opts {
 	uint64_t cpu_quota_us; /* per CPU_PERIOD_US, or UNITS_MAX */
 	uint64_t cpu_weight;
 	const char *cpus;      /* cpuset list, already validated */
+	const char *arg[LIMIT_CPU_WEIGHT + 1]; /* each limit as typed, by enum cg_limit (NULL: not given) */
+	int pid;               /* --pid: a running process gets the new group (0: run argv) */
+	bool children, wait;   /* --pid's --children and --wait */
+	bool dry_run, json;    /* --dry-run (climit doctor): say what would be enforced; argv may be NULL */
 	const char *name;      /* NULL: generated */
 	const char *parent;    /* default "climit" */
 	bool parent_given;     /* --parent: cgroupfs placement there, never systemd's */
@@ -52,7 +57,22 @@ struct top_opts {
 	const char *prom_file; /* --prometheus-file: written atomically every refresh */
 	const char *parent;    /* NULL: place_default_parent() */
 	const char *name;      /* stats: the container */
+	bool explain;          /* stats --explain: effective limits up the tree (doctor.h) */
 };
+
+/* `climit set|kill|freeze|thaw|wait|attach NAME ...` */
+struct ctl_opts {
+	const char *cmd;
+	const char *name;
+	struct run_opts lim;   /* set: the limits given (OPT_UNSET otherwise; lim.arg[] as typed) */
+	int sig;               /* kill: SIGKILL unless given */
+	bool force, json, children, help;
+	uint64_t timeout_ns;   /* wait --timeout */
+	int pids[64];          /* attach */
+	int npids;
+};
+int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, struct err *e);
+void cli_usage_ctl(const char *cmd);
 
 /* Parse `climit top|ls|stats OPTIONS`; cmd is "top", "ls" or "stats". */
 int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, struct err *e);
@@ -64,6 +84,7 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e);
 int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e);
 
 void cli_usage_run(void);
+void cli_usage_doctor(void);
 void cli_usage_gc(void);
 
 #endif

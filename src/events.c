@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-int events_open(struct events *ev)
+int events_open(struct events *ev, struct err *e)
 {
 	*ev = (struct events){ .dir_wd = -1 };
 	ev->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -24,7 +24,9 @@ int events_open(struct events *ev)
 	ev->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (ev->kmsg_fd >= 0)
 		lseek(ev->kmsg_fd, 0, SEEK_END);
-	return ev->inotify_fd < 0 ? -inotify_errno : 0;
+	if (ev->inotify_fd < 0)
+		return err_sys(e, inotify_errno, "cannot watch the groups (inotify_init1)");
+	return 0;
 }
 
 void events_close(struct events *ev)
@@ -82,7 +84,8 @@ void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w)
 	if (ofd >= 0 && efd >= 0) {
 		char line[64];
 		snprintf(line, sizeof line, "%d %d", efd, ofd);
-		if (write_file_at(mfd, "cgroup.event_control", line) == 0) {
+		/* Without it the group is polled (w->oom_efd stays -1: not counted as watched). */
+		if (write_file_at(mfd, "cgroup.event_control", line, NULL) == 0) {
 			w->oom_efd = efd;
 			efd = -1;
 		}

@@ -48,7 +48,8 @@ struct events {
 	int nkmsg;
 };
 
-int events_open(struct events *ev);
+/* The inotify fd (needed: -1 with e filled without it) and /dev/kmsg (optional: -1 in kmsg_fd). */
+int events_open(struct events *ev, struct err *e);
 void events_close(struct events *ev);
 void events_watch(struct events *ev, struct cgroup *cg, struct group_watch *w);
 /* Watch the parent directory for new groups (IN_CREATE); returns the wd (also in dir_wd) or -1. */

@@ -42,7 +42,7 @@
 static long sysctl_long(const char *path, long dflt)
 {
 	char buf[32], *end;
-	if (read_small_file(path, buf, sizeof buf) <= 0)
+	if (read_small_file(path, buf, sizeof buf, NULL) <= 0)
 		return dflt;
 	long v = strtol(buf, &end, 10);
 	return end == buf ? dflt : v;
@@ -140,7 +140,7 @@ bool iso_active(const struct iso_opts *o)
 static bool have_filesystem(const char *type)
 {
 	char buf[4096], want[64];
-	if (read_small_file("/proc/filesystems", buf, sizeof buf) < 0)
+	if (read_small_file("/proc/filesystems", buf, sizeof buf, NULL) < 0)
 		return true;
 	snprintf(want, sizeof want, "\t%s\n", type);
 	return strstr(buf, want) != NULL;
@@ -323,16 +323,17 @@ int iso_write_maps(pid_t pid, struct err *e)
 {
 	char path[64], line[64];
 	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
-	if (write_file(path, "deny") < 0 && errno != ENOENT)
-		return err_sys(e, errno, "--user-ns: cannot write %s", path);
+	/* setgroups is absent before Linux 3.19: nothing to deny there. */
+	if (write_file(path, "deny", e) < 0 && e->errnum != ENOENT)
+		return err_sys(e, e->errnum, "--user-ns: cannot write %s", path);
 	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
 	snprintf(line, sizeof line, "0 %u 1", (unsigned)getuid());
-	if (write_file(path, line) < 0)
-		return err_sys(e, errno, "--user-ns: cannot write %s", path);
+	if (write_file(path, line, e) < 0)
+		return err_sys(e, e->errnum, "--user-ns: cannot write %s", path);
 	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
 	snprintf(line, sizeof line, "0 %u 1", (unsigned)getgid());
-	if (write_file(path, line) < 0)
-		return err_sys(e, errno, "--user-ns: cannot write %s", path);
+	if (write_file(path, line, e) < 0)
+		return err_sys(e, e->errnum, "--user-ns: cannot write %s", path);
 	return 0;
 }
 
@@ -478,9 +479,9 @@ static int note_cgroup_mount(const struct cg_mount *m, void *arg)
 static int make_cgroupfs(int root_fd, const char *rel, bool replace, struct err *e)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char *text = cg_read_mountinfo();
+	char *text = cg_read_mountinfo(e);
 	if (!text)
-		return err_sys(e, errno, "/proc/self/mountinfo");
+		return -1;
 	struct host_cgroups h = { .nv1 = 0 };
 	cg_mountinfo_each(text, note_cgroup_mount, &h);
 	free(text);

@@ -156,14 +156,13 @@ static void child_main(const struct child_ctx *c)
 			;
 		close(c->syncfd);
 	}
-	int err;
-	if (c->nprocs > 0 && (err = -cg_attach_self(c->procs, c->nprocs)) != 0) {
-		report_errno(c, STAGE_ATTACH, err);
+	struct err e;
+	if (c->nprocs > 0 && cg_attach_self(c->procs, c->nprocs, &e) < 0) {
+		report_error(c, STAGE_ATTACH, &e);
 		_exit(125);
 	}
 	if (!c->iso || !c->iso->ns)
 		exec_workload(c);
-	struct err e;
 	if (iso_setup(c->iso, &e) < 0) {
 		report_error(c, STAGE_SETUP, &e);
 		_exit(125);

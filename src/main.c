@@ -11,6 +11,8 @@
 
 #include "cgroup.h"
 #include "cli.h"
+#include "control.h"
+#include "doctor.h"
 #include "exitcodes.h"
 #include "launch.h"
 #include "place.h"
@@ -30,8 +32,9 @@ static int fail(const struct err *e)
 	return EXIT_CLIMIT;
 }
 
-/* COMMAND-PID: readable, and unique among live climits (gc removes dead ones' groups). */
-static void default_name(const char *cmd, char *buf, size_t size)
+/* COMMAND-PID: readable, and unique among live climits (gc removes dead ones' groups); PID is
+ * climit's, or with --pid the process's. */
+static void default_name(const char *cmd, int pid, char *buf, size_t size)
 {
 	const char *base = strrchr(cmd, '/');
 	base = base ? base + 1 : cmd;
@@ -41,16 +44,16 @@ static void default_name(const char *cmd, char *buf, size_t size)
 		clean[n++] = (isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-') ? *p : '_';
 	clean[n] = '\0';
 	if (n == 0 || !isalnum((unsigned char)clean[0]))
-		snprintf(buf, size, "run-%d", (int)getpid());
+		snprintf(buf, size, "run-%d", pid);
 	else
-		snprintf(buf, size, "%s-%d", clean, (int)getpid());
+		snprintf(buf, size, "%s-%d", clean, pid);
 }
 
 static bool swap_active(void)
 {
 	char buf[256];
 	/* /proc/swaps has a header line; any second line is an active swap area. */
-	return read_small_file("/proc/swaps", buf, sizeof buf) > 0 && strchr(buf, '\n') &&
+	return read_small_file("/proc/swaps", buf, sizeof buf, NULL) > 0 && strchr(buf, '\n') &&
 	       strchr(buf, '\n')[1] != '\0';
 }
 
@@ -129,6 +132,94 @@ static void explain_end(const struct cgroup *cg, const struct run_opts *o, char 
 	}
 }
 
+/* climit run --pid PID: the group is made and limited as for a command, then the running
+ * process moves in. Without --wait climit leaves it there (its record says "attached": gc
+ * removes the group once it is empty); with --wait it stays until the group is empty. */
+static int run_attached(struct cgroup *cg, const struct cg_system *sys, const struct run_opts *o,
+			const char *name, const char *comm)
+{
+	struct err e;
+	int n = ctl_attach(cg, o->pid, o->children, &e);
+	if (n < 0) {
+		struct err ignored;
+		cg_remove(cg, &ignored);
+		registry_release(name);
+		return fail(&e);
+	}
+	fprintf(stderr, "climit: %s: pid %d (%s)%s moved into %s\n", name, o->pid, comm,
+		n > 1 ? " and its descendants" : "", cg->dirs[0].path);
+	if (!o->wait) {
+		cg_close(cg);
+		return 0;
+	}
+	struct cg_stats st;
+	int status = 0;
+	const char *how = "empty";
+	if (ctl_wait(cg, o->timeout_ns, &st, &e) < 0) {
+		struct err kill_err;
+		if (cg_kill_all(cg, &kill_err) < 0)
+			fprintf(stderr, "climit: %s: %s\n", name, kill_err.msg);
+		fprintf(stderr, "climit: %s: timed out; killed every process in the group\n", name);
+		status = EXIT_TIMEDOUT;
+		how = "timed out";
+	}
+	struct err td;
+	if (cg_remove(cg, &td) < 0)
+		fprintf(stderr, "climit: %s: cleanup failed: %s (`climit gc` will retry)\n", name, td.msg);
+	else
+		registry_release(name);
+	(void)sys;
+	if (o->report != REPORT_NONE)
+		report_print_figures(stderr, o->report, name, how, &st);
+	return status;
+}
+
+/* climit run --dry-run / climit doctor [LIMITS]: what would be enforced. Exit 0 if all of it,
+ * 1 if something would not be (each such line says why and the fix). */
+static int dry_run(struct run_opts *o)
+{
+	static struct cg_system sys;
+	struct err e;
+	if (cg_detect(&sys, &e) < 0)
+		return fail(&e);
+	struct doctor d = { .n = 0 };
+	bool limits = o->cpus != NULL;
+	for (int i = 0; i <= LIMIT_CPU_WEIGHT; i++)
+		limits |= o->arg[i] != NULL;
+	if (limits)
+		doctor_limits(&sys, o, &d);
+	else
+		doctor_host(&sys, &d);
+	doctor_print(stdout, &d, o->json, ui_utf8());
+	return doctor_failures(&d) ? 1 : 0;
+}
+
+static int cmd_doctor(int argc, char **argv)
+{
+	/* `climit doctor ARGS` is `climit run --dry-run ARGS`. */
+	char **args = calloc((size_t)argc + 2, sizeof *args);
+	if (!args)
+		return EXIT_CLIMIT;
+	args[0] = argv[0];
+	args[1] = (char *)"--dry-run";
+	for (int i = 1; i < argc; i++)
+		args[i + 1] = argv[i];
+	struct run_opts o;
+	struct err e;
+	int rc;
+	if (cli_parse_run(argc + 1, args, &o, &e) < 0)
+		rc = fail(&e);
+	else if (o.help)
+		rc = (cli_usage_doctor(), 0);
+	else if (o.argv)
+		rc = (err_set(&e, "\"%s\": climit doctor runs nothing (climit run --dry-run ... -- CMD checks a "
+				  "command line)", o.argv[0]), fail(&e));
+	else
+		rc = dry_run(&o);
+	free(args);
+	return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct launch_signals sigs;
@@ -144,6 +235,8 @@ static int cmd_run(int argc, char **argv)
 		printf("climit %s\n", CLIMIT_VERSION);
 		return 0;
 	}
+	if (o.dry_run)
+		return dry_run(&o);
 	static struct cg_system sys;
 	unsigned ctrls = CTRL_BIT(CTRL_MEMORY) | CTRL_BIT(CTRL_PIDS) | CTRL_BIT(CTRL_CPU) |
 			 CTRL_BIT(CTRL_CPUACCT) | CTRL_BIT(CTRL_FREEZER);
@@ -152,11 +245,19 @@ static int cmd_run(int argc, char **argv)
 	if (iso_resolve_paths(&o.iso, &e) < 0 || cg_detect(&sys, &e) < 0 || iso_check_support(&o.iso, &e) < 0 ||
 	    place_choose(&sys, &o, &ctrls, &e) < 0)
 		return fail(&e);
-	char name[NAME_MAX_LEN + 1];
+	char name[NAME_MAX_LEN + 1], comm[64] = "";
+	if (o.pid) {
+		/* Refused before anything is made: PID 1, kernel threads, climit, other users'. */
+		if (ctl_check_pid(o.pid, &e) < 0) {
+			err_wrap(&e, "--pid: \"%d\"", o.pid);
+			return fail(&e);
+		}
+		ctl_comm(o.pid, comm, sizeof comm);
+	}
 	if (o.name)
 		str_copy(name, o.name, sizeof name);
 	else
-		default_name(o.argv[0], name, sizeof name);
+		default_name(o.pid ? comm : o.argv[0], o.pid ? o.pid : (int)getpid(), name, sizeof name);
 
 	/* Collect what dead climits left behind; a failure here must not stop this run. */
 	struct err gc_err;
@@ -172,7 +273,7 @@ static int cmd_run(int argc, char **argv)
 	} else {
 		str_copy(parent, o.parent, sizeof parent);
 	}
-	if (registry_claim(&sys, name, parent, &e) < 0)
+	if (registry_claim(&sys, name, parent, o.pid != 0, &e) < 0)
 		return fail(&e);
 	if (unit[0] && sd_enter_scope(&sys, unit, parent, sizeof parent, &e) < 0) {
 		registry_release(name);
@@ -189,6 +290,8 @@ static int cmd_run(int argc, char **argv)
 		registry_release(name);
 		return fail(&e);
 	}
+	if (o.pid)
+		return run_attached(&cg, &sys, &o, name, comm);
 
 	if (iso_prepare(&o.iso, name, &e) < 0) {
 		struct err ignored;
@@ -214,7 +317,7 @@ static int cmd_run(int argc, char **argv)
 	/* The main process is gone. Usually so is everything else and the rmdirs just succeed;
 	 * otherwise whatever is left (daemons, setsid'd children) dies with it. */
 	struct err td;
-	bool teardown_ok = cg_remove_if_empty(&cg) == 0 ||
+	bool teardown_ok = cg_remove_if_empty(&cg, &td) == 0 ||
 			   (cg_kill_all(&cg, &td) == 0 && cg_remove(&cg, &td) == 0);
 	iso_cleanup(&o.iso);
 	if (teardown_ok)
@@ -254,12 +357,143 @@ static int cmd_gc(int argc, char **argv)
 	return 0;
 }
 
+/* ---- set, kill, freeze, thaw, wait, attach -------------------------------------------------- */
+
+static void print_set(const char *name, const struct ctl_set *s, bool json)
+{
+	char was[32], now[32];
+	if (json) {
+		printf("{\"name\":\"%s\",\"limits\":{", name);
+		bool first = true;
+		for (int i = 0; i < s->n; i++) {
+			const struct ctl_change *c = &s->ch[i];
+			if (!c->opt)
+				continue;
+			const char *sep = first ? "" : ",";
+			first = false;
+			if (c->is_cpus) {
+				printf("%s\"cpus\":{\"was\":\"%s\",\"now\":\"%s\"}", sep, c->old_cpus, c->now_cpus);
+				continue;
+			}
+			printf("%s\"%s\":{\"was\":", sep, ctl_limit_name(c->limit));
+			c->old == UNITS_MAX ? printf("null") : printf("%" PRIu64, c->old);
+			printf(",\"now\":");
+			c->now == UNITS_MAX ? printf("null") : printf("%" PRIu64, c->now);
+			printf("}");
+		}
+		printf("},\"notes\":[");
+		for (int i = 0; i < s->nnotes; i++) {
+			printf("%s", i ? "," : "");
+			json_string(stdout, s->notes[i]);
+		}
+		printf("]}\n");
+		return;
+	}
+	printf("%s:", name);
+	bool first = true;
+	for (int i = 0; i < s->n; i++) {
+		const struct ctl_change *c = &s->ch[i];
+		if (!c->opt)
+			continue; /* implied (v1 keeps the swap allowance with a new memory limit) */
+		if (c->is_cpus) {
+			printf("%s cpus %s (was %s)", first ? "" : ",", c->now_cpus, c->old_cpus);
+		} else {
+			ctl_format(c->limit, c->old, was, sizeof was);
+			ctl_format(c->limit, c->now, now, sizeof now);
+			printf("%s %s %s (was %s)", first ? "" : ",", ctl_limit_name(c->limit), now, was);
+		}
+		first = false;
+	}
+	printf("\n");
+	for (int i = 0; i < s->nnotes; i++)
+		printf("%s: %s\n", name, s->notes[i]);
+}
+
+static int cmd_ctl(const char *cmd, int argc, char **argv)
+{
+	struct ctl_opts o;
+	struct err e;
+	if (cli_parse_ctl(cmd, argc, argv, &o, &e) < 0)
+		return fail(&e);
+	if (o.help) {
+		cli_usage_ctl(cmd);
+		return 0;
+	}
+	static struct cg_system sys;
+	struct cgroup cg;
+	if (cg_detect(&sys, &e) < 0 || ctl_open(&sys, o.name, &cg, &e) < 0)
+		return fail(&e);
+	int rc = 0;
+	if (strcmp(cmd, "set") == 0) {
+		static const struct { enum cg_limit limit; const char *opt; } order[] = {
+			{ LIMIT_MEMORY_MAX, "--mem" }, { LIMIT_SWAP_MAX, "--swap" }, { LIMIT_MEMORY_HIGH, "--mem-high" },
+			{ LIMIT_PIDS_MAX, "--pids" }, { LIMIT_CPU_MAX, "--cpu" }, { LIMIT_CPU_WEIGHT, "--cpu-weight" },
+		};
+		const uint64_t val[] = {
+			[LIMIT_MEMORY_MAX] = o.lim.mem_max, [LIMIT_MEMORY_HIGH] = o.lim.mem_high,
+			[LIMIT_SWAP_MAX] = o.lim.swap_max, [LIMIT_PIDS_MAX] = o.lim.pids_max,
+			[LIMIT_CPU_MAX] = o.lim.cpu_quota_us, [LIMIT_CPU_WEIGHT] = o.lim.cpu_weight,
+		};
+		struct ctl_set s = { .force = o.force };
+		for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+			if (o.lim.arg[order[i].limit])
+				ctl_add(&s, order[i].limit, val[order[i].limit], order[i].opt, o.lim.arg[order[i].limit]);
+		if (o.lim.cpus)
+			ctl_add_cpus(&s, o.lim.cpus, "--cpus");
+		if (ctl_set(&cg, &s, &e) < 0)
+			rc = fail(&e);
+		else
+			print_set(o.name, &s, o.json);
+	} else if (strcmp(cmd, "kill") == 0) {
+		int n = ctl_kill(&cg, o.sig, &e);
+		if (n < 0)
+			rc = fail(&e);
+		else if (o.json)
+			printf("{\"name\":\"%s\",\"signal\":\"SIG%s\",\"processes\":%d}\n", o.name, sigabbrev_np(o.sig), n);
+		else
+			printf("%s: SIG%s sent to %d process%s%s\n", o.name, sigabbrev_np(o.sig), n, n == 1 ? "" : "es",
+			       o.sig == SIGKILL ? "; the group is empty" : "");
+	} else if (strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0) {
+		if (ctl_freeze(&cg, cmd[0] == 'f', &e) < 0)
+			rc = fail(&e);
+		else
+			printf("%s: %s\n", o.name, cmd[0] == 'f' ? "frozen" : "thawed");
+	} else if (strcmp(cmd, "wait") == 0) {
+		struct cg_stats st;
+		if (ctl_wait(&cg, o.timeout_ns, &st, &e) < 0) {
+			fprintf(stderr, "climit: %s: %s\n", o.name, e.msg);
+			rc = e.errnum == ETIMEDOUT ? EXIT_TIMEDOUT : EXIT_CLIMIT;
+		} else {
+			report_print_figures(stdout, o.json ? REPORT_JSON : REPORT_TEXT, o.name, "empty", &st);
+		}
+	} else { /* attach */
+		int moved = 0;
+		for (int i = 0; i < o.npids && rc == 0; i++) {
+			int n = ctl_attach(&cg, o.pids[i], o.children, &e);
+			if (n < 0)
+				rc = fail(&e);
+			else
+				moved += n;
+		}
+		if (rc == 0)
+			printf("%s: %d process%s moved in\n", o.name, moved, moved == 1 ? "" : "es");
+	}
+	cg_close(&cg);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "gc") == 0)
 		return cmd_gc(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(argc - 1, argv + 1);
+	static const char *const ctl_cmds[] = { "set", "kill", "freeze", "thaw", "wait", "attach" };
+	for (size_t i = 0; argc >= 2 && i < sizeof ctl_cmds / sizeof ctl_cmds[0]; i++)
+		if (strcmp(argv[1], ctl_cmds[i]) == 0)
+			return cmd_ctl(ctl_cmds[i], argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "top") == 0)
 		return cmd_top(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "ls") == 0)

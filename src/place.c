@@ -116,13 +116,9 @@ static int check_owned_parent(const struct cg_system *sys, const struct run_opts
  * children must hold no process itself: climit has to run in a leaf below --parent. */
 static int check_inside_parent(const struct run_opts *o, struct err *e)
 {
-	char buf[4096], *self = NULL;
-	if (read_small_file("/proc/self/cgroup", buf, sizeof buf) >= 0)
-		self = strstr(buf, "0::/");
-	if (!self)
+	char self[PATH_MAX] = "";
+	if (cg_self_v2(self, sizeof self, NULL) < 0)
 		return 0; /* let the kernel say it */
-	self += 4;
-	self[strcspn(self, "\n")] = '\0';
 	size_t pl = strlen(o->parent);
 	if (strncmp(self, o->parent, pl) == 0 && self[pl] == '/')
 		return 0;

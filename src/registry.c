@@ -44,8 +44,8 @@ unsigned long long proc_start_time(int pid)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	if (read_small_file(path, buf, sizeof buf) < 0)
-		return 0;
+	if (read_small_file(path, buf, sizeof buf, NULL) < 0)
+		return 0; /* gone: no start time */
 	/* comm (field 2) may contain spaces and ')': fields resume after the last ')'. */
 	char *p = strrchr(buf, ')');
 	if (!p)
@@ -60,15 +60,20 @@ struct record {
 	int pid;
 	unsigned long long start;
 	char parent[256];
+	bool attached; /* climit run --pid: the processes are not climit's; remove only when empty */
 };
 
+/* 0, or -1 if the record is unreadable or not one of ours (a lookup: the caller treats both as
+ * "no live owner"). */
 static int read_record(int dirfd, const char *name, struct record *r)
 {
 	char buf[512];
-	if (read_small_file_at(dirfd, name, buf, sizeof buf) < 0)
+	if (read_small_file_at(dirfd, name, buf, sizeof buf, NULL) < 0)
 		return -1;
-	if (sscanf(buf, "%d %llu %255s", &r->pid, &r->start, r->parent) != 3)
+	char flag[16] = "";
+	if (sscanf(buf, "%d %llu %255s %15s", &r->pid, &r->start, r->parent, flag) < 3)
 		return -1;
+	r->attached = strcmp(flag, "attached") == 0;
 	const char *why;
 	return r->pid > 0 && units_check_parent(r->parent, &why) == 0 ? 0 : -1;
 }
@@ -134,7 +139,17 @@ static int collect(const struct cg_system *sys, int dirfd, const char *name,
 		   const struct record *r, bool verbose, struct err *e)
 {
 	struct cgroup cg;
-	if (cg_open(&cg, sys, r->parent, name) == 0) {
+	if (r->attached && cg_open(&cg, sys, r->parent, name, NULL) == 0) {
+		/* Processes moved in by climit run --pid are not climit's to kill: the group goes
+		 * when they are gone. */
+		struct err busy;
+		if (cg_remove_if_empty(&cg, &busy) < 0) {
+			cg_close(&cg);
+			return 0;
+		}
+		if (verbose)
+			fprintf(stderr, "climit: gc: removed %s/%s (its processes are gone)\n", r->parent, name);
+	} else if (cg_open(&cg, sys, r->parent, name, NULL) == 0) { /* none: removed already */
 		if (cg_kill_all(&cg, e) < 0 || delete_group(&cg, e) < 0) {
 			cg_close(&cg);
 			return -1;
@@ -144,6 +159,24 @@ static int collect(const struct cg_system *sys, int dirfd, const char *name,
 	}
 	unlinkat(dirfd, name, 0);
 	return 1;
+}
+
+int registry_lookup(const char *name, char *parent, size_t size, int *owner, struct err *e)
+{
+	const char *why;
+	if (units_check_name(name, &why) < 0)
+		return err_code(e, EINVAL, "\"%s\": %s", name, why);
+	int dirfd = open(registry_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct record r;
+	int rc = dirfd >= 0 ? read_record(dirfd, name, &r) : -1;
+	if (dirfd >= 0)
+		close(dirfd);
+	if (rc < 0 || (!record_alive(&r) && !r.attached))
+		return err_code(e, ENOENT, "\"%s\": no running container of that name (climit ls lists them)", name);
+	str_copy(parent, r.parent, size);
+	if (owner)
+		*owner = r.pid;
+	return 0;
 }
 
 int registry_gc(const struct cg_system *sys, const char *parent, bool verbose, struct err *e)
@@ -181,7 +214,8 @@ int registry_gc(const struct cg_system *sys, const char *parent, bool verbose, s
 	return rc < 0 ? -1 : removed;
 }
 
-int registry_claim(const struct cg_system *sys, const char *name, const char *parent, struct err *e)
+int registry_claim(const struct cg_system *sys, const char *name, const char *parent, bool attached,
+		   struct err *e)
 {
 	const char *dir = registry_dir();
 	if (mkdir(dir, geteuid() == 0 ? 0755 : 0700) < 0 && errno != EEXIST)
@@ -195,7 +229,8 @@ int registry_claim(const struct cg_system *sys, const char *name, const char *pa
 		return err_sys(e, errno, "%s", dir);
 	char tmp[128], text[400];
 	snprintf(tmp, sizeof tmp, ".%s.%d", name, (int)getpid());
-	int len = snprintf(text, sizeof text, "%d %llu %s\n", (int)getpid(), proc_start_time(getpid()), parent);
+	int len = snprintf(text, sizeof text, "%d %llu %s%s\n", (int)getpid(), proc_start_time(getpid()), parent,
+			   attached ? " attached" : "");
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, text, (size_t)len) != len) {
 		int saved = errno;
@@ -224,8 +259,13 @@ int registry_claim(const struct cg_system *sys, const char *name, const char *pa
 			rc = err_set(e, "--name: \"%s\": in use by a running climit (pid %d)", name, r.pid);
 			break;
 		}
-		if (collect(sys, dirfd, name, &r, false, e) < 0) {
+		int n = collect(sys, dirfd, name, &r, false, e);
+		if (n < 0) {
 			rc = -1;
+			break;
+		}
+		if (n == 0) {
+			rc = err_set(e, "--name: \"%s\": in use by processes moved in with climit run --pid", name);
 			break;
 		}
 	}

@@ -19,5 +19,8 @@ struct report {
 };
 
 void report_print(FILE *f, enum report_format fmt, const struct report *r);
+/* The group's figures without a run around them (climit wait): "what" says how it ended. */
+void report_print_figures(FILE *f, enum report_format fmt, const char *name, const char *what,
+			  const struct cg_stats *st);
 
 #endif

@@ -11,10 +11,10 @@
 
 #include <dirent.h>
 #include <sys/resource.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <libproc2/meminfo.h>
 #include <libproc2/misc.h>
 #include <libproc2/pids.h>
@@ -42,24 +42,25 @@ static struct {
 	int (*loadavg)(double *, double *, double *);
 } proc2;
 
-static bool load_proc2(void)
+/* NULL, or why libproc2 cannot be used. */
+static const char *load_proc2(void)
 {
+	static const char *why;
 	if (proc2.tried)
-		return proc2.ok;
+		return why;
 	proc2.tried = true;
-	void *h = dlopen("libproc2.so.0", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return false;
-	*(void **)&proc2.pids_new = dlsym(h, "procps_pids_new");
-	*(void **)&proc2.pids_select = dlsym(h, "procps_pids_select");
-	*(void **)&proc2.pids_unref = dlsym(h, "procps_pids_unref");
-	*(void **)&proc2.meminfo_new = dlsym(h, "procps_meminfo_new");
-	*(void **)&proc2.meminfo_get = dlsym(h, "procps_meminfo_get");
-	*(void **)&proc2.meminfo_unref = dlsym(h, "procps_meminfo_unref");
-	*(void **)&proc2.loadavg = dlsym(h, "procps_loadavg");
-	proc2.ok = proc2.pids_new && proc2.pids_select && proc2.pids_unref && proc2.meminfo_new &&
-		   proc2.meminfo_get && proc2.meminfo_unref && proc2.loadavg;
-	return proc2.ok;
+	const struct dl_sym syms[] = {
+		{ (void **)&proc2.pids_new, "procps_pids_new" },
+		{ (void **)&proc2.pids_select, "procps_pids_select" },
+		{ (void **)&proc2.pids_unref, "procps_pids_unref" },
+		{ (void **)&proc2.meminfo_new, "procps_meminfo_new" },
+		{ (void **)&proc2.meminfo_get, "procps_meminfo_get" },
+		{ (void **)&proc2.meminfo_unref, "procps_meminfo_unref" },
+		{ (void **)&proc2.loadavg, "procps_loadavg" },
+	};
+	why = dl_load("libproc2.so.0", syms, sizeof syms / sizeof syms[0]);
+	proc2.ok = why == NULL;
+	return why;
 }
 
 /* The hierarchy whose directory tree defines the groups: v2's, or v1's memory (else pids). */
@@ -96,11 +97,11 @@ int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e)
 	}
 	/* Without inotify no OOM kill, pids-limit hit or new group would wake the dashboard: it
 	 * would silently degrade to polling. */
-	int r = events_open(&s->ev);
-	if (r < 0)
-		return err_sys(e, -r, "cannot watch the groups (inotify_init1)");
-	if (!load_proc2())
-		return err_set(e, "cannot load libproc2.so.0 (procps-ng 4): %s", dlerror());
+	if (events_open(&s->ev, e) < 0)
+		return -1;
+	const char *why = load_proc2();
+	if (why)
+		return err_set(e, "%s (libproc2 is procps-ng 4's library)", why);
 	struct pids_info *pi = NULL;
 	static enum pids_item items[] = { PIDS_ID_PID, PIDS_ID_PPID, PIDS_STATE, PIDS_MEM_RES,
 					  PIDS_TICS_ALL, PIDS_CMD, PIDS_CMDLINE };
@@ -197,7 +198,7 @@ static void add_group(struct sampler *s, const char *path, int depth)
 	} else {
 		snprintf(parent, sizeof parent, ".");
 	}
-	if (cg_open(&g->cg, &s->sys, parent, slash ? slash + 1 : path) < 0) {
+	if (cg_open(&g->cg, &s->sys, parent, slash ? slash + 1 : path, NULL) < 0) {
 		free(g); /* gone already */
 		return;
 	}
@@ -517,7 +518,7 @@ int sampler_processes(struct sampler *s, struct sample_group *g, struct proc_row
 	if (!s->pids_info || g->cg.ndirs == 0)
 		return 0;
 	int pids[1024];
-	int n = cg_read_pids(g->cg.dirs[0].fd, pids, 1024);
+	int n = cg_read_pids(g->cg.dirs[0].fd, pids, 1024, NULL); /* gone: no rows */
 	if (n <= 0)
 		return 0;
 	if (n > 1024)
@@ -614,25 +615,26 @@ int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd)
 	}
 }
 
-int sampler_set_limit(struct sampler *s, struct sample_group *g, enum cg_limit limit, uint64_t v, struct err *e)
+/* The dashboard's keys and `climit set|kill|freeze|thaw` share control.c. */
+int sampler_set_limits(struct sampler *s, struct sample_group *g, struct ctl_set *cs, struct err *e)
 {
 	(void)s;
 	g->limits_stale = true;
-	return cg_set_limit(&g->cg, limit, v, e);
+	return ctl_set(&g->cg, cs, e);
 }
 
 int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e)
 {
 	(void)s;
 	/* Kill the processes; the group itself belongs to its climit, which removes it. */
-	return cg_kill_all(&g->cg, e);
+	return ctl_kill(&g->cg, SIGKILL, e) < 0 ? -1 : 0;
 }
 
 int sampler_freeze(struct sampler *s, struct sample_group *g, bool frozen, struct err *e)
 {
 	(void)s;
 	g->limits_stale = true;
-	return cg_freeze(&g->cg, frozen, e);
+	return ctl_freeze(&g->cg, frozen, e);
 }
 
 void sampler_close(struct sampler *s)

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "control.h"
 #include "events.h"
 
 #define HIST_LEN 64
@@ -82,7 +83,7 @@ int sample_history(const struct sample_group *g, int series, float *out, int max
  * becomes readable (returns 2); 0 on timeout. EINTR (SIGWINCH, SIGTERM) returns 3. */
 int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd);
 /* Limits and actions the UI may take, through the core. */
-int sampler_set_limit(struct sampler *s, struct sample_group *g, enum cg_limit limit, uint64_t v, struct err *e);
+int sampler_set_limits(struct sampler *s, struct sample_group *g, struct ctl_set *cs, struct err *e);
 int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e);
 int sampler_freeze(struct sampler *s, struct sample_group *g, bool frozen, struct err *e);
 

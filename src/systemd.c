@@ -65,8 +65,8 @@ unsigned sd_delegated_controllers(const struct cg_system *sys)
 		user_base(base, sizeof base);
 		snprintf(path, sizeof path, "%s/%s/cgroup.controllers", sys->v2_mount, base);
 	}
-	if (read_small_file(path, buf, sizeof buf) < 0)
-		return mask;
+	if (read_small_file(path, buf, sizeof buf, NULL) < 0)
+		return mask; /* nothing delegated that we can see: the refusal names what is missing */
 	char *save = NULL;
 	for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
 		for (int c = 0; c < CTRL_COUNT; c++)
@@ -127,25 +127,6 @@ static int load_sdbus(struct err *e)
 		return err_set(e, "%s (sd-bus, systemd 237 or newer, is needed to ask systemd for a cgroup)", why);
 	sdb.loaded = true;
 	return 0;
-}
-
-/* The v2 line of /proc/self/cgroup ("0::/path"), without the leading '/'. */
-static int self_cgroup(char *out, size_t size)
-{
-	char buf[4096];
-	if (read_small_file("/proc/self/cgroup", buf, sizeof buf) < 0)
-		return -1;
-	for (char *line = buf; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strncmp(line, "0::/", 4) == 0) {
-			str_copy(out, line + 4, size);
-			return 0;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return -1;
 }
 
 struct job_wait {
@@ -270,9 +251,9 @@ int sd_enter_scope(const struct cg_system *sys, const char *unit, char *scope_re
 	 * manager (AttachProcessesToUnit) after the job ended. Wait for both, bounded. */
 	snprintf(scope_rel, size, "%s/%s", slice, unit);
 	uint64_t deadline = now_ns() + 10ull * 1000000000u;
-	char self[PATH_MAX];
+	char self[PATH_MAX] = "";
 	for (;;) {
-		bool moved = self_cgroup(self, sizeof self) == 0 && strcmp(self, scope_rel) == 0;
+		bool moved = cg_self_v2(self, sizeof self, NULL) == 0 && strcmp(self, scope_rel) == 0;
 		if (w.result[0] && strcmp(w.result, "done") != 0) {
 			err_set(e, "systemd could not start %s (job %s)", unit, w.result);
 			goto out;
@@ -299,9 +280,8 @@ int sd_enter_scope(const struct cg_system *sys, const char *unit, char *scope_re
 		goto out;
 	}
 	snprintf(path, sizeof path, "%s/%s/" SD_SUPERVISOR "/cgroup.procs", sys->v2_mount, scope_rel);
-	r = write_file(path, "0");
-	if (r < 0) {
-		err_sys(e, -r, "cannot move climit into %s", path);
+	if (write_file(path, "0", e) < 0) {
+		err_sys(e, e->errnum, "cannot move climit into %s", path);
 		goto out;
 	}
 	rc = 0;

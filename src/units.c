@@ -262,6 +262,13 @@ int units_check_parent(const char *s, const char **why)
 	return 0;
 }
 
+uint64_t units_shares_to_weight(uint64_t shares)
+{
+	/* The inverse of units_weight_to_shares, rounded to the nearest weight that maps back. */
+	uint64_t w = (shares * 100 + 512) / 1024;
+	return w < 1 ? 1 : w > 10000 ? 10000 : w;
+}
+
 uint64_t units_weight_to_shares(uint64_t weight)
 {
 	uint64_t shares = weight * 1024 / 100;

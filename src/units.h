@@ -31,6 +31,7 @@ int units_check_name(const char *s, const char **why);
 int units_check_parent(const char *s, const char **why);
 /* cgroup v2 cpu.weight (1..10000) -> cgroup v1 cpu.shares, as systemd maps it (100 <-> 1024). */
 uint64_t units_weight_to_shares(uint64_t weight);
+uint64_t units_shares_to_weight(uint64_t shares);
 
 /* "100M", "1.5G", "512K", "123" (bytes) — the shortest exact-ish human form. */
 void units_format_size(uint64_t bytes, char *buf, size_t size);

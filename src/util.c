@@ -55,11 +55,21 @@ int err_sys(struct err *e, int errnum, const char *fmt, ...)
 	return -1;
 }
 
-ssize_t read_small_file_at(int dirfd, const char *name, char *buf, size_t size)
+/* The leaf helpers below take a struct err that may be NULL (the caller only needs to know that
+ * it failed); errno keeps the cause either way. */
+static int io_fail(struct err *e, int errnum, const char *what, const char *name)
+{
+	if (e)
+		err_sys(e, errnum, "cannot %s %s", what, name);
+	errno = errnum;
+	return -1;
+}
+
+ssize_t read_small_file_at(int dirfd, const char *name, char *buf, size_t size, struct err *e)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return io_fail(e, errno, "open", name);
 	size_t len = 0;
 	while (len + 1 < size) {
 		ssize_t n = read(fd, buf + len, size - 1 - len);
@@ -68,7 +78,7 @@ ssize_t read_small_file_at(int dirfd, const char *name, char *buf, size_t size)
 				continue;
 			int saved = errno;
 			close(fd);
-			return -saved;
+			return io_fail(e, saved, "read", name);
 		}
 		if (n == 0)
 			break;
@@ -79,28 +89,28 @@ ssize_t read_small_file_at(int dirfd, const char *name, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
-ssize_t read_small_file(const char *path, char *buf, size_t size)
+ssize_t read_small_file(const char *path, char *buf, size_t size, struct err *e)
 {
-	return read_small_file_at(AT_FDCWD, path, buf, size);
+	return read_small_file_at(AT_FDCWD, path, buf, size, e);
 }
 
-int write_file_at(int dirfd, const char *name, const char *s)
+int write_file_at(int dirfd, const char *name, const char *s, struct err *e)
 {
 	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return io_fail(e, errno, "open", name);
 	size_t len = strlen(s);
 	ssize_t n = write(fd, s, len);
-	int saved = errno;
+	int saved = n < 0 ? errno : EIO;
 	close(fd);
-	if (n < 0)
-		return -saved;
-	return (size_t)n == len ? 0 : -EIO;
+	if (n < 0 || (size_t)n != len)
+		return io_fail(e, saved, "write", name);
+	return 0;
 }
 
-int write_file(const char *path, const char *s)
+int write_file(const char *path, const char *s, struct err *e)
 {
-	return write_file_at(AT_FDCWD, path, s);
+	return write_file_at(AT_FDCWD, path, s, e);
 }
 
 int keyed_get(const char *text, const char *key, uint64_t *out)
@@ -112,7 +122,7 @@ int keyed_get(const char *text, const char *key, uint64_t *out)
 			errno = 0;
 			unsigned long long v = strtoull(p + klen + 1, &end, 10);
 			if (errno || end == p + klen + 1)
-				return -EINVAL;
+				return -1;
 			*out = v;
 			return 0;
 		}
@@ -120,7 +130,7 @@ int keyed_get(const char *text, const char *key, uint64_t *out)
 		if (p)
 			p++;
 	}
-	return -ENOENT;
+	return -1;
 }
 
 const char *dl_load(const char *lib, const struct dl_sym *syms, size_t n)

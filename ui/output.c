@@ -2,6 +2,8 @@
  * object per refresh), `climit ls` and `climit stats NAME`. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "doctor.h"
 #include "exitcodes.h"
 #include "ui.h"
 #include "units.h"
@@ -288,6 +291,14 @@ int cmd_stats(int argc, char **argv)
 		err_set(&e, "stats: \"%s\": no such container under %s", o.name, s.parent);
 		return fail(&e);
 	}
+	if (o.explain) {
+		struct doctor d = { .n = 0 };
+		doctor_explain(&g->cg, &d);
+		printf(o.json ? "" : "%s: effective limits (the lowest up the tree wins)\n", o.name);
+		doctor_print(stdout, &d, o.json, ui_utf8());
+		sampler_close(&s);
+		return 0;
+	}
 	/* A second sample makes the rates (CPU %, refused forks/s) meaningful. */
 	sleep_ns(o.delay_ns);
 	sampler_refresh(&s);
@@ -309,4 +320,41 @@ int cmd_stats(int argc, char **argv)
 	}
 	sampler_close(&s);
 	return 0;
+}
+
+/* The locale's character set (setlocale from the environment first), not its name. */
+bool ui_utf8(void)
+{
+	setlocale(LC_CTYPE, "");
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* climit doctor and stats --explain: the checks of src/doctor.c, for people or as JSON. */
+void doctor_print(FILE *f, const struct doctor *d, bool json, bool utf8)
+{
+	if (json) {
+		fputc('[', f);
+		for (int i = 0; i < d->n; i++) {
+			const struct doc_line *l = &d->l[i];
+			fprintf(f, "%s{\"check\":", i ? "," : "");
+			json_string(f, l->what);
+			fprintf(f, ",\"ok\":%s,\"detail\":", l->state == '-' ? "false" : "true");
+			json_string(f, l->detail);
+			fputs(",\"fix\":", f);
+			if (l->fix[0])
+				json_string(f, l->fix);
+			else
+				fputs("null", f);
+			fputc('}', f);
+		}
+		fputs("]\n", f);
+		return;
+	}
+	for (int i = 0; i < d->n; i++) {
+		const struct doc_line *l = &d->l[i];
+		const char *mark = l->state == '+' ? (utf8 ? "✓" : "ok") : l->state == '-' ? (utf8 ? "✗" : "NO") : (utf8 ? "·" : "--");
+		fprintf(f, "%s %s: %s\n", mark, l->what, l->detail);
+		if (l->state == '-' && l->fix[0])
+			fprintf(f, "    fix: %s\n", l->fix);
+	}
 }

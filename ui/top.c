@@ -458,9 +458,26 @@ static void change_limit(struct sampler *s, struct view *v, int key)
 		set_status(v, msg);
 		return;
 	}
+	/* The same all-or-nothing change as `climit set` (control.h). */
 	struct err e;
-	if (sampler_set_limit(s, g, lim, val, &e) < 0)
+	struct ctl_set cs = { .force = false };
+	const char *opt = key == 'm' ? "--mem" : key == 'p' ? "--pids" : "--cpu";
+	ctl_add(&cs, lim, val, opt, ans);
+	rc = sampler_set_limits(s, g, &cs, &e);
+	if (rc < 0 && key == 'm' && e.errnum == EBUSY && !cs.ch[0].written) {
+		/* Below what the group uses: ask, as `climit set --force` would be needed. */
+		snprintf(q, sizeof q, "%s: below current usage; the kernel will reclaim or OOM-kill. Do it? (y/N) ", name);
+		char yes[8];
+		if (prompt(q, yes, sizeof yes) && (yes[0] == 'y' || yes[0] == 'Y')) {
+			cs = (struct ctl_set){ .force = true };
+			ctl_add(&cs, lim, val, opt, ans);
+			rc = sampler_set_limits(s, g, &cs, &e);
+		}
+	}
+	if (rc < 0)
 		snprintf(msg, sizeof msg, "%s: %s", name, e.msg);
+	else if (cs.nnotes)
+		snprintf(msg, sizeof msg, "%s: %s", name, cs.notes[0]);
 	else
 		snprintf(msg, sizeof msg, "%s: %s set to %s", name, key == 'm' ? "memory limit" : key == 'p' ? "pids limit" : "CPU quota", ans);
 	set_status(v, msg);

@@ -9,14 +9,15 @@ _climit() {
 	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --name --parent --cgroup-manager --timeout
 		--report --report=json --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
 		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
-		--help --version"
+		--pid --children --wait --dry-run --json --help --version"
+	local limit_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus"
 	local top_opts="--delay --iterations --batch --json --all --parent --prometheus --prometheus-file --help"
 	local sub="" i
 	# The subcommand, if any, is the first word; after "--" (or the command) climit is done.
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		--) _climit_command $((i + 1)); return ;;
-		run|top|ls|stats|gc) [ $i = 1 ] && sub=${words[i]} ;;
+		run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor) [ $i = 1 ] && sub=${words[i]} ;;
 		esac
 	done
 	case $prev in
@@ -36,20 +37,48 @@ _climit() {
 	--gid) COMPREPLY=($(compgen -g -- "$cur")); return ;;
 	--report) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
 	--parent) return ;;
+	--pid) COMPREPLY=($(compgen -W "$(ps -eo pid= 2>/dev/null)" -- "$cur")); return ;;
+	--signal|-s) COMPREPLY=($(compgen -W "TERM KILL HUP INT QUIT USR1 USR2 STOP CONT" -- "$cur")); return ;;
 	--cgroup-manager) COMPREPLY=($(compgen -W "auto systemd cgroupfs" -- "$cur")); return ;;
 	esac
 	case $sub in
 	top) COMPREPLY=($(compgen -W "$top_opts" -- "$cur")) ;;
 	ls) COMPREPLY=($(compgen -W "--all --json --parent --help" -- "$cur")) ;;
 	stats)
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json --delay --parent --help" -- "$cur"))
-		else COMPREPLY=($(compgen -W "$(ls /run/climit 2>/dev/null)" -- "$cur")); fi ;;
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json --explain --delay --parent --help" -- "$cur"))
+		else COMPREPLY=($(compgen -W "$(_climit_names)" -- "$cur")); fi ;;
 	gc) COMPREPLY=($(compgen -W "--parent --help" -- "$cur")) ;;
+	doctor) COMPREPLY=($(compgen -W "$limit_opts --parent --cgroup-manager --json --help" -- "$cur")) ;;
+	set|kill|freeze|thaw|wait|attach)
+		local opts="--help"
+		case $sub in
+		set) opts="$limit_opts --force --json --help" ;;
+		kill) opts="--signal --json --help" ;;
+		wait) opts="--timeout --json --help" ;;
+		attach) opts="--children --help" ;;
+		esac
+		# Words after the subcommand that are not options: the first is the container.
+		local n=0
+		for ((i = 2; i < cword; i++)); do
+			[[ ${words[i]} == -* ]] || [[ ${words[i-1]} == --@(mem|mem-high|swap|pids|cpu|cpu-weight|cpus|signal|timeout) ]] || n=$((n + 1))
+		done
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		elif [ $n = 0 ]; then COMPREPLY=($(compgen -W "$(_climit_names)" -- "$cur"))
+		elif [ "$sub" = kill ]; then COMPREPLY=($(compgen -W "TERM KILL HUP INT QUIT USR1 USR2 STOP CONT" -- "$cur"))
+		elif [ "$sub" = attach ]; then COMPREPLY=($(compgen -W "$(ps -eo pid= 2>/dev/null)" -- "$cur")); fi ;;
 	*)
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$run_opts" -- "$cur"))
-		elif [ "$cword" = 1 ]; then COMPREPLY=($(compgen -W "run top ls stats gc" -- "$cur") $(compgen -c -- "$cur"))
+		elif [ "$cword" = 1 ]; then COMPREPLY=($(compgen -W "run top ls stats gc set kill freeze thaw wait attach doctor" -- "$cur") $(compgen -c -- "$cur"))
 		else COMPREPLY=($(compgen -c -- "$cur")); fi ;;
 	esac
+}
+# The running containers: the records of root's or this user's climits.
+_climit_names() {
+	local dir=${CLIMIT_RUNTIME_DIR:-}
+	if [ -z "$dir" ]; then
+		if [ "$(id -u)" = 0 ]; then dir=/run/climit; else dir=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}/climit; fi
+	fi
+	ls "$dir" 2>/dev/null
 }
 # After "--": complete the workload's command, then its arguments as files.
 _climit_command() {

@@ -1,7 +1,7 @@
 /* Fault injection for tests (LD_PRELOAD): CLIMIT_FAULT names one call that fails with EMFILE
  * (signalfd, timerfd_create, inotify_init1, sigprocmask) or "report": a write of exactly the
  * size of climit's child error report fails with ENOMEM, as it does when the pipe's buffer page
- * cannot be charged to a full memory cgroup; or procsN (see openat below). */
+ * cannot be charged to a full memory cgroup; or procsN / write:FILE (see openat below). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -65,6 +65,10 @@ int openat(int dirfd, const char *path, int flags, ...)
 	}
 	if (f && strncmp(f, "procs", 5) == 0 && strcmp(path, "cgroup.procs") == 0 && (flags & O_WRONLY) &&
 	    ++n == atoi(f + 5))
+		return errno = EACCES, -1;
+	/* "write:FILE": opening FILE (a name relative to a group's directory) for writing fails
+	 * with EACCES, as a kernel refusal of one limit would. */
+	if (f && strncmp(f, "write:", 6) == 0 && strcmp(path, f + 6) == 0 && (flags & O_WRONLY))
 		return errno = EACCES, -1;
 	return REAL(openat)(dirfd, path, flags, mode);
 }

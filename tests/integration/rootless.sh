@@ -147,3 +147,26 @@ test_userns_off_is_a_clear_125_for_a_normal_user() {
 	[[ $out == "climit: --isolate: a normal user's container needs a user namespace, and user namespaces are disabled on this host"* ]] &&
 		pass || fail "message: $out"
 }
+
+# A normal user moves processes that its own user manager holds (the kernel's rule for
+# delegated groups: write access to the common ancestor's cgroup.procs), and is told that rule
+# for a process of its login session's scope.
+test_user_attach_moves_what_the_user_manager_holds() {
+	local name=climit-test-uatt
+	"$CLIMIT" --name $name --pids 20 -- sleep 30 &
+	local pid=$! out out2 rc2
+	wait_for 10 group_exists $name || { fail "not started"; stop_bg "$pid"; return; }
+	systemd-run --user --scope --quiet -- sleep 30 &
+	local managed=$!
+	wait_for 5 sh -c "grep -q '\.scope$' /proc/$managed/cgroup && [ \"\$(cat /proc/$managed/comm)\" = sleep ]"
+	out=$("$CLIMIT" attach $name $managed 2>&1)
+	sleep 30 & local mine=$!
+	out2=$("$CLIMIT" attach $name $mine 2>&1); rc2=$?
+	local n; n=$(wc -l <"$(cg_dir pids "climit/$name")/cgroup.procs")
+	stop_bg "$pid"
+	kill $managed $mine 2>/dev/null; wait $managed $mine 2>/dev/null
+	expect_eq "attach of the manager's process" "$name: 1 process moved in" "$out" || return
+	expect_eq "processes in the group" 2 "$n" || return
+	expect_eq "attach of the session's process" 125 "$rc2" || return
+	[[ $out2 == *"permission denied (a normal user moves only processes that its own systemd user manager holds"* ]] && pass || fail "message: $out2"
+}

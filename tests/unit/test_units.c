@@ -2,6 +2,8 @@
  * included), option parsing, mountinfo detection, and counter reading on fixture cgroupfs trees
  * copied from real kernels (tests/fixtures). Prints PASS/FAIL lines; exit 1 on any failure. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <sched.h>
 #include <stdio.h>
@@ -243,8 +245,56 @@ static void options(void)
 static char *slurp(const char *path)
 {
 	static char buf[65536];
-	ssize_t n = read_small_file(path, buf, sizeof buf);
+	ssize_t n = read_small_file(path, buf, sizeof buf, NULL);
 	return n < 0 ? NULL : buf;
+}
+
+/* The error model: -1, errnum, a message naming the file; NULL e allowed; context added. */
+static void error_model(void)
+{
+	struct err e = { 0 };
+	char buf[64];
+	check(read_small_file("tests/fixtures/no-such-file", buf, sizeof buf, &e) == -1 && e.errnum == ENOENT &&
+	      strstr(e.msg, "cannot open tests/fixtures/no-such-file: ") != NULL, "read error filled: %s", e.msg);
+	errno = 0;
+	check(read_small_file("tests/fixtures/no-such-file", buf, sizeof buf, NULL) == -1 && errno == ENOENT,
+	      "read error without e keeps errno");
+	e = (struct err){ 0 };
+	check(write_file("/proc/self/stat", "1", &e) == -1 && e.errnum != 0 && strstr(e.msg, "/proc/self/stat"),
+	      "write error filled: %s", e.msg);
+	err_wrap(&e, "group %s", "x");
+	check(strncmp(e.msg, "group x: cannot ", 16) == 0 && e.errnum != 0, "wrap keeps errnum: %s", e.msg);
+	char dir[] = "/tmp/climit-test-unit-XXXXXX";
+	if (!mkdtemp(dir)) {
+		check(0, "mkdtemp");
+		return;
+	}
+	char path[128];
+	snprintf(path, sizeof path, "%s/memory.max", dir);
+	FILE *f = fopen(path, "w");
+	fputs("12x\n", f);
+	fclose(f);
+	uint64_t v = 7;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	e = (struct err){ 0 };
+	check(cg_read_u64(dfd, "memory.max", &v, &e) == 0 && v == 12, "u64 stops at the first non-digit");
+	f = fopen(path, "w");
+	fputs("max\n", f);
+	fclose(f);
+	check(cg_read_u64(dfd, "memory.max", &v, &e) == 0 && v == UNITS_MAX, "u64 max");
+	f = fopen(path, "w");
+	fputs("junk\n", f);
+	fclose(f);
+	check(cg_read_u64(dfd, "memory.max", &v, &e) == -1 && e.errnum == EINVAL &&
+	      strstr(e.msg, "memory.max: \"junk") != NULL, "u64 junk: %s", e.msg);
+	check(cg_read_u64(dfd, "memory.min", &v, &e) == -1 && e.errnum == ENOENT, "u64 missing: %s", e.msg);
+	close(dfd);
+	unlink(path);
+	rmdir(dir);
+	char self[256];
+	e = (struct err){ 0 };
+	int r = cg_self_v2(self, sizeof self, &e);
+	check((r == 0 && self[0] != '/') || (r == -1 && e.errnum == ENOENT), "self cgroup: %s", r ? e.msg : self);
 }
 
 static void mountinfo(void)
@@ -291,8 +341,9 @@ static void fixture_stats_v1(void)
 		snprintf(sys.v1_mount[c], sizeof sys.v1_mount[c], "%s/%s", root, cg_ctrl_name(c));
 	struct cgroup cg;
 	/* The fixture holds the files directly: parent "." and name "." address the mount itself. */
-	int rc = cg_open(&cg, &sys, ".", ".");
-	check(rc == 0, "v1 fixture opens");
+	struct err e;
+	int rc = cg_open(&cg, &sys, ".", ".", &e);
+	check(rc == 0, "v1 fixture opens%s", rc ? e.msg : "");
 	struct cg_stats st;
 	cg_read_stats(&cg, &st);
 	check(st.have & HAVE_OOM && st.oom_kills == 1, "v1: oom_kill from memory.oom_control (%llu)", (unsigned long long)st.oom_kills);
@@ -312,8 +363,9 @@ static void fixture_stats_v2(void)
 	struct cgroup cg;
 	/* The fixture is committed (captured in the v2 guest by tests/fixtures/capture.sh v2): a
 	 * failure to open it is a failure, and every figure is compared with the file's value. */
-	int rc = cg_open(&cg, &sys, ".", ".");
-	check(rc == 0, "v2 fixture opens");
+	struct err e;
+	int rc = cg_open(&cg, &sys, ".", ".", &e);
+	check(rc == 0, "v2 fixture opens%s", rc ? e.msg : "");
 	if (rc < 0)
 		return;
 	struct cg_stats st;
@@ -387,6 +439,7 @@ int main(void)
 	fixture_stats_v2();
 	keyed();
 	isolation_options();
+	error_model();
 	printf("unit: %d failed\n", failures);
 	return failures ? 1 : 0;
 }
