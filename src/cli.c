@@ -126,6 +126,40 @@ static int getopt_failure(struct err *e, char **argv, int c)
 	return err_set(e, "%s: unknown option (try 'climit --help')", arg);
 }
 
+/* climit's getopt rules, shared by every parser: an unknown option, a missing value and an
+ * option given twice (except `repeatable`, -1 for none) are one-line errors. opts_next returns
+ * the option, -1 at the end, or -2 with e filled. */
+struct opt_iter {
+	bool seen[512];
+	int repeatable;
+};
+
+static void opts_begin(struct opt_iter *it, int repeatable)
+{
+	*it = (struct opt_iter){ .repeatable = repeatable };
+	optind = 1;
+	opterr = 0;
+}
+
+static int opts_next(struct opt_iter *it, int argc, char **argv, const char *shorts, const struct option *longs,
+		     struct err *e)
+{
+	int c = getopt_long(argc, argv, shorts, longs, NULL);
+	if (c == -1)
+		return -1;
+	if (c == '?' || c == ':')
+		return getopt_failure(e, argv, c), -2;
+	if (c >= 0 && c < 512 && it->seen[c] && c != it->repeatable) {
+		/* The option as typed: "--mem 1G" leaves optarg in its own argv slot. */
+		const char *typed = argv[optind - 1 - (optarg && argv[optind - 1] == optarg)];
+		return err_set(e, "%.*s: given twice%s%s%s", (int)strcspn(typed, "="), typed, optarg ? " (\"" : "",
+			       optarg ? optarg : "", optarg ? "\")" : ""), -2;
+	}
+	if (c >= 0 && c < 512)
+		it->seen[c] = true;
+	return c;
+}
+
 static unsigned online_cpus(void)
 {
 	/* cpuset ids go up to the highest configured CPU, not the count of online ones. */
@@ -211,21 +245,17 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 	*o = (struct run_opts){ .parent = "climit" };
 	unset_limits(o);
 	uint64_t v;
-	bool seen[512] = { false };
 	const char *why = NULL;
 	struct iso_opts *iso = &o->iso;
 	bool isolate = false, share_net = false;
 	uint64_t cap_drop = 0, cap_add = 0;
-	optind = 1;
-	opterr = 0;
+	struct opt_iter it;
+	opts_begin(&it, OPT_ENV);
 	int c;
 	/* '+': stop at the first non-option, so `climit ls -l` runs ls with -l (like env, timeout). */
-	while ((c = getopt_long(argc, argv, "+:m:p:c:n:t:hV", run_longopts, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return getopt_failure(e, argv, c);
-		if (seen[c] && c != OPT_ENV)
-			return err_set(e, "%s: given twice (\"%s\")", optname(c), optarg ? optarg : "");
-		seen[c] = true;
+	while ((c = opts_next(&it, argc, argv, "+:m:p:c:n:t:hV", run_longopts, e)) != -1) {
+		if (c == -2)
+			return -1;
 		switch (c) {
 		case OPT_MEM: case OPT_MEM_HIGH: case OPT_SWAP: case OPT_PIDS: case OPT_CPU:
 		case OPT_CPU_WEIGHT: case OPT_CPUS:
@@ -426,12 +456,12 @@ int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)
 	};
 	*o = (struct gc_opts){ .parent = NULL };
 	const char *why;
-	optind = 1;
-	opterr = 0;
+	struct opt_iter it;
+	opts_begin(&it, -1);
 	int c;
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return getopt_failure(e, argv, c);
+	while ((c = opts_next(&it, argc, argv, "+:h", longopts, e)) != -1) {
+		if (c == -2)
+			return -1;
 		if (c == OPT_HELP) {
 			o->help = true;
 			return 0;
@@ -463,16 +493,12 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 	};
 	*o = (struct top_opts){ .delay_ns = 1000000000ull };
 	const char *why;
-	bool seen[512] = { false };
-	optind = 1;
-	opterr = 0;
+	struct opt_iter it;
+	opts_begin(&it, -1);
 	int c;
-	while ((c = getopt_long(argc, argv, ":d:n:bah", longopts, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return getopt_failure(e, argv, c);
-		if (seen[c])
-			return err_set(e, "%s: given twice", argv[optind - 1]);
-		seen[c] = true;
+	while ((c = opts_next(&it, argc, argv, ":d:n:bah", longopts, e)) != -1) {
+		if (c == -2)
+			return -1;
 		switch (c) {
 		case 'd':
 			if (units_parse_duration(optarg, &o->delay_ns, &why) < 0)
@@ -706,18 +732,14 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 	unset_limits(&o->lim);
 	bool set = strcmp(cmd, "set") == 0, kill_cmd = strcmp(cmd, "kill") == 0, wait = strcmp(cmd, "wait") == 0,
 	     attach = strcmp(cmd, "attach") == 0;
-	bool seen[512] = { false };
 	const char *why = NULL;
-	optind = 1;
-	opterr = 0;
+	struct opt_iter it;
+	opts_begin(&it, -1);
 	int c;
 	/* Options anywhere (GNU order): `climit set web --mem 1G` and `climit set --mem 1G web`. */
-	while ((c = getopt_long(argc, argv, ":m:p:c:s:t:h", longopts, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return getopt_failure(e, argv, c);
-		if (seen[c])
-			return err_set(e, "%s: given twice", argv[optind - 1]);
-		seen[c] = true;
+	while ((c = opts_next(&it, argc, argv, ":m:p:c:s:t:h", longopts, e)) != -1) {
+		if (c == -2)
+			return -1;
 		bool limit = c == OPT_MEM || c == OPT_MEM_HIGH || c == OPT_SWAP || c == OPT_PIDS || c == OPT_CPU ||
 			     c == OPT_CPU_WEIGHT || c == OPT_CPUS;
 		if ((limit || c == OPT_FORCE) && !set)
@@ -766,7 +788,7 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 	if (units_check_name(o->name, &why) < 0)
 		return err_set(e, "\"%s\": %s", o->name, why);
 	if (kill_cmd && optind < argc) {
-		if (seen['s'] || seen[OPT_SIGNAL])
+		if (it.seen['s'] || it.seen[OPT_SIGNAL])
 			return err_set(e, "\"%s\": the signal is given twice", argv[optind]);
 		if (parse_signal(argv[optind], &o->sig) < 0)
 			return err_set(e, "\"%s\": not a signal (a name such as TERM, or a number)", argv[optind]);

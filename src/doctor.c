@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "doctor.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -64,7 +66,10 @@ static long read_long(const char *path, long dflt)
 }
 
 /* Some non-root group of the v2 tree (the interface files of controllers live there, not in the
- * root): init.scope, system.slice, or the first directory found. */
+ * root): init.scope, system.slice, any other directory, or (root, on a tree with none) a probe
+ * group made for the check and removed by drop_probe. */
+static char probe[PATH_MAX];
+
 static bool v2_child(const struct cg_system *sys, char *out, size_t size)
 {
 	static const char *const tries[] = { "init.scope", "system.slice", "user.slice", "climit" };
@@ -73,7 +78,32 @@ static bool v2_child(const struct cg_system *sys, char *out, size_t size)
 			snprintf(out, size, "%s/%s", sys->v2_mount, tries[i]);
 			return true;
 		}
-	return false;
+	DIR *d = opendir(sys->v2_mount);
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (de->d_type == DT_DIR && de->d_name[0] != '.') {
+			snprintf(out, size, "%s/%s", sys->v2_mount, de->d_name);
+			closedir(d);
+			return true;
+		}
+	if (d)
+		closedir(d);
+	if (!probe[0]) {
+		snprintf(probe, sizeof probe, "%s/climit-doctor-%d", sys->v2_mount, (int)getpid());
+		if (mkdir(probe, 0755) < 0) {
+			probe[0] = '\0';
+			return false;
+		}
+	}
+	str_copy(out, probe, size);
+	return true;
+}
+
+static void drop_probe(void)
+{
+	if (probe[0])
+		rmdir(probe);
+	probe[0] = '\0';
 }
 
 static const enum cg_ctrl shown[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET, CTRL_CPUACCT, CTRL_FREEZER };
@@ -163,7 +193,8 @@ static void check_features(const struct cg_system *sys, struct doctor *d)
 		v2 ? "cpu.max" : "cpu.cfs_quota_us");
 	if (!cfs)
 		fix(l, "a kernel with CONFIG_CFS_BANDWIDTH=y");
-	bool psi = access("/proc/pressure/cpu", R_OK) == 0 && read_small_file("/proc/pressure/cpu", child, 8, NULL) > 0;
+	char pressure[256];
+	bool psi = read_small_file("/proc/pressure/cpu", pressure, sizeof pressure, NULL) > 0;
 	l = add(d, psi ? '+' : '-', "PSI", psi ? "pressure stall information on (the PSI columns of top)"
 					      : "no /proc/pressure: top's PSI columns stay empty");
 	if (!psi)
@@ -232,6 +263,7 @@ void doctor_host(const struct cg_system *sys, struct doctor *d)
 	check_mode(sys, d);
 	check_delegation(sys, d);
 	check_features(sys, d);
+	drop_probe();
 	check_namespaces(d);
 	char parent[512];
 	place_default_parent(sys, parent, sizeof parent);
@@ -372,11 +404,12 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 	add(d, 'i', "placement", "%s %s", o->manager == MGR_SYSTEMD ? "a systemd scope in" : "cgroupfs under", parent);
 	if (o->mem_max != OPT_UNSET) {
 		against_tree(sys, d, LIMIT_MEMORY_MAX, CTRL_MEMORY, "--mem", o->arg[LIMIT_MEMORY_MAX], o->mem_max, parent);
-		struct doctor probe = { .n = 0 };
-		check_features(sys, &probe);
-		if (probe.l[0].state == '-') {
+		struct doctor features = { .n = 0 };
+		check_features(sys, &features);
+		drop_probe();
+		if (features.l[0].state == '-') {
 			struct doc_line *l = add(d, '-', "swap", "no swap accounting: the workload may swap beyond --mem");
-			str_copy(l->fix, probe.l[0].fix, sizeof l->fix);
+			str_copy(l->fix, features.l[0].fix, sizeof l->fix);
 		} else {
 			add(d, '+', "swap", o->swap_max == OPT_UNSET ? "capped at 0 (memory.%s)" : "capped at --swap (memory.%s)",
 			    v2 ? "swap.max" : "memsw.limit_in_bytes");

@@ -158,6 +158,8 @@ test_freeze_thaw_kill_and_wait_act_on_a_running_container() {
 	"$CLIMIT" wait $name --timeout 0.3 >/dev/null 2>&1; local wrc=$?
 	"$CLIMIT" wait $name --json >"$d/wait" 2>&1 &
 	local waiter=$!
+	# Killed only once the waiter holds the group open (under TCG it starts slowly).
+	wait_for 10 sh -c "ls -l /proc/$waiter/fd 2>/dev/null | grep -q '/sys/fs/cgroup/.*$name'"
 	"$CLIMIT" kill $name TERM >"$d/kill" 2>&1; local krc=$?
 	wait_bounded "$pid" 10; rc=$?
 	wait_bounded "$waiter" 10; local waited=$?

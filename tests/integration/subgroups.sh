@@ -51,7 +51,7 @@ test_top_k_kills_the_subgroups_too() {
 	_start_subgroup_run $name "$marker" || return
 	local pid=$SUB_PID
 	top_start -d 0.3
-	wait_for 10 screen_has $name || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
+	wait_for 20 screen_has $name || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
 	_select $name
 	tm send-keys -t t k; wait_for 3 screen_has "(y/N)"; tm send-keys -t t y Enter
 	local rc; wait_bounded "$pid" 10; rc=$?
