@@ -755,8 +755,6 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 			return err_set(e, "--timeout: only for climit wait");
 		if (c == OPT_CHILDREN && !attach)
 			return err_set(e, "--children: only for climit attach");
-		if (c == OPT_JSON && (attach || strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0))
-			return err_set(e, "--json: climit %s prints nothing to format", cmd);
 		switch (c) {
 		case OPT_MEM: case OPT_MEM_HIGH: case OPT_SWAP: case OPT_PIDS: case OPT_CPU:
 		case OPT_CPU_WEIGHT: case OPT_CPUS:
@@ -851,6 +849,7 @@ void cli_usage_ctl(const char *cmd)
 	else if (strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0)
 		fputs("Usage: climit freeze NAME | climit thaw NAME\n"
 		      "Stop every process of NAME (v2 cgroup.freeze, v1 freezer.state), or let them run again.\n"
+		      "      --json             print the result as one JSON object\n"
 		      "  -h, --help             show this help and exit\n", stdout);
 	else if (strcmp(cmd, "wait") == 0)
 		fputs("Usage: climit wait NAME [--timeout DURATION] [--json]\n"
@@ -866,6 +865,7 @@ void cli_usage_ctl(const char *cmd)
 		      "user) other users' processes are refused. A group of its own for a running process:\n"
 		      "climit run --pid PID [LIMITS].\n"
 		      "      --children         move their descendants too\n"
+		      "      --json             print the result as one JSON object\n"
 		      "  -h, --help             show this help and exit\n", stdout);
 }
 

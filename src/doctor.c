@@ -106,6 +106,11 @@ static void drop_probe(void)
 	probe[0] = '\0';
 }
 
+/* The fix podman's maintainers give for controllers a user manager does not delegate. */
+static const char dropin_fix[] = "as root: mkdir -p /etc/systemd/system/user@.service.d && printf '[Service]\\nDelegate=cpu "
+				 "cpuset io memory pids\\n' > /etc/systemd/system/user@.service.d/delegate.conf && "
+				 "systemctl daemon-reload, then log in again";
+
 static const enum cg_ctrl shown[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET, CTRL_CPUACCT, CTRL_FREEZER };
 
 static void check_mode(const struct cg_system *sys, struct doctor *d)
@@ -168,9 +173,7 @@ static void check_delegation(const struct cg_system *sys, struct doctor *d)
 			add(d, '+', what, "%s hands it to you", sd_delegating_unit());
 		} else {
 			struct doc_line *l = add(d, '-', what, "%s does not hand it to you", sd_delegating_unit());
-			fix(l, "as root: mkdir -p /etc/systemd/system/user@.service.d && printf '[Service]\\nDelegate=cpu "
-			       "cpuset io memory pids\\n' > /etc/systemd/system/user@.service.d/delegate.conf && "
-			       "systemctl daemon-reload, then log in again");
+			str_copy(l->fix, dropin_fix, sizeof l->fix);
 		}
 	}
 }
@@ -391,9 +394,36 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 		fix(l, "leave --mem-high out on this host (v2 only), or use --mem");
 		o->mem_high = OPT_UNSET;
 	}
+	/* A normal user under systemd: each option whose controller is not delegated, with the
+	 * drop-in that delegates it (then left out, so the rest can still be judged). */
+	if (v2 && geteuid() != 0 && !o->parent_given && o->manager != MGR_CGROUPFS && sd_running()) {
+		unsigned have = sd_delegated_controllers(sys);
+		struct { bool given; enum cg_ctrl c; const char *opt; } need[] = {
+			{ o->mem_max != OPT_UNSET || o->mem_high != OPT_UNSET || o->swap_max != OPT_UNSET, CTRL_MEMORY, "--mem" },
+			{ o->pids_max != OPT_UNSET, CTRL_PIDS, "--pids" },
+			{ o->cpu_quota_us != OPT_UNSET || o->cpu_weight != OPT_UNSET, CTRL_CPU, "--cpu" },
+			{ o->cpus != NULL, CTRL_CPUSET, "--cpus" },
+		};
+		for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+			if (!need[i].given || (have & CTRL_BIT(need[i].c)))
+				continue;
+			struct doc_line *l = add(d, '-', need[i].opt, "the %s controller is not delegated to you by %s: not "
+						 "enforced", cg_ctrl_name(need[i].c), sd_delegating_unit());
+			str_copy(l->fix, dropin_fix, sizeof l->fix);
+			if (need[i].c == CTRL_MEMORY)
+				o->mem_max = o->mem_high = o->swap_max = OPT_UNSET;
+			else if (need[i].c == CTRL_PIDS)
+				o->pids_max = OPT_UNSET;
+			else if (need[i].c == CTRL_CPU)
+				o->cpu_quota_us = o->cpu_weight = OPT_UNSET;
+			else
+				o->cpus = NULL;
+		}
+	}
 	if (place_choose(sys, o, &ctrls, &e) < 0) {
-		struct doc_line *l = add(d, '-', "placement", "%s", e.msg);
-		fix(l, "see the message");
+		/* The refusal names its own fix (climit run would print the same line). */
+		struct doc_line *l = add(d, '-', "placement", "climit run would refuse this");
+		str_copy(l->fix, e.msg, sizeof l->fix);
 		return;
 	}
 	char parent[CG_PATH_MAX];

@@ -456,6 +456,8 @@ static int cmd_ctl(const char *cmd, int argc, char **argv)
 	} else if (strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0) {
 		if (ctl_freeze(&cg, cmd[0] == 'f', &e) < 0)
 			rc = fail(&e);
+		else if (o.json)
+			printf("{\"name\":\"%s\",\"frozen\":%s}\n", o.name, cmd[0] == 'f' ? "true" : "false");
 		else
 			printf("%s: %s\n", o.name, cmd[0] == 'f' ? "frozen" : "thawed");
 	} else if (strcmp(cmd, "wait") == 0) {
@@ -475,7 +477,9 @@ static int cmd_ctl(const char *cmd, int argc, char **argv)
 			else
 				moved += n;
 		}
-		if (rc == 0)
+		if (rc == 0 && o.json)
+			printf("{\"name\":\"%s\",\"moved\":%d}\n", o.name, moved);
+		else if (rc == 0)
 			printf("%s: %d process%s moved in\n", o.name, moved, moved == 1 ? "" : "es");
 	}
 	cg_close(&cg);

@@ -50,12 +50,12 @@ _climit() {
 	gc) COMPREPLY=($(compgen -W "--parent --help" -- "$cur")) ;;
 	doctor) COMPREPLY=($(compgen -W "$limit_opts --parent --cgroup-manager --json --help" -- "$cur")) ;;
 	set|kill|freeze|thaw|wait|attach)
-		local opts="--help"
+		local opts="--json --help"
 		case $sub in
 		set) opts="$limit_opts --force --json --help" ;;
 		kill) opts="--signal --json --help" ;;
 		wait) opts="--timeout --json --help" ;;
-		attach) opts="--children --help" ;;
+		attach) opts="--children --json --help" ;;
 		esac
 		# Words after the subcommand that are not options: the first is the container.
 		local n=0

@@ -134,6 +134,8 @@ set climit-test-setbad --cpus 999|--cpus: "999"
 set ../etc --pids 5|"../etc"
 kill climit-test-setbad NOSIG|"NOSIG": not a signal
 freeze climit-test-setbad --pids 3|--pids: only for climit set
+freeze climit-test-setbad --force|--force: only for climit set
+thaw climit-test-setbad extra|"extra": unexpected argument
 attach climit-test-setbad|missing PID
 attach climit-test-setbad 1|"1": PID 1 (init) stays where it is
 attach climit-test-setbad 2|"2": a kernel thread
@@ -153,7 +155,7 @@ test_freeze_thaw_kill_and_wait_act_on_a_running_container() {
 	wait_for 10 group_exists $name || { fail "not started"; stop_bg "$pid"; rm -rf "$d"; return; }
 	"$CLIMIT" freeze $name >"$d/freeze" 2>&1 || { fail "freeze: $(cat "$d/freeze")"; stop_bg "$pid"; rm -rf "$d"; return; }
 	local still; still=$(_cpu_rate $name 1)
-	"$CLIMIT" thaw $name >"$d/thaw" 2>&1 || { fail "thaw: $(cat "$d/thaw")"; stop_bg "$pid"; rm -rf "$d"; return; }
+	"$CLIMIT" thaw $name --json >"$d/thaw" 2>&1 || { fail "thaw: $(cat "$d/thaw")"; stop_bg "$pid"; rm -rf "$d"; return; }
 	local runs; runs=$(_cpu_rate $name 1)
 	"$CLIMIT" wait $name --timeout 0.3 >/dev/null 2>&1; local wrc=$?
 	"$CLIMIT" wait $name --json >"$d/wait" 2>&1 &
@@ -165,6 +167,7 @@ test_freeze_thaw_kill_and_wait_act_on_a_running_container() {
 	wait_bounded "$waiter" 10; local waited=$?
 	echo "  frozen: $still CPUs, thawed: $runs CPUs"
 	expect_eq "freeze said" "$name: frozen" "$(cat "$d/freeze")" || { rm -rf "$d"; return; }
+	expect_eq "thaw --json" "{\"name\":\"$name\",\"frozen\":false}" "$(cat "$d/thaw")" || { rm -rf "$d"; return; }
 	awk -v r="$still" 'BEGIN { exit !(r < 0.05) }' || { fail "frozen but ran $still CPUs"; rm -rf "$d"; return; }
 	awk -v r="$runs" 'BEGIN { exit !(r > 0.5) }' || { fail "thawed but ran $runs CPUs"; rm -rf "$d"; return; }
 	expect_eq "wait --timeout" 124 "$wrc" || { rm -rf "$d"; return; }
@@ -229,12 +232,12 @@ test_attach_moves_processes_and_children_into_a_container() {
 	sh -c 'sleep 30 & sleep 30 & wait' & local tree=$!
 	wait_for 5 sh -c "[ \$(cat /proc/$tree/task/$tree/children | wc -w) = 2 ]"
 	out=$("$CLIMIT" attach $name $one 2>&1) || { fail "attach: $out"; kill $one $tree; stop_bg "$pid"; return; }
-	local out2; out2=$("$CLIMIT" attach $name $tree --children 2>&1)
+	local out2; out2=$("$CLIMIT" attach $name $tree --children --json 2>&1)
 	local n; n=$(cat "$(cg_dir pids "climit/$name")/cgroup.procs" | wc -l)
 	stop_bg "$pid"
 	kill $one $tree 2>/dev/null; wait $one $tree 2>/dev/null
 	expect_eq "said" "$name: 1 process moved in" "$out" || return
-	expect_eq "said with --children" "$name: 3 processes moved in" "$out2" || return
+	expect_eq "said with --children (json)" "{\"name\":\"$name\",\"moved\":3}" "$out2" || return
 	# The workload's sleep, the one, the tree's sh and its two sleeps.
 	expect_eq "processes in the group" 5 "$n" || return
 	[ -z "$(cg_leftovers $name)" ] && pass || fail "group left (the attached ones are killed with it)"

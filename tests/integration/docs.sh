@@ -68,6 +68,13 @@ test_json_fields_and_metrics_are_documented_in_one_place() {
 	top=$("$CLIMIT" top --json -n 1)
 	local d; d=$(mktemp -d /var/tmp/climit-test-docprom.XXXXXX)
 	"$CLIMIT" top --prometheus-file "$d/m.prom" -n 1; prom=$(cat "$d/m.prom"); rm -rf "$d"
+	# The control commands' and doctor's objects too.
+	local ctl; ctl=$("$CLIMIT" set climit-test-docjson --pids 8 --json; "$CLIMIT" freeze climit-test-docjson --json
+		"$CLIMIT" thaw climit-test-docjson --json; "$CLIMIT" attach climit-test-docjson --json $(sleep 30 >/dev/null & echo $!)
+		"$CLIMIT" wait climit-test-docjson --json & local w=$!
+		wait_for 10 sh -c "ls -l /proc/$w/fd 2>/dev/null | grep -q '/sys/fs/cgroup/.*climit-test-docjson'"
+		"$CLIMIT" kill climit-test-docjson --json; wait $w)
+	local doc; doc=$("$CLIMIT" doctor --json)
 	stop_bg "$pid"
 	# A name counts as documented only where the page marks it as a literal (.Li, .It Li,
 	# .Pq Li), not as any word of the prose ("name", "state", "time", "path"...).
@@ -75,7 +82,9 @@ test_json_fields_and_metrics_are_documented_in_one_place() {
 	terms=$(grep -E '^\.(It |Pq )?Li ' man/climit-interfaces.7 | sed -E 's/^\.(It |Pq )?Li //' | tr ' ,;()' '\n\n\n\n\n' |
 		grep -E '^[a-z_][a-z0-9_]*$' | sort -u)
 	[ "$(wc -l <<<"$terms")" -ge 30 ] || { fail "no literals found in climit-interfaces(7): $terms"; return; }
-	keys=$( (jq -r 'keys[]' <<<"$stats"; jq -r 'keys[], (.host | keys[])' <<<"$top") | sort -u)
+	keys=$( (jq -r 'keys[]' <<<"$stats"; jq -r 'keys[], (.host | keys[])' <<<"$top"; jq -r 'keys[]' <<<"$ctl"
+		jq -r '.[] | keys[]' <<<"$doc") | sort -u)
+	[ "$(wc -l <<<"$ctl")" = 6 ] || { fail "control objects: $ctl"; return; }
 	[ -n "$keys" ] || { fail "no JSON: $stats"; return; }
 	for k in $keys $(grep -oE '^climit_[a-z_]+' <<<"$prom" | sort -u); do
 		grep -qx -- "$k" <<<"$terms" || missing="$missing $k"

@@ -131,7 +131,7 @@ test_bash_completion_offers_every_option_and_subcommand() {
 		_complete climit "$o" | grep -qx -- "$o" || missing="$missing run:$o"
 	done
 	local sub
-	for sub in top stats set kill wait attach doctor; do
+	for sub in top stats set kill freeze wait attach doctor; do
 		for o in $("$CLIMIT" $sub --help | _help_opts); do
 			_complete climit $sub "$o" | grep -qx -- "$o" || missing="$missing $sub:$o"
 		done
