@@ -454,8 +454,20 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 	if (o->cpu_weight != OPT_UNSET)
 		add(d, '+', "--cpu-weight", "%s (%s); it only matters while other groups want the CPU", o->arg[LIMIT_CPU_WEIGHT],
 		    v2 ? "cpu.weight" : "cpu.shares");
-	if (o->cpus)
-		add(d, '+', "--cpus", "%s (cpuset.cpus; this host has CPUs 0-%u)", o->cpus, ncpus() - 1);
+	if (o->cpus) {
+		/* What run would refuse: a CPU beyond the host's. */
+		const char *why;
+		long conf = sysconf(_SC_NPROCESSORS_CONF);
+		unsigned have = conf > 0 ? (unsigned)conf : 1;
+		char what[64];
+		snprintf(what, sizeof what, "--cpus %s", o->cpus);
+		if (units_parse_cpu_list(o->cpus, have, &why) < 0) {
+			struct doc_line *l = add(d, '-', what, "%s", why);
+			fix(l, "--cpus 0-%u at most", have - 1);
+		} else {
+			add(d, '+', what, "enforced as asked (cpuset.cpus; this host has CPUs 0-%u)", have - 1);
+		}
+	}
 }
 
 void doctor_explain(struct cgroup *cg, struct doctor *d)

@@ -109,5 +109,11 @@ test_dry_run_runs_nothing_and_says_what_would_be_enforced() {
 	[ ! -e /tmp/climit-test-dry.$$ ] || { rm -f /tmp/climit-test-dry.$$; fail "the command ran"; return; }
 	[ -z "$(cg_leftovers climit-test-dry)" ] || { fail "a group was made"; return; }
 	expect_eq "exit" 0 "$rc" || return
-	grep -qF "✓ --mem 64M: enforced as asked" <<<"$out" && grep -qF "✓ --pids 10: enforced as asked" <<<"$out" && pass || fail "$out"
+	grep -qF "✓ --mem 64M: enforced as asked" <<<"$out" && grep -qF "✓ --pids 10: enforced as asked" <<<"$out" || { fail "$out"; return; }
+	# A CPU this host lacks: climit run refuses it (125), doctor says why (exit 1).
+	local n; n=$(getconf _NPROCESSORS_CONF)
+	out=$(LC_ALL=C.UTF-8 "$CLIMIT" doctor --cpus "$n" 2>&1); rc=$?
+	expect_eq "doctor --cpus $n" 1 "$rc" || return
+	grep -qxF "✗ --cpus $n: no such CPU (this machine has CPUs 0-$((n - 1)))" <<<"$out" || { fail "$out"; return; }
+	"$CLIMIT" --cpus "$n" -- true 2>/dev/null; expect_eq "run --cpus $n" 125 "$?" && pass
 }

@@ -162,11 +162,32 @@ test_user_attach_moves_what_the_user_manager_holds() {
 	out=$("$CLIMIT" attach $name $managed 2>&1)
 	sleep 30 & local mine=$!
 	out2=$("$CLIMIT" attach $name $mine 2>&1); rc2=$?
+	# Root's process (the journal daemon, or any root-owned one): refused before any write.
+	local rootp; rootp=$(pgrep -o -u 0 systemd-journal || pgrep -o -u 0 -x systemd-udevd || pgrep -n -u 0)
+	local out3 rc3; out3=$("$CLIMIT" attach $name "$rootp" 2>&1); rc3=$?
 	local n; n=$(wc -l <"$(cg_dir pids "climit/$name")/cgroup.procs")
 	stop_bg "$pid"
 	kill $managed $mine 2>/dev/null; wait $managed $mine 2>/dev/null
 	expect_eq "attach of the manager's process" "$name: 1 process moved in" "$out" || return
 	expect_eq "processes in the group" 2 "$n" || return
 	expect_eq "attach of the session's process" 125 "$rc2" || return
+	expect_eq "attach of root's process" 125 "$rc3" || return
+	expect_eq "root's process refused" "climit: \"$rootp\": belongs to uid 0, not to you" "$out3" || return
 	[[ $out2 == *"permission denied (a normal user moves only processes that its own systemd user manager holds"* ]] && pass || fail "message: $out2"
+}
+
+# doctor as a normal user: what the user manager does not delegate is a failed check with the
+# drop-in, what it does is judged as usual.
+test_user_doctor_names_what_is_not_delegated() {
+	local ctl out rc; ctl=$(cat "/sys/fs/cgroup/user.slice/user-$(id -u).slice/user@$(id -u).service/cgroup.controllers")
+	out=$(LC_ALL=C.UTF-8 "$CLIMIT" doctor --mem 64M --cpus 0 2>&1); rc=$?
+	grep -qF "✓ --mem 64M: enforced as asked (memory.max)" <<<"$out" || { fail "mem: $out"; return; }
+	if grep -qw cpuset <<<"$ctl"; then
+		expect_eq "exit (everything delegated)" 0 "$rc" || return
+		grep -qF "✓ --cpus" <<<"$out" && pass || fail "cpus: $out"
+	else
+		expect_eq "exit" 1 "$rc" || return
+		grep -qF "✗ --cpus: the cpuset controller is not delegated to you by user@$(id -u).service" <<<"$out" &&
+			grep -qF "Delegate=cpu cpuset io memory pids" <<<"$out" && pass || fail "cpus: $out"
+	fi
 }
