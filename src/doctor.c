@@ -514,6 +514,15 @@ void doctor_explain(struct cgroup *cg, struct doctor *d)
 			    "its periods so far%s", a, inherited ? "set by " : "its own", inherited ? where : "", thr,
 			    thr > 10 ? ": binding" : "");
 		}
+		struct doc_line *last = &d->l[d->n - 1];
+		if (last->state == '-') {
+			static const char *const opt[] = { [LIMIT_MEMORY_MAX] = "--mem", [LIMIT_PIDS_MAX] = "--pids",
+							   [LIMIT_CPU_MAX] = "--cpu" };
+			if (inherited)
+				fix(last, "the limit is %s's: raise it there (a container's own limit cannot lift it)", where);
+			else
+				fix(last, "raise it if the workload needs more: climit set %s %s ...", cg->name, opt[res[i].what]);
+		}
 		if (has_own && inherited) {
 			struct doc_line *l = &d->l[d->n - 1];
 			char mine[32];
