@@ -259,3 +259,24 @@ test_run_pid_group_is_collected_only_when_empty() {
 	expect_eq "listed by ls" 1 "$ls" || return
 	[ -z "$(cg_leftovers $name)" ] && [ ! -e "$CLIMIT_RUNTIME_DIR/$name" ] && pass || fail "left after the process ended"
 }
+
+# top's m key goes through the same check as climit set: below the usage it asks first, and
+# "n" changes nothing.
+test_top_m_below_usage_asks_first() {
+	local name=climit-test-topm
+	"$CLIMIT" --name $name --mem 100M -- "$H/hog" 40 &
+	local pid=$!
+	wait_for 10 sh -c "[ \$(cat $(cg_dir memory climit/$name)/memory.$([ "$CG_MODE" = v2 ] && echo current || echo usage_in_bytes)) -gt $((40 << 20)) ]" ||
+		{ fail "the hog never held 40M"; stop_bg "$pid"; return; }
+	top_start -d 0.3
+	wait_for 20 screen_has $name || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
+	_select $name
+	tm send-keys -t t m; sleep 0.3; tm send-keys -t t 20M Enter
+	wait_for 5 screen_has "below current usage" || { fail "not asked: $(screen)"; top_stop; stop_bg "$pid"; return; }
+	tm send-keys -t t n Enter; sleep 0.5
+	local status; status=$(screen)
+	local m; m=$(_mem_limit $name)
+	top_stop; stop_bg "$pid"
+	expect_eq "limit kept" $((100 << 20)) "$m" || return
+	grep -qF -- "--mem: \"20M\": below what the group uses now" <<<"$status" && pass || fail "status: $status"
+}
