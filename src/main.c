@@ -446,12 +446,17 @@ static int cmd_ctl(const char *cmd, int argc, char **argv)
 			print_set(o.name, &s, o.json);
 	} else if (strcmp(cmd, "kill") == 0) {
 		int n = ctl_kill(&cg, o.sig, &e);
+		char sig[16]; /* real-time signals have no abbreviation: SIGRTMIN+N as kill -l says */
+		if (sigabbrev_np(o.sig))
+			snprintf(sig, sizeof sig, "SIG%s", sigabbrev_np(o.sig));
+		else
+			snprintf(sig, sizeof sig, "SIGRTMIN+%d", o.sig - SIGRTMIN);
 		if (n < 0)
 			rc = fail(&e);
 		else if (o.json)
-			printf("{\"name\":\"%s\",\"signal\":\"SIG%s\",\"processes\":%d}\n", o.name, sigabbrev_np(o.sig), n);
+			printf("{\"name\":\"%s\",\"signal\":\"%s\",\"processes\":%d}\n", o.name, sig, n);
 		else
-			printf("%s: SIG%s sent to %d process%s%s\n", o.name, sigabbrev_np(o.sig), n, n == 1 ? "" : "es",
+			printf("%s: %s sent to %d process%s%s\n", o.name, sig, n, n == 1 ? "" : "es",
 			       o.sig == SIGKILL ? "; the group is empty" : "");
 	} else if (strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0) {
 		if (ctl_freeze(&cg, cmd[0] == 'f', &e) < 0)
