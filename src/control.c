@@ -96,7 +96,7 @@ int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 	cg_read_stats(cg, &before);
 	/* 1. What is in force now, for every change: a limit this kernel or group lacks fails here,
 	 * before anything is written. */
-	int mem = -1, swap = -1;
+	int mem = -1, swap = -1, implied = -1;
 	for (int i = 0; i < s->n; i++) {
 		struct ctl_change *c = &s->ch[i];
 		if (read_change(cg, c, false, e) < 0)
@@ -114,6 +114,7 @@ int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 		if (cg_get_limit(cg, LIMIT_SWAP_MAX, &old_swap, &none) == 0) {
 			ctl_add(s, LIMIT_SWAP_MAX, old_swap, NULL, NULL);
 			s->ch[s->n - 1].old = old_swap;
+			implied = s->n - 1;
 		}
 	}
 	/* 2. Checks against the group's state. */
@@ -146,6 +147,12 @@ int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 				undone++;
 			else
 				kept++;
+		}
+		/* v1: memsw was raised with the new memory limit; with the old one back, the old swap
+		 * allowance goes on top of it again. */
+		if (mem >= 0 && s->ch[mem].written && implied >= 0) {
+			struct err ignored;
+			write_change(cg, &s->ch[implied], true, &ignored);
 		}
 		size_t len = strlen(e->msg);
 		if (undone || kept)

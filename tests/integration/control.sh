@@ -92,12 +92,16 @@ test_set_is_all_or_nothing() {
 	"$CLIMIT" --name $name --mem 100M --pids 50 -- sleep 30 &
 	local pid=$! out rc
 	wait_for 10 group_exists $name || { fail "not started"; stop_bg "$pid"; return; }
-	out=$(CLIMIT_FAULT=write:pids.max LD_PRELOAD=$H/fault.so "$CLIMIT" set $name --mem 64M --pids 20 2>&1); rc=$?
-	local m p; m=$(_mem_limit $name); p=$(cat "$(cg_dir pids "climit/$name")/pids.max")
+	# Raising memory (on v1 memsw goes up with it) then a refused pids write: both come back.
+	out=$(CLIMIT_FAULT=write:pids.max LD_PRELOAD=$H/fault.so "$CLIMIT" set $name --mem 200M --pids 20 2>&1); rc=$?
+	local m p sw; m=$(_mem_limit $name); p=$(cat "$(cg_dir pids "climit/$name")/pids.max")
+	if [ "$CG_MODE" = v2 ]; then sw=$(cat "$(cg_dir memory "climit/$name")/memory.swap.max" 2>/dev/null || echo 0)
+	else sw=$(($(cat "$(cg_dir memory "climit/$name")/memory.memsw.limit_in_bytes" 2>/dev/null || echo "$m") - m)); fi
 	stop_bg "$pid"
 	expect_eq "exit" 125 "$rc" || return
 	[[ $out == "climit: --pids: \"20\": cannot write \"20\" to "*"pids.max"*"Permission denied (nothing changed: "*" undone)" ]] || { fail "message: $out"; return; }
 	expect_eq "memory put back" $((100 << 20)) "$m" || return
+	expect_eq "swap allowance put back" 0 "$sw" || return
 	expect_eq "pids kept" 50 "$p" && pass
 }
 
