@@ -347,7 +347,7 @@ static void draw_detail(struct sampler *s, struct view *v)
 
 static const char *const help_lines[] = {
 	"climit top - keys",
-	"  up/down, j/k   select a container",
+	"  up/down, j/K   select a container (j down, K up: k is kill, as in htop)",
 	"  < >            sort by the previous/next column",
 	"  s              cycle the sort column;  r  reverse the order",
 	"  /              filter by name (empty: show all)",
