@@ -394,6 +394,19 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 		fix(l, "leave --mem-high out on this host (v2 only), or use --mem");
 		o->mem_high = OPT_UNSET;
 	}
+	/* A CPU this host lacks (what run refuses) is a finding of its own, whatever else holds. */
+	if (o->cpus) {
+		const char *why;
+		long conf = sysconf(_SC_NPROCESSORS_CONF);
+		unsigned have = conf > 0 ? (unsigned)conf : 1;
+		if (units_parse_cpu_list(o->cpus, have, &why) < 0) {
+			char what[64];
+			snprintf(what, sizeof what, "--cpus %s", o->cpus);
+			struct doc_line *l = add(d, '-', what, "%s", why);
+			fix(l, "--cpus 0-%u at most", have - 1);
+			o->cpus = NULL; /* judged: the checks below are about the rest */
+		}
+	}
 	/* A normal user under systemd: each option whose controller is not delegated, with the
 	 * drop-in that delegates it (then left out, so the rest can still be judged). */
 	if (v2 && geteuid() != 0 && !o->parent_given && o->manager != MGR_CGROUPFS && sd_running()) {
@@ -432,6 +445,11 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 	else
 		str_copy(parent, o->parent, sizeof parent);
 	add(d, 'i', "placement", "%s %s", o->manager == MGR_SYSTEMD ? "a systemd scope in" : "cgroupfs under", parent);
+	if (o->cpus) {
+		char what[64];
+		snprintf(what, sizeof what, "--cpus %s", o->cpus);
+		add(d, '+', what, "enforced as asked (cpuset.cpus)");
+	}
 	if (o->mem_max != OPT_UNSET) {
 		against_tree(sys, d, LIMIT_MEMORY_MAX, CTRL_MEMORY, "--mem", o->arg[LIMIT_MEMORY_MAX], o->mem_max, parent);
 		struct doctor features = { .n = 0 };
@@ -454,20 +472,6 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 	if (o->cpu_weight != OPT_UNSET)
 		add(d, '+', "--cpu-weight", "%s (%s); it only matters while other groups want the CPU", o->arg[LIMIT_CPU_WEIGHT],
 		    v2 ? "cpu.weight" : "cpu.shares");
-	if (o->cpus) {
-		/* What run would refuse: a CPU beyond the host's. */
-		const char *why;
-		long conf = sysconf(_SC_NPROCESSORS_CONF);
-		unsigned have = conf > 0 ? (unsigned)conf : 1;
-		char what[64];
-		snprintf(what, sizeof what, "--cpus %s", o->cpus);
-		if (units_parse_cpu_list(o->cpus, have, &why) < 0) {
-			struct doc_line *l = add(d, '-', what, "%s", why);
-			fix(l, "--cpus 0-%u at most", have - 1);
-		} else {
-			add(d, '+', what, "enforced as asked (cpuset.cpus; this host has CPUs 0-%u)", have - 1);
-		}
-	}
 }
 
 void doctor_explain(struct cgroup *cg, struct doctor *d)
