@@ -126,45 +126,31 @@ char *cg_read_mountinfo(struct err *e)
 {
 	/* mountinfo can be large on busy hosts; read it whole. */
 	size_t cap = 65536, len = 0;
-	char *text = malloc(cap);
-	if (!text) {
-		err_sys(e, ENOMEM, "/proc/self/mountinfo");
-		return NULL;
-	}
-	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err_sys(e, errno, "/proc/self/mountinfo");
-		free(text);
-		return NULL;
-	}
+	_cleanup_free_ char *text = malloc(cap);
+	if (!text)
+		return err_sys(e, ENOMEM, "/proc/self/mountinfo"), NULL;
+	_cleanup_close_ int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, errno, "/proc/self/mountinfo"), NULL;
 	for (;;) {
 		if (len + 1 >= cap) {
 			char *bigger = realloc(text, cap * 2);
-			if (!bigger) {
-				close(fd);
-				free(text);
-				err_sys(e, ENOMEM, "/proc/self/mountinfo");
-				return NULL;
-			}
+			if (!bigger)
+				return err_sys(e, ENOMEM, "/proc/self/mountinfo"), NULL;
 			text = bigger;
 			cap *= 2;
 		}
 		ssize_t n = read(fd, text + len, cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			err_sys(e, errno, "/proc/self/mountinfo");
-			close(fd);
-			free(text);
-			return NULL;
-		}
+		if (n < 0)
+			return err_sys(e, errno, "/proc/self/mountinfo"), NULL;
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
 	text[len] = '\0';
-	return text;
+	return take_ptr(&text);
 }
 
 int cg_self_v2(char *out, size_t size, struct err *e)
@@ -446,7 +432,7 @@ int cg_attach_self(const int fds[CTRL_COUNT], int n, struct err *e)
 int cg_read_pids(int dir_fd, int *pids, int max, struct err *e)
 {
 	char buf[65536];
-	int fd = openat(dir_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dir_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (e)
 			err_sys(e, errno, "cannot open cgroup.procs");
@@ -461,7 +447,6 @@ int cg_read_pids(int dir_fd, int *pids, int max, struct err *e)
 			continue;
 		if (n < 0) {
 			int saved = errno;
-			close(fd);
 			if (e)
 				err_sys(e, saved, "cannot read cgroup.procs");
 			errno = saved;
@@ -482,7 +467,6 @@ int cg_read_pids(int dir_fd, int *pids, int max, struct err *e)
 			}
 		}
 	}
-	close(fd);
 	return count;
 }
 

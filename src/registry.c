@@ -224,23 +224,21 @@ int registry_claim(const struct cg_system *sys, const char *name, const char *pa
 	struct stat st;
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 		return err_set(e, "%s: not a directory of yours; set CLIMIT_RUNTIME_DIR", dir);
-	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return err_sys(e, errno, "%s", dir);
 	char tmp[128], text[400];
 	snprintf(tmp, sizeof tmp, ".%s.%d", name, (int)getpid());
 	int len = snprintf(text, sizeof text, "%d %llu %s%s\n", (int)getpid(), proc_start_time(getpid()), parent,
 			   attached ? " attached" : "");
-	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, text, (size_t)len) != len) {
-		int saved = errno;
-		if (fd >= 0)
-			close(fd);
-		unlinkat(dirfd, tmp, 0);
-		close(dirfd);
-		return err_sys(e, saved, "cannot write %s/%s", dir, tmp);
+	{
+		_cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, text, (size_t)len) != len) {
+			int saved = errno;
+			unlinkat(dirfd, tmp, 0);
+			return err_sys(e, saved, "cannot write %s/%s", dir, tmp);
+		}
 	}
-	close(fd);
 	/* Two tries: the second after collecting a stale record of a dead climit. */
 	int rc = err_set(e, "--name: \"%s\": in use by another climit", name);
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -270,7 +268,6 @@ int registry_claim(const struct cg_system *sys, const char *name, const char *pa
 		}
 	}
 	unlinkat(dirfd, tmp, 0);
-	close(dirfd);
 	return rc;
 }
 

@@ -67,7 +67,7 @@ static int io_fail(struct err *e, int errnum, const char *what, const char *name
 
 ssize_t read_small_file_at(int dirfd, const char *name, char *buf, size_t size, struct err *e)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return io_fail(e, errno, "open", name);
 	size_t len = 0;
@@ -76,16 +76,13 @@ ssize_t read_small_file_at(int dirfd, const char *name, char *buf, size_t size, 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			int saved = errno;
-			close(fd);
-			return io_fail(e, saved, "read", name);
+			return io_fail(e, errno, "read", name);
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
-	close(fd);
 	return (ssize_t)len;
 }
 

@@ -29,11 +29,17 @@ static inline void freep(void *p) { free(*(void **)p); }
 static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
-/* Hand an fd out of a _cleanup_close_ scope: `return take_fd(&fd);`. */
+/* Hand an fd or a buffer out of a _cleanup_ scope: `return take_fd(&fd);`. */
 static inline int take_fd(int *fd)
 {
 	int r = *fd;
 	*fd = -1;
+	return r;
+}
+static inline void *take_ptr(void *pp)
+{
+	void *r = *(void **)pp;
+	*(void **)pp = NULL;
 	return r;
 }
 
