@@ -345,19 +345,8 @@ static void draw_detail(struct sampler *s, struct view *v)
 	}
 }
 
-static const char *const help_lines[] = {
-	"climit top - keys",
-	"  up/down, j/K   select a container (j down, K up: k is kill, as in htop)",
-	"  < >            sort by the previous/next column",
-	"  s              cycle the sort column;  r  reverse the order",
-	"  /              filter by name (empty: show all)",
-	"  Enter          details: processes, limits, history",
-	"  k              kill every process in the container (asks first)",
-	"  f              freeze / thaw",
-	"  m  p  c        change the memory / pids / CPU limit live",
-	"  ?              this help;  q  quit",
-	"Rows turn bold when an OOM kill or a pids-limit hit happens.",
-};
+/* The key table is declared after the actions (below); the help screen is drawn from it. */
+static void draw_help(void);
 
 static void draw(struct sampler *s, struct view *v)
 {
@@ -369,8 +358,7 @@ static void draw(struct sampler *s, struct view *v)
 	}
 	draw_header(s, v);
 	if (v->help) {
-		for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0] && (int)i + 1 < LINES - 1; i++)
-			put((int)i + 1, 0, help_lines[i]);
+		draw_help();
 	} else if (v->detail) {
 		draw_detail(s, v);
 	} else {
@@ -483,9 +471,141 @@ static void change_limit(struct sampler *s, struct view *v, int key)
 	set_status(v, msg);
 }
 
+/* ---- keys: one table for the code and the help screen (htop's Action.c); climit-top(1)'s
+ * KEYS section lists the same entries, and a test compares the two. ---- */
+
+struct key_ctx {
+	struct sampler *s;
+	struct view *v;
+	struct sample_group *g; /* the selected row, NULL if none */
+	const char *name;       /* its name, escaped for the screen */
+	bool *quit;
+};
+
+static void act_move(struct key_ctx *k, int ch)
+{
+	struct view *v = k->v;
+	if ((ch == KEY_UP || ch == 'K') && v->sel > 0)
+		v->sel--;
+	else if ((ch == KEY_DOWN || ch == 'j') && v->sel + 1 < v->nrows)
+		v->sel++;
+	else if (ch == KEY_PPAGE)
+		v->sel = v->sel > 10 ? v->sel - 10 : 0;
+	else if (ch == KEY_NPAGE)
+		v->sel = v->sel + 10 < v->nrows ? v->sel + 10 : v->nrows - 1;
+}
+
+static void act_sort(struct key_ctx *k, int ch)
+{
+	struct view *v = k->v;
+	if (ch == '<')
+		v->sort = (enum col)((v->sort + C_COUNT - 1) % C_COUNT);
+	else if (ch == 'r')
+		v->reverse = !v->reverse;
+	else
+		v->sort = (enum col)((v->sort + 1) % C_COUNT);
+}
+
+static void act_filter(struct key_ctx *k, int ch)
+{
+	(void)ch;
+	prompt("filter: ", k->v->filter, sizeof k->v->filter);
+}
+
+static void act_detail(struct key_ctx *k, int ch)
+{
+	(void)ch;
+	k->v->detail = !k->v->detail;
+}
+
+static void act_help(struct key_ctx *k, int ch)
+{
+	(void)ch;
+	k->v->help = true;
+}
+
+static void act_quit(struct key_ctx *k, int ch)
+{
+	if (k->v->detail)
+		k->v->detail = false;
+	else if (ch == 'q')
+		*k->quit = true;
+}
+
+static void act_freeze(struct key_ctx *k, int ch)
+{
+	(void)ch;
+	if (!k->g)
+		return;
+	char msg[800];
+	struct err e;
+	bool to = !k->g->st.frozen;
+	if (sampler_freeze(k->s, k->g, to, &e) < 0)
+		snprintf(msg, sizeof msg, "%s: %s", k->name, e.msg);
+	else
+		snprintf(msg, sizeof msg, "%s: %s", k->name, to ? "frozen" : "thawed");
+	set_status(k->v, msg);
+}
+
+static void act_limit(struct key_ctx *k, int ch)
+{
+	change_limit(k->s, k->v, ch);
+}
+
+static void act_kill(struct key_ctx *k, int ch)
+{
+	(void)ch;
+	if (!k->g)
+		return;
+	char msg[800], ans[8];
+	snprintf(msg, sizeof msg, "kill every process in %s? (y/N) ", k->name);
+	if (!prompt(msg, ans, sizeof ans) || (ans[0] != 'y' && ans[0] != 'Y'))
+		return;
+	struct err e;
+	if (sampler_kill(k->s, k->g, &e) < 0)
+		snprintf(msg, sizeof msg, "%s: %s", k->name, e.msg);
+	else
+		snprintf(msg, sizeof msg, "%s: killed", k->name);
+	set_status(k->v, msg);
+}
+
+static const struct key_action {
+	const char *keys;  /* as the help screen and climit-top(1) write them */
+	const char *what;
+	int codes[6];      /* 0-terminated */
+	void (*act)(struct key_ctx *k, int ch);
+} keymap[] = {
+	{ "up/down, j/K", "select a container (k is kill, as in htop)", { KEY_UP, KEY_DOWN, 'j', 'K' }, act_move },
+	{ "PgUp/PgDn", "move the selection by 10 rows", { KEY_PPAGE, KEY_NPAGE }, act_move },
+	{ "< >", "sort by the previous/next column", { '<', '>' }, act_sort },
+	{ "s", "cycle the sort column", { 's' }, act_sort },
+	{ "r", "reverse the order", { 'r' }, act_sort },
+	{ "/", "filter by name (empty: show all)", { '/' }, act_filter },
+	{ "Enter", "details: processes, limits, history", { '\n', '\r', KEY_ENTER }, act_detail },
+	{ "k", "kill every process in the container (asks first)", { 'k' }, act_kill },
+	{ "f", "freeze / thaw", { 'f' }, act_freeze },
+	{ "m p c", "change the memory / pids / CPU limit live (as climit set)", { 'm', 'p', 'c' }, act_limit },
+	{ "?, h", "this help (any key leaves it)", { '?', 'h' }, act_help },
+	{ "Esc", "leave the details", { 27 }, act_quit },
+	{ "q", "leave the details, or quit", { 'q' }, act_quit },
+};
+
+static void draw_help(void)
+{
+	char line[160];
+	put(1, 0, "climit top - keys");
+	int row = 2;
+	for (size_t i = 0; i < sizeof keymap / sizeof keymap[0] && row < LINES - 2; i++, row++) {
+		snprintf(line, sizeof line, "  %-14s %s", keymap[i].keys, keymap[i].what);
+		put(row, 0, line);
+	}
+	if (row < LINES - 1)
+		put(row, 0, "Rows turn bold when an OOM kill or a pids-limit hit happens.");
+}
+
 static void handle_key(struct sampler *s, struct view *v, int ch, bool *quit)
 {
-	char name[600], msg[800], ans[8];
+	char name[600] = "";
 	struct sample_group *g = v->nrows ? v->rows[v->sel] : NULL;
 	if (g)
 		ui_escape(g->name, name, sizeof name);
@@ -494,79 +614,14 @@ static void handle_key(struct sampler *s, struct view *v, int ch, bool *quit)
 		if (ch != 'q')
 			return;
 	}
-	switch (ch) {
-	case 'q':
-		if (v->detail)
-			v->detail = false;
-		else
-			*quit = true;
-		break;
-	case 27:
-		v->detail = false;
-		break;
-	default:
-		break;
-	}
-	switch (ch) {
-	case KEY_UP: case 'K':
-		if (v->sel > 0)
-			v->sel--;
-		break;
-	case 'j': case KEY_DOWN:
-		if (v->sel + 1 < v->nrows)
-			v->sel++;
-		break;
-	case KEY_PPAGE:
-		v->sel = v->sel > 10 ? v->sel - 10 : 0;
-		break;
-	case KEY_NPAGE:
-		v->sel = v->sel + 10 < v->nrows ? v->sel + 10 : v->nrows - 1;
-		break;
-	case '<':
-		v->sort = (enum col)((v->sort + C_COUNT - 1) % C_COUNT);
-		break;
-	case '>': case 's':
-		v->sort = (enum col)((v->sort + 1) % C_COUNT);
-		break;
-	case 'r':
-		v->reverse = !v->reverse;
-		break;
-	case '/':
-		prompt("filter: ", v->filter, sizeof v->filter);
-		break;
-	case '\n': case '\r': case KEY_ENTER:
-		v->detail = !v->detail;
-		break;
-	case '?': case 'h':
-		v->help = true;
-		break;
-	case 'f':
-		if (g) {
-			struct err e;
-			bool to = !g->st.frozen;
-			if (sampler_freeze(s, g, to, &e) < 0)
-				snprintf(msg, sizeof msg, "%s: %s", name, e.msg);
-			else
-				snprintf(msg, sizeof msg, "%s: %s", name, to ? "frozen" : "thawed");
-			set_status(v, msg);
-		}
-		break;
-	case 'm': case 'p': case 'c':
-		change_limit(s, v, ch);
-		break;
-	}
-	/* 'k' kills (as in htop; it asks first). Movement: arrows, j down, K up. */
-	if (ch == 'k' && g) {
-		snprintf(msg, sizeof msg, "kill every process in %s? (y/N) ", name);
-		if (prompt(msg, ans, sizeof ans) && (ans[0] == 'y' || ans[0] == 'Y')) {
-			struct err e;
-			if (sampler_kill(s, g, &e) < 0)
-				snprintf(msg, sizeof msg, "%s: %s", name, e.msg);
-			else
-				snprintf(msg, sizeof msg, "%s: killed", name);
-			set_status(v, msg);
-		}
-	}
+	struct key_ctx k = { .s = s, .v = v, .g = g, .name = name, .quit = quit };
+	for (size_t i = 0; i < sizeof keymap / sizeof keymap[0]; i++)
+		for (const int *c = keymap[i].codes; *c; c++)
+			if (*c == ch) {
+				keymap[i].act(&k, ch);
+				goto done;
+			}
+done:
 	if (v->nrows)
 		snprintf(v->selected, sizeof v->selected, "%s", v->rows[v->sel < v->nrows ? v->sel : 0]->path);
 }

@@ -257,3 +257,32 @@ test_top_logs_oom_kills_of_groups_that_are_already_gone() {
 	rm -f "$out"
 	expect_eq "OOM kills logged for vanished groups" 3 "$got" && pass
 }
+
+# The help screen is drawn from the key table the code binds; climit-top(1)'s KEYS list must
+# be the same entries, in the same order, each man text starting with the help's.
+test_top_help_and_man_page_list_the_same_keys() {
+	"$CLIMIT" --name climit-test-keys -- sleep 30 &
+	local pid=$!
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 120 -y 40 "TERM=xterm-256color LANG=C.UTF-8 $CLIMIT top -d 0.5; sleep 30"
+	wait_for 20 screen_has climit-test-keys || { fail "not shown"; top_stop; stop_bg "$pid"; return; }
+	tm send-keys -t t '?'
+	wait_for 5 screen_has "climit top - keys" || { fail "no help: $(screen)"; top_stop; stop_bg "$pid"; return; }
+	local help; help=$(screen | awk '/climit top - keys/ { on = 1; next } on && /^  [^ ]/ { k = substr($0, 3, 14); sub(/ +$/, "", k); t = substr($0, 18); print k "|" t }')
+	# Any key leaves the help, and j then K moves down and back up (k would ask to kill).
+	tm send-keys -t t j; sleep 0.3
+	local after; after=$(screen)
+	top_stop; stop_bg "$pid"
+	local man; man=$(awk '/^\.Sh KEYS/ { on = 1 } on && /^\.El/ { exit } on && /^\.It / { if (k != "") print k "|" t; k = substr($0, 5); t = ""; next }
+		on && k != "" && !/^\./ { t = t (t == "" ? "" : " ") $0 } END { if (k != "") print k "|" t }' man/climit-top.1)
+	[ "$(wc -l <<<"$help")" -ge 10 ] || { fail "help lines: $help"; return; }
+	expect_eq "keys in the help and in climit-top(1)" "$(cut -d'|' -f1 <<<"$man")" "$(cut -d'|' -f1 <<<"$help")" || return
+	local bad="" hk ht mt
+	while IFS='|' read -r hk ht; do
+		mt=$(grep -F -- "$hk|" <<<"$man" | head -1 | cut -d'|' -f2-)
+		[[ $mt == "$ht"* ]] || bad+=" [$hk: help '$ht' / man '$mt']"
+	done <<<"$help"
+	[ -z "$bad" ] || { fail "texts differ:$bad"; return; }
+	grep -q "climit top - keys" <<<"$after" && { fail "a key did not leave the help"; return; }
+	pass
+}
