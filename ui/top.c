@@ -56,7 +56,33 @@ struct view {
 	struct sample_group **rows;
 	int nrows, rows_cap;
 	bool utf8;
+	bool color;              /* a colour terminal and no NO_COLOR (no-color.org) */
 };
+
+/* The palette: what matters in colour, bold/reverse/dim where there is none. */
+enum { PAIR_OK = 1, PAIR_WARN, PAIR_ALERT, PAIR_BAR_OK, PAIR_BAR_WARN, PAIR_BAR_ALERT };
+
+static void palette_init(struct view *v)
+{
+	const char *no = getenv("NO_COLOR");
+	v->color = has_colors() && !(no && no[0]);
+	if (!v->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_OK, COLOR_GREEN, -1);
+	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+	init_pair(PAIR_ALERT, COLOR_RED, -1);
+	init_pair(PAIR_BAR_OK, COLOR_BLACK, COLOR_GREEN);
+	init_pair(PAIR_BAR_WARN, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(PAIR_BAR_ALERT, COLOR_BLACK, COLOR_RED);
+}
+
+/* Green below 70% of the limit, yellow below 90%, red from there on. */
+static int level(double pct)
+{
+	return pct >= 90 ? 2 : pct >= 70 ? 1 : 0;
+}
 
 static void set_status(struct view *v, const char *msg)
 {
@@ -180,7 +206,7 @@ static double group_mem_pct(const struct sample_group *g)
 
 /* Where no separate bar fits, the MEM% cell itself is the meter (htop style): its first
  * pct% cells are drawn filled, red from 90% on. Without colours: underlined. */
-static void inline_meter(int row, int x, int w, const struct sample_group *g, int attr)
+static void inline_meter(int row, int x, int w, const struct sample_group *g, int attr, bool color)
 {
 	double pct = group_mem_pct(g);
 	int n = (int)(pct / 100.0 * w + 0.5);
@@ -188,7 +214,7 @@ static void inline_meter(int row, int x, int w, const struct sample_group *g, in
 		n = w;
 	if (n <= 0)
 		return;
-	attr_t a = has_colors() ? (attr_t)COLOR_PAIR(pct >= 90 ? 3 : 2) : A_UNDERLINE;
+	attr_t a = color ? (attr_t)COLOR_PAIR(PAIR_BAR_OK + level(pct)) : A_UNDERLINE;
 	mvchgat(row, x, n, (attr_t)(attr & ~A_COLOR) | a, (short)PAIR_NUMBER(a), NULL);
 }
 
@@ -227,10 +253,16 @@ static void draw_table(struct view *v)
 		int row = 2 + i;
 		move(row, 0);
 		clrtoeol();
-		bool hot = g->event_ns && now - g->event_ns < 3000000000ull;
-		int attr = (v->top + i == v->sel ? A_REVERSE : 0) | (hot ? A_BOLD : 0);
-		if (hot && has_colors())
-			attr |= COLOR_PAIR(1);
+		/* An OOM kill or pids-limit hit: the row stays red (bold without colour) until it is
+		 * acknowledged by selecting it; a group using no CPU and no event is dimmed. */
+		bool selected = v->top + i == v->sel;
+		if (selected && g->event_ns > g->acked_ns)
+			g->acked_ns = g->event_ns;
+		bool alert = g->event_ns > g->acked_ns || (g->event_ns && now - g->event_ns < 3000000000ull);
+		bool idle = !alert && g->cpu_pct < 0.5 && g->refused_rate == 0;
+		int attr = (selected ? A_REVERSE : 0) | (alert ? A_BOLD : 0) | (idle && v->color ? A_DIM : 0);
+		if (alert && v->color)
+			attr |= COLOR_PAIR(PAIR_ALERT);
 		attron(attr);
 		x = 0;
 		for (int c = 0; c < C_COUNT && x < COLS; c++) {
@@ -248,13 +280,21 @@ static void draw_table(struct view *v)
 			}
 			put(row, x, line);
 			if (c == C_MEMPCT && !l.bar_w)
-				inline_meter(row, x, w, g, attr);
+				inline_meter(row, x, w, g, attr, v->color);
+			/* Throttling (in 10% of the periods or more) in yellow. */
+			if (c == C_THR && v->color && g->throttled_pct >= 10 && !alert)
+				mvchgat(row, x, w, (attr_t)(attr & ~A_COLOR), PAIR_WARN, NULL);
 			x += w + 1;
 			if (c == C_MEMPCT && l.bar_w) {
 				char b[256];
-				bar(b, sizeof b, group_mem_pct(g), l.bar_w, v->utf8);
+				double pct = group_mem_pct(g);
+				bar(b, sizeof b, pct, l.bar_w, v->utf8);
 				put(row, x, "[");
+				if (v->color && !alert)
+					attron(COLOR_PAIR(PAIR_OK + level(pct)));
 				put(row, x + 1, b);
+				if (v->color && !alert)
+					attroff(COLOR_PAIR(PAIR_OK + level(pct)));
 				put(row, x + l.bar_w + 1, "]");
 				x += l.bar_w + 3;
 			}
@@ -600,7 +640,9 @@ static void draw_help(void)
 		put(row, 0, line);
 	}
 	if (row < LINES - 1)
-		put(row, 0, "Rows turn bold when an OOM kill or a pids-limit hit happens.");
+		put(row++, 0, "An OOM kill or pids-limit hit turns its row red (bold) until it is selected;");
+	if (row < LINES - 1)
+		put(row, 0, "meters go green, yellow, red toward the limit; THR% is yellow; idle rows dim.");
 }
 
 static void handle_key(struct sampler *s, struct view *v, int ch, bool *quit)
@@ -666,14 +708,8 @@ int top_interactive(struct sampler *s, const struct top_opts *o)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(25);
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
-		init_pair(1, COLOR_RED, -1);
-		init_pair(2, COLOR_BLACK, COLOR_GREEN);
-		init_pair(3, COLOR_BLACK, COLOR_RED);
-	}
 	struct view v = { .sort = C_CPU };
+	palette_init(&v);
 	/* The locale's character set, not its name (which need not say "utf"). */
 	v.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	bool quit = false;

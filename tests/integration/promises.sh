@@ -177,7 +177,8 @@ test_top_help_and_sort_keys() {
 	tm send-keys -t t '?'; sleep 0.5
 	local help; help=$(screen)
 	tm send-keys -t t x; sleep 0.5
-	grep -q "sort by the previous/next column" <<<"$help" && grep -q "this help;  q  quit" <<<"$help" || { fail "help: $help"; top_stop; stop_bg "$p1" "$p2"; return; }
+	grep -q "sort by the previous/next column" <<<"$help" && grep -q "this help" <<<"$help" &&
+		grep -q "leave the details, or quit" <<<"$help" || { fail "help: $help"; top_stop; stop_bg "$p1" "$p2"; return; }
 	# Move the sort to NAME.
 	local i; for i in $(seq 1 20); do screen | grep -qE '^NAME +v' && break; tm send-keys -t t '>'; sleep 0.3; done
 	local before order1 order2; before=$(screen | grep -E '^NAME ')

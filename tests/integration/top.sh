@@ -286,3 +286,56 @@ test_top_help_and_man_page_list_the_same_keys() {
 	grep -q "climit top - keys" <<<"$after" && { fail "a key did not leave the help"; return; }
 	pass
 }
+
+# The palette (capture-pane -e keeps the SGR codes): a memory meter near its limit is red and
+# one far from it green, a throttled group's THR% yellow, an idle row dim, a pids-limit hit
+# makes its row red until it is selected; with NO_COLOR no colour code at all.
+test_top_colours_say_what_matters_and_no_color_turns_them_off() {
+	"$CLIMIT" --name climit-test-colnear --mem 32M -- "$H/hog" 30 &
+	local p1=$!
+	"$CLIMIT" --name climit-test-colfar --mem 256M -- "$H/hog" 8 &
+	local p2=$!
+	"$CLIMIT" --name climit-test-colthr --cpu 10% -- "$H/burn" 1 &
+	local p3=$!
+	"$CLIMIT" --name climit-test-colidle -- sleep 60 &
+	local p4=$!
+	"$CLIMIT" --name climit-test-colbomb --pids 3 -- "$H/forkloop" &
+	local p5=$!
+	wait_for 10 sh -c "[ \$(cat $(cg_dir memory climit/climit-test-colnear)/memory.$([ "$CG_MODE" = v2 ] && echo current || echo usage_in_bytes)) -gt $((29 << 20)) ]"
+	local shot plain row bad=""
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 160 -y 20 "TERM=xterm-256color LANG=C.UTF-8 $CLIMIT top -d 0.3; sleep 30"
+	wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q climit-test-colbomb" || bad+=" not-shown"
+	# Sorted by CPU: the burner comes first and is selected; the bomb's row is not.
+	sleep 2
+	shot=$(tm capture-pane -e -p -t t)
+	tm kill-server 2>/dev/null
+	# A server of its own: the first one may still be going away.
+	local nc=$TMUX_SOCK-nc
+	tmux -L "$nc" new-session -d -s t -x 160 -y 20 "NO_COLOR=1 TERM=xterm-256color LANG=C.UTF-8 $CLIMIT top -d 0.3; sleep 30"
+	wait_for 20 sh -c "tmux -L $nc capture-pane -p -t t | grep -q climit-test-colbomb"
+	sleep 1
+	plain=$(tmux -L "$nc" capture-pane -e -p -t t)
+	tmux -L "$nc" kill-server 2>/dev/null
+	# A monochrome terminal (vt100 has no colours): bold for the alert, no colour codes.
+	local mono=$TMUX_SOCK-mono vt
+	tmux -L "$mono" new-session -d -s t -x 160 -y 20 "TERM=vt100 LANG=C.UTF-8 $CLIMIT top -d 0.3; sleep 30"
+	wait_for 20 sh -c "tmux -L $mono capture-pane -p -t t | grep -q climit-test-colbomb"
+	sleep 1
+	vt=$(tmux -L "$mono" capture-pane -e -p -t t)
+	tmux -L "$mono" kill-server 2>/dev/null
+	stop_bg "$p1" "$p2" "$p3" "$p4" "$p5"
+	row() { grep -F "$1" <<<"$shot" | head -1; }
+	# SGR 31/32/33: red, green, yellow foreground; 2: dim.
+	[[ $(row climit-test-colnear) == *$'\e[31m'* ]] || bad+=" near-not-red"
+	[[ $(row climit-test-colfar) == *$'\e[32m'* ]] || bad+=" far-not-green"
+	[[ $(row climit-test-colthr) == *$'\e[33m'* ]] || bad+=" thr-not-yellow"
+	[[ $(row climit-test-colidle) == *$'\e[2m'* ]] || bad+=" idle-not-dim"
+	[[ $(row climit-test-colbomb) == *$'\e[1;31m'* || $(row climit-test-colbomb) == *$'\e[31;1m'* ||
+		$(row climit-test-colbomb) == *$'\e[1m'*$'\e[31m'* ]] || bad+=" bomb-not-red"
+	grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38|48)[;m]' <<<"$plain" && bad+=" colour-with-NO_COLOR"
+	grep -qF climit-test-colbomb <<<"$plain" || bad+=" NO_COLOR-frame-empty"
+	grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38|48)[;m]' <<<"$vt" && bad+=" colour-on-vt100"
+	[[ $(grep -F climit-test-colbomb <<<"$vt" | head -1) == *$'\e[1m'* || $(grep -F climit-test-colbomb <<<"$vt" | head -1) == *$'\e[1;'* ]] || bad+=" vt100-alert-not-bold"
+	[ -z "$bad" ] && pass || { fail "palette:$bad"; printf '%s\n' "$shot" | cat -v | head -12; }
+}
