@@ -55,15 +55,6 @@ static bool exists(const char *fmt, ...)
 	return access(path, F_OK) == 0;
 }
 
-static long read_long(const char *path, long dflt)
-{
-	char buf[64];
-	if (read_small_file(path, buf, sizeof buf, NULL) <= 0)
-		return dflt;
-	char *end;
-	long v = strtol(buf, &end, 10);
-	return end == buf ? dflt : v;
-}
 
 /* Some non-root group of the v2 tree (the interface files of controllers live there, not in the
  * root): init.scope, system.slice, any other directory, or (root, on a tree with none) a probe
@@ -277,13 +268,22 @@ void doctor_host(const struct cg_system *sys, struct doctor *d)
 
 /* ---- the limits up the tree --------------------------------------------------------------- */
 
+/* The file that holds a limit (memory, pids or CPU quota) in this cgroup version. */
+static const char *limit_file(enum cg_limit what, bool v2)
+{
+	if (what == LIMIT_MEMORY_MAX)
+		return v2 ? "memory.max" : "memory.limit_in_bytes";
+	if (what == LIMIT_PIDS_MAX)
+		return "pids.max";
+	return v2 ? "cpu.max" : "cpu.cfs_quota_us";
+}
+
 /* One resource's limit in directory DIR: bytes, tasks, or CPU quota in microseconds per
  * CPU_PERIOD_US; false if the file is absent (the root) or says no limit. */
 static bool limit_at(enum cg_limit what, bool v2, const char *dir, uint64_t *out)
 {
 	char path[PATH_MAX + 32], buf[64];
-	const char *file = what == LIMIT_MEMORY_MAX ? (v2 ? "memory.max" : "memory.limit_in_bytes")
-			 : what == LIMIT_PIDS_MAX ? "pids.max" : v2 ? "cpu.max" : "cpu.cfs_quota_us";
+	const char *file = limit_file(what, v2);
 	snprintf(path, sizeof path, "%s/%s", dir, file);
 	if (read_small_file(path, buf, sizeof buf, NULL) <= 0 || strncmp(buf, "max", 3) == 0 || buf[0] == '-')
 		return false;
@@ -364,8 +364,7 @@ static void against_tree(const struct cg_system *sys, struct doctor *d, enum cg_
 			snprintf(b, sizeof b, "%" PRIu64, want);
 		}
 		struct doc_line *l = add(d, '-', what_s, "effective limit %s, not %s: set by %s/%s", a, b, where,
-					 limit_at(what, v2, where, &low) ? (what == LIMIT_MEMORY_MAX ? (v2 ? "memory.max" : "memory.limit_in_bytes")
-									    : what == LIMIT_PIDS_MAX ? "pids.max" : v2 ? "cpu.max" : "cpu.cfs_quota_us") : "?");
+					 limit_file(what, v2));
 		fix(l, "raise that ancestor's limit, or ask for at most %s", a);
 		return;
 	}
@@ -375,8 +374,7 @@ static void against_tree(const struct cg_system *sys, struct doctor *d, enum cg_
 		fix(l, "--cpu %u%% is the same here (or leave --cpu out)", ncpus() * 100);
 		return;
 	}
-	add(d, '+', what_s, "enforced as asked (%s)", what == LIMIT_MEMORY_MAX ? (v2 ? "memory.max" : "memory.limit_in_bytes")
-						      : what == LIMIT_PIDS_MAX ? "pids.max" : v2 ? "cpu.max" : "cpu.cfs_quota_us");
+	add(d, '+', what_s, "enforced as asked (%s)", limit_file(what, v2));
 }
 
 void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct doctor *d)

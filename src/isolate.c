@@ -38,15 +38,6 @@
 #endif
 
 
-/* A number from a /proc/sys file; dflt if the file is missing or holds no number. */
-static long sysctl_long(const char *path, long dflt)
-{
-	char buf[32], *end;
-	if (read_small_file(path, buf, sizeof buf, NULL) <= 0)
-		return dflt;
-	long v = strtol(buf, &end, 10);
-	return end == buf ? dflt : v;
-}
 
 
 uint64_t iso_default_caps(void)
@@ -169,14 +160,14 @@ int iso_check_support(const struct iso_opts *o, struct err *e)
 		/* A normal user's --isolate/--ns gets the user namespace implicitly (cli.c). */
 		const char *who = o->userns_implied ? "--isolate: a normal user's container needs a user namespace, and"
 						    : "--user-ns:";
-		if (sysctl_long("/proc/sys/user/max_user_namespaces", -1) == 0)
+		if (read_long("/proc/sys/user/max_user_namespaces", -1) == 0)
 			return err_set(e, "%s user namespaces are disabled on this host "
 					  "(/proc/sys/user/max_user_namespaces is 0)", who);
-		if (sysctl_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 && geteuid() != 0)
+		if (read_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 && geteuid() != 0)
 			return err_set(e, "%s unprivileged user namespaces are disabled "
 					  "(kernel.unprivileged_userns_clone = 0)", who);
 		/* Ubuntu 23.10+: AppArmor lets only profiled programs create user namespaces. */
-		if (sysctl_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 1 && geteuid() != 0)
+		if (read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 1 && geteuid() != 0)
 			return err_set(e, "%s AppArmor forbids unprivileged user namespaces here "
 					  "(kernel.apparmor_restrict_unprivileged_userns = 1; an AppArmor profile with "
 					  "\"userns,\" for climit allows them)", who);

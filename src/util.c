@@ -110,6 +110,15 @@ int write_file(const char *path, const char *s, struct err *e)
 	return write_file_at(AT_FDCWD, path, s, e);
 }
 
+long read_long(const char *path, long dflt)
+{
+	char buf[32], *end;
+	if (read_small_file(path, buf, sizeof buf, NULL) <= 0)
+		return dflt;
+	long v = strtol(buf, &end, 10);
+	return end == buf ? dflt : v;
+}
+
 int keyed_get(const char *text, const char *key, uint64_t *out)
 {
 	size_t klen = strlen(key);
