@@ -31,7 +31,7 @@ STATIC_MISSING = $(shell for l in $(STATIC_ARCHIVES); do [ "$$($(CC) -print-file
 LINK_LIBS = $(if $(STATIC_MISSING),$(shell pkg-config --libs libcgroup ncursesw),-Wl,-Bstatic $(shell pkg-config --libs libcgroup ncursesw) -Wl,-Bdynamic) -ldl
 
 CORE_SRC := src/util.c src/control.c src/doctor.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
-	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c
+	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c src/io.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)
@@ -77,7 +77,7 @@ ui/%.o: ui/%.c
 climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
 
-tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o
+tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o src/io.o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static tests/helpers/fault.so \
@@ -125,7 +125,7 @@ build-asan/%.o: %.c
 	$(CC) $(CFLAGS) $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) -Isrc -Iui -c -o $@ $<
 climit-asan: $(ASAN_OBJ)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
-tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o)
+tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o src/io.o)
 	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 asan: climit-asan tests/unit/test_units-asan
 -include $(wildcard build-asan/src/*.d build-asan/ui/*.d)

@@ -23,12 +23,17 @@
 
 static const char *const ctrl_names[CTRL_COUNT] = {
 	[CTRL_MEMORY] = "memory", [CTRL_PIDS] = "pids", [CTRL_CPU] = "cpu",
-	[CTRL_CPUACCT] = "cpuacct", [CTRL_CPUSET] = "cpuset", [CTRL_FREEZER] = "freezer",
+	[CTRL_CPUACCT] = "cpuacct", [CTRL_CPUSET] = "cpuset", [CTRL_FREEZER] = "freezer", [CTRL_IO] = "io",
 };
 
 const char *cg_ctrl_name(enum cg_ctrl ctrl)
 {
 	return ctrl_names[ctrl];
+}
+
+const char *cg_ctrl_v1_name(enum cg_ctrl ctrl)
+{
+	return ctrl == CTRL_IO ? "blkio" : ctrl_names[ctrl];
 }
 
 const char *cg_mode_name(enum cg_mode mode)
@@ -81,7 +86,7 @@ void cg_mountinfo_each(const char *text, int (*fn)(const struct cg_mount *m, voi
 			tok = strtok_r(NULL, " ", &save);
 		if (!tok)
 			continue;
-		struct cg_mount m = { .mountpoint = fields[4] };
+		struct cg_mount m = { .mountpoint = fields[4], .devno = fields[2] };
 		m.fstype = strtok_r(NULL, " ", &save);
 		m.source = strtok_r(NULL, " ", &save);
 		m.superopts = strtok_r(NULL, " ", &save);
@@ -103,7 +108,7 @@ static int note_mount(const struct cg_mount *m, void *arg)
 		char *s2 = NULL;
 		for (char *opt = strtok_r(m->superopts, ",", &s2); opt; opt = strtok_r(NULL, ",", &s2))
 			for (int c = 0; c < CTRL_COUNT; c++)
-				if (strcmp(opt, ctrl_names[c]) == 0 && !sys->v1_mount[c][0])
+				if (strcmp(opt, cg_ctrl_v1_name(c)) == 0 && !sys->v1_mount[c][0])
 					str_copy(sys->v1_mount[c], m->mountpoint, sizeof sys->v1_mount[c]);
 	}
 	return 0;

@@ -12,7 +12,8 @@
 
 enum cg_mode { CG_NONE, CG_V1, CG_HYBRID, CG_V2 };
 
-enum cg_ctrl { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUACCT, CTRL_CPUSET, CTRL_FREEZER, CTRL_COUNT };
+/* CTRL_IO is v2's "io" and v1's "blkio" (cg_ctrl_v1_name). */
+enum cg_ctrl { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUACCT, CTRL_CPUSET, CTRL_FREEZER, CTRL_IO, CTRL_COUNT };
 #define CTRL_BIT(c) (1u << (c))
 
 struct cg_system {
@@ -46,7 +47,8 @@ struct cg_dir {
 enum cg_file_slot {
 	F_CPU_STAT, F_CPUACCT_USAGE, F_CPUACCT_USER, F_CPUACCT_SYS, F_MEM_CUR, F_MEM_MAX, F_MEM_PEAK,
 	F_MEM_EVENTS, F_PIDS_CUR, F_PIDS_MAX, F_PIDS_PEAK, F_PIDS_EVENTS, F_PSI_CPU, F_PSI_MEM,
-	F_FREEZE, F_CPU_MAX, F_CPU_PERIOD, F_SLOTS
+	F_FREEZE, F_CPU_MAX, F_CPU_PERIOD, F_IO_STAT, F_IO_OPS, F_IO_MAX, F_IO_RBPS, F_IO_WBPS, F_IO_RIOPS,
+	F_IO_WIOPS, F_PSI_IO, F_SLOTS
 };
 
 struct cgroup {
@@ -66,7 +68,19 @@ struct cgroup {
 enum cg_stat_have {
 	HAVE_CPU = 1 << 0, HAVE_THROTTLE = 1 << 1, HAVE_MEM = 1 << 2, HAVE_MEM_PEAK = 1 << 3,
 	HAVE_OOM = 1 << 4, HAVE_PIDS = 1 << 5, HAVE_PIDS_PEAK = 1 << 6, HAVE_PIDS_EVENTS = 1 << 7,
-	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9,
+	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9, HAVE_IO = 1 << 10, HAVE_PSI_IO = 1 << 11,
+	HAVE_IO_WAIT = 1 << 12,
+};
+/* Per-device I/O figures (io.stat / blkio.throttle.*) and limits (io.max / blkio.throttle.*_device):
+ * a group rarely touches more devices than this; the totals count every device. */
+#define CG_IO_DEVS 6
+struct cg_io_dev {
+	unsigned major, minor;
+	uint64_t rbytes, wbytes, rios, wios;
+};
+struct cg_io_lim {
+	unsigned major, minor;
+	uint64_t v[4]; /* enum io_key (io.h): bytes/s, IOs/s; UNITS_MAX = none */
 };
 struct cg_stats {
 	unsigned have;
@@ -78,6 +92,12 @@ struct cg_stats {
 	double psi_cpu_avg10, psi_mem_avg10; /* "some" avg10, percent (v2) */
 	double cpu_limit_pct;                /* CPU quota in % of one CPU, 0 if none */
 	bool frozen;
+	uint64_t io_rbytes, io_wbytes, io_rios, io_wios; /* every device (HAVE_IO) */
+	uint64_t io_wait_us;                 /* v2 io.stat cost.wait: time throttled by io.cost */
+	double psi_io_avg10;
+	int io_ndev, io_nlim;
+	struct cg_io_dev io_dev[CG_IO_DEVS];
+	struct cg_io_lim io_lim[CG_IO_DEVS];
 };
 
 /* What differs between v1 and v2: one table each (cgroup_v1.c, cgroup_v2.c). */
@@ -110,6 +130,7 @@ extern const struct cg_ops cg_v1_ops, cg_v2_ops;
  * callback: it is a copy). */
 struct cg_mount {
 	const char *mountpoint, *fstype, *source;
+	const char *devno; /* "MAJ:MIN" of the filesystem (st_dev) */
 	char *superopts;
 };
 /* The one mountinfo parser: call fn for each line of TEXT until it returns nonzero. */
@@ -125,6 +146,8 @@ void cg_parse_mountinfo(const char *text, struct cg_system *sys);
 int cg_detect(struct cg_system *sys, struct err *e);
 const char *cg_mode_name(enum cg_mode mode);
 const char *cg_ctrl_name(enum cg_ctrl ctrl);
+/* The name a v1 hierarchy is mounted with ("blkio" for CTRL_IO). */
+const char *cg_ctrl_v1_name(enum cg_ctrl ctrl);
 bool cg_has_controller(const struct cg_system *sys, enum cg_ctrl ctrl);
 
 /* Create PARENT/NAME in every hierarchy serving ctrls (unavailable ones are skipped: the caller

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "io.h"
 #include "units.h"
 
 /* v1 reports "no limit" as PAGE_COUNTER_MAX * PAGE_SIZE (9223372036854771712). */
@@ -249,8 +250,21 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PIDS_EVENTS, CTRL_PIDS, "pids.events", buf, sizeof buf, NULL) > 0 &&
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
+	if (what & STATS_COUNTERS) {
+		/* Up to 6 lines per device a group touched; the blkio files are bigger than the rest. */
+		char io[4096];
+		if (cg_pread(cg, F_IO_STAT, CTRL_IO, "blkio.throttle.io_service_bytes_recursive", io, sizeof io, NULL) >= 0)
+			io_parse_v1_service(io, false, st);
+		if (cg_pread(cg, F_IO_OPS, CTRL_IO, "blkio.throttle.io_serviced_recursive", io, sizeof io, NULL) >= 0)
+			io_parse_v1_service(io, true, st);
+	}
 	if (!(what & STATS_LIMITS))
 		return;
+	static const char *const limit_files[IO_KEYS] = { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+							  "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device" };
+	for (int k = 0; k < IO_KEYS; k++)
+		if (cg_pread(cg, F_IO_RBPS + k, CTRL_IO, limit_files[k], buf, sizeof buf, NULL) >= 0)
+			io_parse_v1_limit(buf, (enum io_key)k, st);
 	long long quota;
 	uint64_t period;
 	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.cfs_quota_us", buf, sizeof buf, NULL) > 0 &&

@@ -10,11 +10,12 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "io.h"
 #include "units.h"
 
 static int v2_enable_children(int dir_fd, const char *path, unsigned ctrls, struct err *e)
 {
-	static const enum cg_ctrl real[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET };
+	static const enum cg_ctrl real[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET, CTRL_IO };
 	char have[256];
 	if (read_small_file_at(dir_fd, "cgroup.subtree_control", have, sizeof have, NULL) < 0)
 		have[0] = '\0';
@@ -237,8 +238,19 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 		st->psi_mem_avg10 = m;
 		st->have |= HAVE_PSI;
 	}
+	char io[4096]; /* a line per device the group touched, longer with io.cost */
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_IO_STAT, CTRL_IO, "io.stat", io, sizeof io, NULL) >= 0)
+		io_parse_v2_stat(io, st);
+	double pio;
+	if ((what & STATS_COUNTERS) && cg_pread(cg, F_PSI_IO, CTRL_CPU, "io.pressure", buf, sizeof buf, NULL) > 0 &&
+	    psi_some_avg10(buf, &pio)) {
+		st->psi_io_avg10 = pio;
+		st->have |= HAVE_PSI_IO;
+	}
 	if (!(what & STATS_LIMITS))
 		return;
+	if (cg_pread(cg, F_IO_MAX, CTRL_IO, "io.max", buf, sizeof buf, NULL) >= 0)
+		io_parse_v2_max(buf, st);
 	unsigned long long quota, period;
 	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.max", buf, sizeof buf, NULL) > 0 &&
 	    sscanf(buf, "%llu %llu", &quota, &period) == 2 && period > 0)

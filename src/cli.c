@@ -23,7 +23,7 @@ enum {
 	OPT_ISOLATE, OPT_NS, OPT_SHARE_NET, OPT_ROOTFS, OPT_OVERLAY, OPT_OVERLAY_KEEP, OPT_ROOTFS_TAR,
 	OPT_HOSTNAME, OPT_UID, OPT_GID, OPT_USER_NS, OPT_MAP_ROOT, OPT_CAP_DROP, OPT_CAP_ADD, OPT_ENV,
 	OPT_CWD, OPT_NO_INIT, OPT_MANAGER, OPT_PID, OPT_CHILDREN, OPT_WAIT, OPT_FORCE, OPT_JSON,
-	OPT_SIGNAL, OPT_DRY_RUN,
+	OPT_SIGNAL, OPT_DRY_RUN, OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_IO_WEIGHT,
 };
 
 static const struct option run_longopts[] = {
@@ -34,6 +34,11 @@ static const struct option run_longopts[] = {
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "io-read-bps", required_argument, NULL, OPT_IO_RBPS },
+	{ "io-write-bps", required_argument, NULL, OPT_IO_WBPS },
+	{ "io-read-iops", required_argument, NULL, OPT_IO_RIOPS },
+	{ "io-write-iops", required_argument, NULL, OPT_IO_WIOPS },
+	{ "io-weight", required_argument, NULL, OPT_IO_WEIGHT },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "parent", required_argument, NULL, OPT_PARENT },
 	{ "cgroup-manager", required_argument, NULL, OPT_MANAGER },
@@ -149,7 +154,9 @@ static int opts_next(struct opt_iter *it, int argc, char **argv, const char *sho
 		return -1;
 	if (c == '?' || c == ':')
 		return getopt_failure(e, argv, c), -2;
-	if (c >= 0 && c < 512 && it->seen[c] && c != it->repeatable) {
+	/* The I/O limits repeat, one per device (a device given twice is refused by io_resolve). */
+	bool repeats = c == it->repeatable || (c >= OPT_IO_RBPS && c <= OPT_IO_WIOPS);
+	if (c >= 0 && c < 512 && it->seen[c] && !repeats) {
 		/* The option as typed: "--mem 1G" leaves optarg in its own argv slot. */
 		const char *typed = argv[optind - 1 - (optarg && argv[optind - 1] == optarg)];
 		return err_set(e, "%.*s: given twice%s%s%s", (int)strcspn(typed, "="), typed, optarg ? " (\"" : "",
@@ -262,6 +269,13 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		case OPT_CPU_WEIGHT: case OPT_CPUS:
 			if (parse_limit(c, optarg, o, e) < 0)
 				return -1;
+			break;
+		case OPT_IO_RBPS: case OPT_IO_WBPS: case OPT_IO_RIOPS: case OPT_IO_WIOPS: case OPT_IO_WEIGHT:
+			/* enum io_key follows the option order; --io-weight is IO_WEIGHT. */
+			if (io_parse_arg(&o->io, c - OPT_IO_RBPS,
+					 c == OPT_IO_WEIGHT ? "--io-weight" : io_key_option((enum io_key)(c - OPT_IO_RBPS)),
+					 optarg, &why) < 0)
+				return bad(e, c, optarg, why);
 			break;
 		case OPT_PID:
 			if (units_parse_uint(optarg, 1, INT_MAX, false, &v, &why) < 0)

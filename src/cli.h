@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "io.h"
 #include "isolate.h"
 #include "util.h"
 
@@ -28,6 +29,7 @@ struct run_opts {
 	uint64_t cpu_quota_us; /* per CPU_PERIOD_US, or UNITS_MAX */
 	uint64_t cpu_weight;
 	const char *cpus;      /* cpuset list, already validated */
+	struct io_opts io;     /* --io-*: parsed here, devices resolved by io_resolve() */
 	const char *arg[LIMIT_CPU_WEIGHT + 1]; /* each limit as typed, by enum cg_limit (NULL: not given) */
 	int pid;               /* --pid: a running process gets the new group (0: run argv) */
 	bool children, wait;   /* --pid's --children and --wait */

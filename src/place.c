@@ -23,14 +23,20 @@ static const struct need {
 	{ CTRL_CPU, "--cpu", offsetof(struct run_opts, cpu_quota_us) },
 	{ CTRL_CPU, "--cpu-weight", offsetof(struct run_opts, cpu_weight) },
 	{ CTRL_CPUSET, "--cpus", offsetof(struct run_opts, cpus) },
+	{ CTRL_IO, NULL, offsetof(struct run_opts, io.first) }, /* the first --io-* option given */
 };
 
 static bool option_given(const struct run_opts *o, const struct need *n)
 {
 	const char *p = (const char *)o + n->off;
-	if (n->ctrl == CTRL_CPUSET)
+	if (n->ctrl == CTRL_CPUSET || n->ctrl == CTRL_IO)
 		return *(const char *const *)p != NULL;
 	return *(const uint64_t *)p != OPT_UNSET;
+}
+
+static const char *need_opt(const struct run_opts *o, const struct need *n)
+{
+	return n->opt ? n->opt : o->io.first;
 }
 
 static void mask_names(unsigned mask, char *out, size_t size)
@@ -48,7 +54,7 @@ static int check_host(const struct cg_system *sys, const struct run_opts *o, str
 	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
 		if (option_given(o, &needs[i]) && !cg_has_controller(sys, needs[i].ctrl))
 			return err_set(e, "%s: the %s controller is not available on this host (cgroup %s)",
-				       needs[i].opt, cg_ctrl_name(needs[i].ctrl), cg_mode_name(sys->mode));
+				       need_opt(o, &needs[i]), cg_ctrl_name(needs[i].ctrl), cg_mode_name(sys->mode));
 	if (o->mem_high != OPT_UNSET && sys->mode != CG_V2)
 		return err_set(e, "--mem-high: not supported on cgroup %s (memory.high exists only in cgroup v2)",
 			       cg_mode_name(sys->mode));
@@ -63,13 +69,13 @@ static int check_delegated(const struct run_opts *o, unsigned have, struct err *
 		if (!option_given(o, &needs[i]) || (have & CTRL_BIT(needs[i].ctrl)))
 			continue;
 		if (geteuid() == 0)
-			return err_set(e, "%s: systemd does not offer the %s controller here (it has: %s)", needs[i].opt,
+			return err_set(e, "%s: systemd does not offer the %s controller here (it has: %s)", need_opt(o, &needs[i]),
 				       cg_ctrl_name(needs[i].ctrl), names);
 		/* The fix podman's maintainers give for rootless cpuset and io limits. */
 		return err_set(e, "%s: the %s controller is not delegated to %s (it has: %s); as root, create "
 				  "/etc/systemd/system/user@.service.d/delegate.conf with \"[Service]\" and "
 				  "\"Delegate=cpu cpuset io memory pids\", run `systemctl daemon-reload` and log in again",
-			       needs[i].opt, cg_ctrl_name(needs[i].ctrl), sd_delegating_unit(), names);
+			       need_opt(o, &needs[i]), cg_ctrl_name(needs[i].ctrl), sd_delegating_unit(), names);
 	}
 	return 0;
 }

@@ -123,7 +123,7 @@ static int delete_group(struct cgroup *cg, struct err *e)
 			for (int c = 0; c < CTRL_COUNT; c++)
 				if (cg->dirs[i].ctrls & CTRL_BIT(c) && cg_has_controller(cg->sys, c) &&
 				    (cg->sys->mode != CG_V2 || (c != CTRL_CPUACCT && c != CTRL_FREEZER)))
-					cgroup_add_controller(lcg, cg_ctrl_name(c));
+					cgroup_add_controller(lcg, cg->sys->mode == CG_V2 ? cg_ctrl_name(c) : cg_ctrl_v1_name(c));
 		rc = cgroup_delete_cgroup_ext(lcg, CGFLAG_DELETE_EMPTY_ONLY | CGFLAG_DELETE_IGNORE_MIGRATION);
 		if (rc != 0)
 			err_set(e, "libcgroup: %s", libcgroup_strerror(rc));

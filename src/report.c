@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "io.h"
 #include "units.h"
 
 static bool limited(uint64_t v)
@@ -16,9 +17,9 @@ static bool limited(uint64_t v)
 }
 
 static void figures_json(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_us, uint64_t mem_limit,
-			 uint64_t pids_limit);
+			 uint64_t pids_limit, const struct io_opts *io);
 static void figures_text(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_us, uint64_t mem_limit,
-			 uint64_t pids_limit);
+			 uint64_t pids_limit, const struct io_opts *io);
 
 static void json_u64(FILE *f, const char *key, bool have, uint64_t v)
 {
@@ -52,12 +53,53 @@ static void print_json(FILE *f, const struct report *r)
 	fprintf(f, ",\"timed_out\":%s,\"interrupted\":%s", res->timed_out ? "true" : "false",
 		res->interrupted ? "true" : "false");
 	fprintf(f, ",\"wall_sec\":%.6f", (double)res->wall_ns / 1e9);
-	figures_json(f, st, r->cpu_quota_us, r->mem_limit, r->pids_limit);
+	figures_json(f, st, r->cpu_quota_us, r->mem_limit, r->pids_limit, r->io);
 	fputs("}\n", f);
 }
 
+/* How the device of an --io-* option was chosen ("/var/lib/db is on sda1, a partition of sda"). */
+static const char *chosen_by(const struct io_opts *io, const struct io_row *r)
+{
+	for (int i = 0; io && i < io->ndev; i++)
+		if (io->dev[i].major == r->major && io->dev[i].minor == r->minor)
+			return io->dev[i].via;
+	return NULL;
+}
+
+static void io_json(FILE *f, const struct cg_stats *st, const struct io_opts *io)
+{
+	bool have = st->have & HAVE_IO;
+	json_u64(f, "io_read_bytes", have, st->io_rbytes);
+	json_u64(f, "io_write_bytes", have, st->io_wbytes);
+	json_u64(f, "io_read_ops", have, st->io_rios);
+	json_u64(f, "io_write_ops", have, st->io_wios);
+	json_sec(f, "io_wait_sec", st->have & HAVE_IO_WAIT, st->io_wait_us);
+	struct io_row rows[2 * CG_IO_DEVS];
+	int n = io_rows(st, rows, 2 * CG_IO_DEVS);
+	fputs(",\"io_devices\":[", f);
+	for (int i = 0; i < n; i++) {
+		const struct io_row *r = &rows[i];
+		fprintf(f, "%s{\"device\":\"%s\",\"major\":%u,\"minor\":%u", i ? "," : "", r->name, r->major, r->minor);
+		fprintf(f, ",\"read_bytes\":%" PRIu64 ",\"write_bytes\":%" PRIu64 ",\"read_ops\":%" PRIu64
+			   ",\"write_ops\":%" PRIu64, r->c ? r->c->rbytes : 0, r->c ? r->c->wbytes : 0, r->c ? r->c->rios : 0,
+			r->c ? r->c->wios : 0);
+		for (int k = 0; k < IO_KEYS; k++) {
+			static const char *const names[IO_KEYS] = { "limit_read_bps", "limit_write_bps", "limit_read_iops",
+								    "limit_write_iops" };
+			json_u64(f, names[k], r->l && r->l->v[k] != UNITS_MAX, r->l ? r->l->v[k] : 0);
+		}
+		const char *via = chosen_by(io, r);
+		if (via) {
+			fputs(",\"chosen_by\":", f);
+			json_string(f, via);
+		}
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
 static void figures_json(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_us, uint64_t mem_limit,
-			 uint64_t pids_limit)
+			 uint64_t pids_limit, const struct io_opts *io)
 {
 	bool cpu = st->have & HAVE_CPU, thr = st->have & HAVE_THROTTLE;
 	json_sec(f, "cpu_user_sec", cpu, st->cpu_user_us);
@@ -76,6 +118,7 @@ static void figures_json(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_
 	json_u64(f, "pids_peak", st->have & HAVE_PIDS_PEAK, st->pids_peak);
 	json_u64(f, "pids_limit", limited(pids_limit), pids_limit);
 	json_u64(f, "pids_refused", st->have & HAVE_PIDS_EVENTS, st->pids_refused);
+	io_json(f, st, io);
 }
 
 static void print_text(FILE *f, const struct report *r)
@@ -88,11 +131,37 @@ static void print_text(FILE *f, const struct report *r)
 	fprintf(f, "  wall time       %.3f s\n", (double)r->res->wall_ns / 1e9);
 	fprintf(f, "  exit status     %d%s\n", r->exit_status,
 		r->res->timed_out ? " (timed out)" : r->res->interrupted ? " (interrupted)" : "");
-	figures_text(f, st, r->cpu_quota_us, r->mem_limit, r->pids_limit);
+	figures_text(f, st, r->cpu_quota_us, r->mem_limit, r->pids_limit, r->io);
+}
+
+static void io_text(FILE *f, const struct cg_stats *st, const struct io_opts *io)
+{
+	char a[32], b[32];
+	if (!(st->have & HAVE_IO))
+		return;
+	units_format_size(st->io_rbytes, a, sizeof a);
+	units_format_size(st->io_wbytes, b, sizeof b);
+	fprintf(f, "  io read/written %s / %s (%" PRIu64 " / %" PRIu64 " ops)\n", a, b, st->io_rios, st->io_wios);
+	if (st->have & HAVE_IO_WAIT)
+		fprintf(f, "  io throttled    %.3f s\n", (double)st->io_wait_us / 1e6);
+	struct io_row rows[2 * CG_IO_DEVS];
+	int n = io_rows(st, rows, 2 * CG_IO_DEVS);
+	for (int i = 0; i < n; i++) {
+		const struct io_row *r = &rows[i];
+		units_format_size(r->c ? r->c->rbytes : 0, a, sizeof a);
+		units_format_size(r->c ? r->c->wbytes : 0, b, sizeof b);
+		char lim[128];
+		io_limit_text(r->l, lim, sizeof lim);
+		fprintf(f, "  io %-12s read %s, written %s%s%s", r->name, a, b, lim[0] ? "; limit " : "", lim);
+		const char *via = chosen_by(io, r);
+		if (via)
+			fprintf(f, " (%s)", via);
+		fputc('\n', f);
+	}
 }
 
 static void figures_text(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_us, uint64_t mem_limit,
-			 uint64_t pids_limit)
+			 uint64_t pids_limit, const struct io_opts *io)
 {
 	char a[32], b[32];
 	if (st->have & HAVE_CPU)
@@ -122,6 +191,7 @@ static void figures_text(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_
 	}
 	if (st->have & HAVE_PIDS_EVENTS)
 		fprintf(f, "  forks refused   %" PRIu64 "\n", st->pids_refused);
+	io_text(f, st, io);
 }
 
 void report_print_figures(FILE *f, enum report_format fmt, const char *name, const char *what,
@@ -130,11 +200,11 @@ void report_print_figures(FILE *f, enum report_format fmt, const char *name, con
 	uint64_t quota = st->cpu_limit_pct > 0 ? (uint64_t)(st->cpu_limit_pct * CPU_PERIOD_US / 100 + 0.5) : UNITS_MAX;
 	if (fmt == REPORT_JSON) {
 		fprintf(f, "{\"name\":\"%s\",\"state\":\"%s\"", name, what);
-		figures_json(f, st, quota, st->mem_max, st->pids_max);
+		figures_json(f, st, quota, st->mem_max, st->pids_max, NULL);
 		fputs("}\n", f);
 	} else {
 		fprintf(f, "climit: %s: %s\n", name, what);
-		figures_text(f, st, quota, st->mem_max, st->pids_max);
+		figures_text(f, st, quota, st->mem_max, st->pids_max, NULL);
 	}
 	fflush(f);
 }

@@ -16,6 +16,7 @@ struct report {
 	const struct launch_result *res;
 	const struct cg_stats *st;
 	uint64_t mem_limit, pids_limit, cpu_quota_us; /* as asked: UNITS_MAX or OPT_UNSET if none */
+	const struct io_opts *io;   /* how each --io-* device was chosen (NULL: none) */
 };
 
 void report_print(FILE *f, enum report_format fmt, const struct report *r);

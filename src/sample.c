@@ -329,7 +329,7 @@ static void derive(struct sampler *s, struct sample_group *g)
 	if (!g->have_prev && s->refreshes > 0)
 		a = &zero;
 	if (!g->have_prev || b->cpu_usage_us < a->cpu_usage_us) {
-		g->cpu_pct = g->throttled_pct = g->refused_rate = 0;
+		g->cpu_pct = g->throttled_pct = g->refused_rate = g->io_read_rate = g->io_write_rate = 0;
 	} else {
 		double dt = (double)(g->t_ns - g->prev_t_ns) / 1e9;
 		if (dt > 0) {
@@ -337,6 +337,9 @@ static void derive(struct sampler *s, struct sample_group *g)
 			uint64_t periods = b->nr_periods - a->nr_periods;
 			g->throttled_pct = periods ? 100.0 * (double)(b->nr_throttled - a->nr_throttled) / (double)periods : 0;
 			g->refused_rate = (double)(b->pids_refused - a->pids_refused) / dt;
+			/* A device dropping out of io.stat (a loop device detached) lowers the sums. */
+			g->io_read_rate = b->io_rbytes >= a->io_rbytes ? (double)(b->io_rbytes - a->io_rbytes) / dt : 0;
+			g->io_write_rate = b->io_wbytes >= a->io_wbytes ? (double)(b->io_wbytes - a->io_wbytes) / dt : 0;
 		}
 	}
 	if (!g->have_prev && s->refreshes == 0)
@@ -417,6 +420,8 @@ static void carry_over(struct cg_stats *st, const struct cg_stats *prev, unsigne
 		st->pids_max = prev->pids_max;
 		st->cpu_limit_pct = prev->cpu_limit_pct;
 		st->frozen = prev->frozen;
+		st->io_nlim = prev->io_nlim;
+		memcpy(st->io_lim, prev->io_lim, sizeof st->io_lim);
 	}
 	if (!(what & STATS_EVENTS)) {
 		if (!(st->have & HAVE_OOM) && (prev->have & HAVE_OOM)) {

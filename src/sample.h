@@ -28,6 +28,7 @@ struct sample_group {
 	double cpu_limit_pct;    /* quota in % of one CPU; 0 = none */
 	double throttled_pct;    /* share of CFS periods that were throttled */
 	double refused_rate;     /* forks refused by pids.max per second */
+	double io_read_rate, io_write_rate; /* bytes per second, every device */
 	/* History for sparklines (oldest first when read through sample_history). */
 	float hist_cpu[HIST_LEN], hist_mem[HIST_LEN], hist_pids[HIST_LEN];
 	int hist_n, hist_pos;

@@ -180,3 +180,39 @@ bool str_copy(char *dst, const char *src, size_t size)
 	memcpy(dst, src, n + 1);
 	return true;
 }
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0: no overlong forms, no surrogates,
+ * nothing above U+10FFFF. */
+static int utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	int n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90) ||
+	    (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/* Valid UTF-8 is copied as it is (JSON is Unicode text); a byte that is not part of valid UTF-8
+ * becomes the text \xHH, as the table shows it (cgroup names are bytes, not trusted text). */
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int n = utf8_len(p);
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else if (n == 0)
+			fprintf(f, "\\\\x%02x", *p);
+		else
+			fwrite(p, 1, (size_t)n, f);
+		p += n ? n : 1;
+	}
+	fputc('"', f);
+}

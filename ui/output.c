@@ -13,6 +13,7 @@
 
 #include "doctor.h"
 #include "exitcodes.h"
+#include "io.h"
 #include "ui.h"
 #include "units.h"
 
@@ -119,6 +120,32 @@ static void json_group(FILE *f, const struct sample_group *g)
 	NUM("cpu_throttled_percent", g->have_prev && (st->have & HAVE_THROTTLE), "%.2f", g->throttled_pct);
 	NUM("psi_memory_some_avg10", st->have & HAVE_PSI, "%.2f", st->psi_mem_avg10);
 	NUM("psi_cpu_some_avg10", st->have & HAVE_PSI, "%.2f", st->psi_cpu_avg10);
+	NUM("psi_io_some_avg10", st->have & HAVE_PSI_IO, "%.2f", st->psi_io_avg10);
+	NUM("io_read_bytes", st->have & HAVE_IO, "%" PRIu64, st->io_rbytes);
+	NUM("io_write_bytes", st->have & HAVE_IO, "%" PRIu64, st->io_wbytes);
+	NUM("io_read_ops", st->have & HAVE_IO, "%" PRIu64, st->io_rios);
+	NUM("io_write_ops", st->have & HAVE_IO, "%" PRIu64, st->io_wios);
+	NUM("io_read_bytes_per_sec", g->have_prev && (st->have & HAVE_IO), "%.0f", g->io_read_rate);
+	NUM("io_write_bytes_per_sec", g->have_prev && (st->have & HAVE_IO), "%.0f", g->io_write_rate);
+	struct io_row rows[2 * CG_IO_DEVS];
+	int nr = io_rows(st, rows, 2 * CG_IO_DEVS);
+	fputs(",\"io_devices\":[", f);
+	for (int i = 0; i < nr; i++) {
+		const struct io_row *r = &rows[i];
+		fprintf(f, "%s{\"device\":", i ? "," : "");
+		json_string(f, r->name);
+		fprintf(f, ",\"major\":%u,\"minor\":%u", r->major, r->minor);
+		NUM("read_bytes", r->c, "%" PRIu64, r->c->rbytes);
+		NUM("write_bytes", r->c, "%" PRIu64, r->c->wbytes);
+		NUM("read_ops", r->c, "%" PRIu64, r->c->rios);
+		NUM("write_ops", r->c, "%" PRIu64, r->c->wios);
+		NUM("limit_read_bps", r->l && r->l->v[IO_RBPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_RBPS]);
+		NUM("limit_write_bps", r->l && r->l->v[IO_WBPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_WBPS]);
+		NUM("limit_read_iops", r->l && r->l->v[IO_RIOPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_RIOPS]);
+		NUM("limit_write_iops", r->l && r->l->v[IO_WIOPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_WIOPS]);
+		fputc('}', f);
+	}
+	fputc(']', f);
 #undef NUM
 	fputc('}', f);
 }
@@ -252,7 +279,8 @@ int cmd_ls(int argc, char **argv)
 		int seen = s.ev.log_n;
 		output_json_frame(stdout, &s, &seen);
 	} else {
-		printf("%-24s %-7s %6s %6s %8s %8s %6s\n", "NAME", "STATE", "PIDS", "P.LIM", "MEM", "M.LIM", "C.LIM");
+		printf("%-24s %-7s %6s %6s %8s %8s %6s %8s %8s\n", "NAME", "STATE", "PIDS", "P.LIM", "MEM", "M.LIM", "C.LIM",
+		       "READ", "WRITTEN");
 		for (int i = 0; i < s.ngroups; i++) {
 			struct sample_group *g = s.groups[i];
 			char c[5][64];
@@ -261,9 +289,14 @@ int cmd_ls(int argc, char **argv)
 			table_cell(g, C_PLIM, c[2], sizeof c[2]);
 			table_cell(g, C_MEM, c[3], sizeof c[3]);
 			table_cell(g, C_MLIM, c[4], sizeof c[4]);
-			char cl[32];
+			char cl[32], rd[32] = "-", wr[32] = "-";
 			table_cell(g, C_CPULIM, cl, sizeof cl);
-			printf("%-24s %-7s %6s %6s %8s %8s %6s\n", c[0], group_state(g), c[1], c[2], c[3], c[4], cl);
+			/* One snapshot has no rates: the bytes moved so far. */
+			if (g->st.have & HAVE_IO) {
+				units_format_size(g->st.io_rbytes, rd, sizeof rd);
+				units_format_size(g->st.io_wbytes, wr, sizeof wr);
+			}
+			printf("%-24s %-7s %6s %6s %8s %8s %6s %8s %8s\n", c[0], group_state(g), c[1], c[2], c[3], c[4], cl, rd, wr);
 		}
 	}
 	sampler_close(&s);

@@ -19,14 +19,13 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "io.h"
 #include "ui.h"
 #include "units.h"
 
-/* Label values: backslash, double quote and newline escaped, as the format requires. */
-static void label(FILE *f, const char *name)
+static void label_value(FILE *f, const char *v)
 {
-	fputs("{container=\"", f);
-	for (const char *p = name; *p; p++) {
+	for (const char *p = v; *p; p++) {
 		if (*p == '\\' || *p == '"')
 			fprintf(f, "\\%c", *p);
 		else if (*p == '\n')
@@ -34,6 +33,22 @@ static void label(FILE *f, const char *name)
 		else
 			fputc(*p, f);
 	}
+}
+
+/* Label values: backslash, double quote and newline escaped, as the format requires. */
+static void label(FILE *f, const char *name)
+{
+	fputs("{container=\"", f);
+	label_value(f, name);
+	fputs("\"}", f);
+}
+
+static void label_dev(FILE *f, const char *name, const char *dev)
+{
+	fputs("{container=\"", f);
+	label_value(f, name);
+	fputs("\",device=\"", f);
+	label_value(f, dev);
 	fputs("\"}", f);
 }
 
@@ -54,6 +69,32 @@ static const struct metric metrics[] = {
 	{ "climit_pids_max", "gauge", "Task limit (absent: no limit)." },
 	{ "climit_pids_limit_hits_total", "counter", "Forks refused because the task limit was reached." },
 };
+
+/* Per device: labelled {container, device}. */
+static const struct metric io_metrics[] = {
+	{ "climit_io_read_bytes_total", "counter", "Bytes read from the device by the container." },
+	{ "climit_io_write_bytes_total", "counter", "Bytes written to the device by the container." },
+	{ "climit_io_read_ops_total", "counter", "Read operations on the device by the container." },
+	{ "climit_io_write_ops_total", "counter", "Write operations on the device by the container." },
+	{ "climit_io_limit_read_bytes_per_second", "gauge", "Read bandwidth limit (absent: no limit)." },
+	{ "climit_io_limit_write_bytes_per_second", "gauge", "Write bandwidth limit (absent: no limit)." },
+	{ "climit_io_limit_read_iops", "gauge", "Read operations per second limit (absent: no limit)." },
+	{ "climit_io_limit_write_iops", "gauge", "Write operations per second limit (absent: no limit)." },
+};
+
+static bool io_value(const struct io_row *r, int m, double *v)
+{
+	if (m < 4) {
+		const uint64_t c[4] = { r->c ? r->c->rbytes : 0, r->c ? r->c->wbytes : 0, r->c ? r->c->rios : 0,
+					r->c ? r->c->wios : 0 };
+		*v = (double)c[m];
+		return r->c != NULL;
+	}
+	if (!r->l || r->l->v[m - 4] == UNITS_MAX)
+		return false;
+	*v = (double)r->l->v[m - 4];
+	return true;
+}
 enum { M_CPU, M_THR_S, M_THR_P, M_CPU_LIM, M_MEM, M_MEM_MAX, M_MEM_PEAK, M_OOM, M_PIDS, M_PIDS_MAX, M_HITS, M_COUNT };
 
 /* The value of metric m for g, false where the figure does not exist. */
@@ -87,6 +128,22 @@ void prom_render(FILE *f, struct sampler *s)
 			fputs(metrics[m].name, f);
 			label(f, s->groups[i]->name);
 			fprintf(f, " %.15g\n", v);
+		}
+	}
+	for (size_t m = 0; m < sizeof io_metrics / sizeof *io_metrics; m++) {
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", io_metrics[m].name, io_metrics[m].help, io_metrics[m].name,
+			io_metrics[m].type);
+		for (int i = 0; i < s->ngroups; i++) {
+			struct io_row rows[2 * CG_IO_DEVS];
+			int n = io_rows(&s->groups[i]->st, rows, 2 * CG_IO_DEVS);
+			for (int j = 0; j < n; j++) {
+				double v;
+				if (!io_value(&rows[j], (int)m, &v))
+					continue;
+				fputs(io_metrics[m].name, f);
+				label_dev(f, s->groups[i]->name, rows[j].name);
+				fprintf(f, " %.15g\n", v);
+			}
 		}
 	}
 }

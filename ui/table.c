@@ -24,8 +24,11 @@ const struct col_def cols[C_COUNT] = {
 	[C_CPU] = { "CPU%", 6, false, "cpu_percent" },
 	[C_CPULIM] = { "C.LIM", 6, false, "cpu_limit_percent" },
 	[C_THR] = { "THR%", 5, false, "cpu_throttled_percent" },
+	[C_IOR] = { "READ/s", 7, false, "io_read_bytes_per_sec" },
+	[C_IOW] = { "WRITE/s", 7, false, "io_write_bytes_per_sec" },
 	[C_PSIM] = { "PSI.M", 6, false, "psi_memory_some_avg10" },
 	[C_PSIC] = { "PSI.C", 6, false, "psi_cpu_some_avg10" },
+	[C_PSII] = { "PSI.IO", 6, false, "psi_io_some_avg10" },
 };
 
 const char *group_state(const struct sample_group *g)
@@ -63,6 +66,9 @@ static double key(const struct sample_group *g, enum col c)
 	case C_THR: return g->throttled_pct;
 	case C_PSIM: return (st->have & HAVE_PSI) ? st->psi_mem_avg10 : -1;
 	case C_PSIC: return (st->have & HAVE_PSI) ? st->psi_cpu_avg10 : -1;
+	case C_PSII: return (st->have & HAVE_PSI_IO) ? st->psi_io_avg10 : -1;
+	case C_IOR: return (st->have & HAVE_IO) ? g->io_read_rate : -1;
+	case C_IOW: return (st->have & HAVE_IO) ? g->io_write_rate : -1;
 	default: return 0;
 	}
 }
@@ -95,7 +101,13 @@ void table_cell(const struct sample_group *g, enum col c, char *buf, size_t size
 		else
 			units_format_size((uint64_t)k, buf, size);
 		return;
-	case C_REFRATE: case C_MEMPCT: case C_CPU: case C_THR: case C_PSIM: case C_PSIC:
+	case C_IOR: case C_IOW:
+		if (k < 0)
+			str_copy(buf, "-", size);
+		else
+			units_format_size((uint64_t)(k + 0.5), buf, size);
+		return;
+	case C_REFRATE: case C_MEMPCT: case C_CPU: case C_THR: case C_PSIM: case C_PSIC: case C_PSII:
 		if (k < 0)
 			str_copy(buf, "-", size);
 		else
@@ -173,40 +185,4 @@ void ui_escape(const char *in, char *out, size_t size)
 		i += n;
 	}
 	out[o] = '\0';
-}
-
-/* Length of the valid UTF-8 sequence at p (1-4), or 0: no overlong forms, no surrogates,
- * nothing above U+10FFFF. */
-static int utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	int n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-	for (int i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90) ||
-	    (p[0] == 0xf4 && p[1] > 0x8f))
-		return 0;
-	return n;
-}
-
-/* Valid UTF-8 is copied as it is (JSON is Unicode text); a byte that is not part of valid UTF-8
- * becomes the text \xHH, as the table shows it (cgroup names are bytes, not trusted text). */
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int n = utf8_len(p);
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else if (n == 0)
-			fprintf(f, "\\\\x%02x", *p);
-		else
-			fwrite(p, 1, (size_t)n, f);
-		p += n ? n : 1;
-	}
-	fputc('"', f);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "io.h"
 #include "ui.h"
 #include "units.h"
 
@@ -169,14 +170,18 @@ struct layout {
 
 static void layout(const struct view *v, struct layout *l)
 {
-	static const enum col drop_order[] = { C_REFRATE, C_PEAK, C_PSIC, C_PSIM, C_THR, C_STATE, C_MEMPCT,
-					       C_CPULIM, C_REFUSED, C_OOM, C_PLIM, C_PIDS, C_MLIM, C_CPU, C_MEM };
-	bool psi = false;
-	for (int i = 0; i < v->nrows; i++)
+	static const enum col drop_order[] = { C_PSII, C_REFRATE, C_PEAK, C_PSIC, C_PSIM, C_THR, C_STATE, C_MEMPCT,
+					       C_CPULIM, C_IOR, C_REFUSED, C_IOW, C_OOM, C_PLIM, C_PIDS, C_MLIM, C_CPU, C_MEM };
+	bool psi = false, psi_io = false, io = false;
+	for (int i = 0; i < v->nrows; i++) {
 		psi |= (v->rows[i]->st.have & HAVE_PSI) != 0;
+		psi_io |= (v->rows[i]->st.have & HAVE_PSI_IO) != 0;
+		io |= (v->rows[i]->st.have & HAVE_IO) != 0;
+	}
 	int total = 0;
 	for (int c = 0; c < C_COUNT; c++) {
-		l->shown[c] = psi || (c != C_PSIM && c != C_PSIC);
+		l->shown[c] = (psi || (c != C_PSIM && c != C_PSIC)) && (psi_io || c != C_PSII) &&
+			      (io || (c != C_IOR && c != C_IOW));
 		if (l->shown[c])
 			total += (c == C_NAME ? 14 : cols[c].width) + 1;
 	}
@@ -358,6 +363,29 @@ static void draw_detail(struct sampler *s, struct view *v)
 	snprintf(line, sizeof line, "cpu %.1f%% (quota %s)  throttled %.1f%% of periods, %.2f s total", g->cpu_pct, b,
 		 g->throttled_pct, (double)st->throttled_us / 1e6);
 	put(y++, 0, line);
+	if (st->have & HAVE_IO) {
+		units_format_size((uint64_t)g->io_read_rate, a, sizeof a);
+		units_format_size((uint64_t)g->io_write_rate, b, sizeof b);
+		int n = snprintf(line, sizeof line, "io read %s/s, write %s/s", a, b);
+		units_format_size(st->io_rbytes, a, sizeof a);
+		units_format_size(st->io_wbytes, b, sizeof b);
+		n += snprintf(line + n, sizeof line - (size_t)n, " (in all %s read, %s written)", a, b);
+		if (st->have & HAVE_PSI_IO)
+			snprintf(line + n, sizeof line - (size_t)n, "  io pressure %.1f%%", st->psi_io_avg10);
+		put(y++, 0, line);
+		struct io_row rows[2 * CG_IO_DEVS];
+		int nr = io_rows(st, rows, 2 * CG_IO_DEVS);
+		for (int i = 0; i < nr && y < LINES - 1; i++) {
+			char lim[128];
+			io_limit_text(rows[i].l, lim, sizeof lim);
+			units_format_size(rows[i].c ? rows[i].c->rbytes : 0, a, sizeof a);
+			units_format_size(rows[i].c ? rows[i].c->wbytes : 0, b, sizeof b);
+			snprintf(line, sizeof line, "  %-10s read %s (%llu ops), written %s (%llu ops)  limit: %s", rows[i].name, a,
+				 (unsigned long long)(rows[i].c ? rows[i].c->rios : 0), b,
+				 (unsigned long long)(rows[i].c ? rows[i].c->wios : 0), lim[0] ? lim : "none");
+			put(y++, 0, line);
+		}
+	}
 	float h[HIST_LEN];
 	char spark[HIST_LEN * 4 + 1];
 	static const char *const series[] = { "cpu ", "mem ", "pids" };

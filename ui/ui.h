@@ -10,7 +10,7 @@
 
 enum col {
 	C_NAME, C_STATE, C_PIDS, C_PLIM, C_REFUSED, C_REFRATE, C_MEM, C_MLIM, C_MEMPCT, C_PEAK,
-	C_OOM, C_CPU, C_CPULIM, C_THR, C_PSIM, C_PSIC, C_COUNT
+	C_OOM, C_CPU, C_CPULIM, C_THR, C_IOR, C_IOW, C_PSIM, C_PSIC, C_PSII, C_COUNT
 };
 struct col_def {
 	const char *title;
@@ -27,7 +27,6 @@ void table_sort(struct sample_group **v, int n, enum col c, bool reverse);
 /* Hostile names (escape sequences, invalid UTF-8, newlines) become visible \xNN escapes;
  * valid printable UTF-8 is kept. */
 void ui_escape(const char *in, char *out, size_t size);
-void json_string(FILE *f, const char *s);
 
 /* Plain-text frame (like systemd-cgtop -b) and one JSON object per refresh. */
 void output_batch_frame(FILE *f, struct sampler *s, int frame);
