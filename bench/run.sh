@@ -52,17 +52,19 @@ MON=climit-bench-mon
 v1_mount() { awk -v c="$1" '{for (i = 1; i <= NF; i++) if ($i == "-") break;
 	if ($(i+1) != "cgroup") next; n = split($(i+3), o, ","); for (j = 1; j <= n; j++) if (o[j] == c) {print $5; exit}}' /proc/self/mountinfo; }
 if [ $V2 = 1 ]; then R_MEM=/sys/fs/cgroup R_PIDS=/sys/fs/cgroup R_CPU=/sys/fs/cgroup
-else R_MEM=$(v1_mount memory) R_PIDS=$(v1_mount pids) R_CPU=$(v1_mount cpuacct); fi
+else R_MEM=$(v1_mount memory) R_PIDS=$(v1_mount pids) R_CPU=$(v1_mount cpuacct) R_IO=$(v1_mount blkio); fi
 mon_dirs() { # the group directories to create/remove, one hierarchy per line
 	if [ $V2 = 1 ]; then echo /sys/fs/cgroup/$MON; else
-		printf '%s\n' "$R_MEM/$MON" "$R_PIDS/$MON" "$(v1_mount cpu)/$MON" "$R_CPU/$MON" | sort -u; fi
+		# blkio too: climit top reads the groups' I/O counters there (2 more files per group).
+		printf '%s\n' "$R_MEM/$MON" "$R_PIDS/$MON" "$(v1_mount cpu)/$MON" "$R_CPU/$MON" \
+			${R_IO:+"$R_IO/$MON"} | sort -u; fi
 }
 mon_create() {
 	local n=$1 d i
 	for d in $(mon_dirs); do [ -e "$(dirname "$d")/cgroup.procs" ] && mkdir "$d" || return 1; done
 	if [ $V2 = 1 ]; then
-		echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control
-		echo "+memory +pids +cpu" >/sys/fs/cgroup/$MON/cgroup.subtree_control
+		echo "+memory +pids +cpu +io" >/sys/fs/cgroup/cgroup.subtree_control
+		echo "+memory +pids +cpu +io" >/sys/fs/cgroup/$MON/cgroup.subtree_control
 	fi
 	for ((i = 1; i <= n; i++)); do
 		sleep 3600 &

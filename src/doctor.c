@@ -102,7 +102,7 @@ static const char dropin_fix[] = "as root: mkdir -p /etc/systemd/system/user@.se
 				 "cpuset io memory pids\\n' > /etc/systemd/system/user@.service.d/delegate.conf && "
 				 "systemctl daemon-reload, then log in again";
 
-static const enum cg_ctrl shown[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET, CTRL_CPUACCT, CTRL_FREEZER };
+static const enum cg_ctrl shown[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET, CTRL_IO, CTRL_CPUACCT, CTRL_FREEZER };
 
 static void check_mode(const struct cg_system *sys, struct doctor *d)
 {
@@ -132,14 +132,15 @@ static void check_mode(const struct cg_system *sys, struct doctor *d)
 				struct doc_line *l = add(d, '-', what, "not in %s/cgroup.controllers", sys->v2_mount);
 				fix(l, "a kernel built with it (CONFIG_%s), not disabled by cgroup_disable= on the "
 				       "kernel command line", c == CTRL_MEMORY ? "MEMCG" : c == CTRL_PIDS ? "CGROUP_PIDS" :
-				       c == CTRL_CPU ? "CGROUP_SCHED" : "CPUSETS");
+				       c == CTRL_CPU ? "CGROUP_SCHED" : c == CTRL_IO ? "BLK_CGROUP" : "CPUSETS");
 			}
 		} else if (sys->v1_mount[c][0]) {
 			add(d, '+', what, "v1 hierarchy at %s", sys->v1_mount[c]);
 		} else {
+			const char *v1 = cg_ctrl_v1_name(c);
 			struct doc_line *l = add(d, '-', what, "no v1 hierarchy mounted");
 			fix(l, "mount it: mkdir -p /sys/fs/cgroup/%s && mount -t cgroup -o %s cgroup /sys/fs/cgroup/%s",
-			    name, name, name);
+			    v1, v1, v1);
 		}
 	}
 }
@@ -156,7 +157,7 @@ static void check_delegation(const struct cg_system *sys, struct doctor *d)
 		return;
 	}
 	unsigned have = sd_delegated_controllers(sys);
-	static const enum cg_ctrl want[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET };
+	static const enum cg_ctrl want[] = { CTRL_MEMORY, CTRL_PIDS, CTRL_CPU, CTRL_CPUSET, CTRL_IO };
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		char what[64];
 		snprintf(what, sizeof what, "delegated %s", cg_ctrl_name(want[i]));
@@ -377,13 +378,61 @@ static void against_tree(const struct cg_system *sys, struct doctor *d, enum cg_
 	add(d, '+', what_s, "enforced as asked (%s)", limit_file(what, v2));
 }
 
+/* "OPT: \"value\": why" -> "\"value\": why" under a line that already names OPT. */
+static const char *after_opt(const char *msg, const char *opt)
+{
+	size_t n = strlen(opt);
+	return strncmp(msg, opt, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ' ? msg + n + 2 : msg;
+}
+
+/* Each disk an --io-* option names, how it was found, and whether its weight can act. */
+static void io_findings(const struct cg_system *sys, const struct io_opts *io, struct doctor *d)
+{
+	if (!io->first)
+		return;
+	for (int i = 0; i < io->ndev; i++) {
+		const struct io_dev *dv = &io->dev[i];
+		char lim[128], what[64];
+		struct cg_io_lim l = { .v = { UNITS_MAX, UNITS_MAX, UNITS_MAX, UNITS_MAX } };
+		for (int k = 0; k < IO_KEYS; k++)
+			if (dv->v[k] != IO_UNSET)
+				l.v[k] = dv->v[k];
+		io_limit_text(&l, lim, sizeof lim);
+		snprintf(what, sizeof what, "io %s (%u:%u)", dv->name, dv->major, dv->minor);
+		add(d, '+', what, "%s, enforced as asked (%s); %s", lim[0] ? lim : "no limit",
+		    sys->mode == CG_V2 ? "io.max" : "blkio.throttle.*", dv->via);
+	}
+	if (io->weight != IO_UNSET) {
+		struct err e;
+		if (io_weight_check(sys, io, NULL, &e) < 0) {
+			struct doc_line *l = add(d, '-', "--io-weight", "%s", after_opt(e.msg, "--io-weight"));
+			fix(l, "as root: echo bfq > /sys/block/%s/queue/scheduler", io->wdev.name);
+		} else {
+			add(d, '+', "--io-weight", "%s: %s", io->wdev.name, e.msg);
+		}
+	}
+}
+
 void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct doctor *d)
 {
 	unsigned ctrls = CTRL_BIT(CTRL_MEMORY) | CTRL_BIT(CTRL_PIDS) | CTRL_BIT(CTRL_CPU) | CTRL_BIT(CTRL_CPUACCT) |
 			 CTRL_BIT(CTRL_FREEZER);
 	if (o->cpus)
 		ctrls |= CTRL_BIT(CTRL_CPUSET);
+	if (o->io.first)
+		ctrls |= CTRL_BIT(CTRL_IO);
 	struct err e;
+	/* A path without a disk, an unknown device: what run refuses, then judged without them. */
+	if (o->io.first && io_resolve(&o->io, &e) < 0) {
+		const char *opt = o->io.first;
+		for (int i = 0; i < o->io.nargs; i++)
+			if (strncmp(e.msg, o->io.args[i].opt, strlen(o->io.args[i].opt)) == 0)
+				opt = o->io.args[i].opt;
+		struct doc_line *l = add(d, '-', opt, "%s", after_opt(e.msg, opt));
+		fix(l, "name a block device: a path on a disk, /dev/NAME or MAJ:MIN (lsblk lists them)");
+		o->io = (struct io_opts){ .weight = IO_UNSET };
+		ctrls &= ~CTRL_BIT(CTRL_IO);
+	}
 	bool v2 = sys->mode == CG_V2;
 	/* v1's refusals first: place_choose would stop at the first. */
 	if (o->mem_high != OPT_UNSET && !v2) {
@@ -414,6 +463,7 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 			{ o->pids_max != OPT_UNSET, CTRL_PIDS, "--pids" },
 			{ o->cpu_quota_us != OPT_UNSET || o->cpu_weight != OPT_UNSET, CTRL_CPU, "--cpu" },
 			{ o->cpus != NULL, CTRL_CPUSET, "--cpus" },
+			{ o->io.first != NULL, CTRL_IO, o->io.first },
 		};
 		for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
 			if (!need[i].given || (have & CTRL_BIT(need[i].c)))
@@ -427,6 +477,8 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 				o->pids_max = OPT_UNSET;
 			else if (need[i].c == CTRL_CPU)
 				o->cpu_quota_us = o->cpu_weight = OPT_UNSET;
+			else if (need[i].c == CTRL_IO)
+				o->io = (struct io_opts){ .weight = IO_UNSET };
 			else
 				o->cpus = NULL;
 		}
@@ -467,6 +519,7 @@ void doctor_limits(const struct cg_system *sys, struct run_opts *o, struct docto
 		against_tree(sys, d, LIMIT_PIDS_MAX, CTRL_PIDS, "--pids", o->arg[LIMIT_PIDS_MAX], o->pids_max, parent);
 	if (o->cpu_quota_us != OPT_UNSET)
 		against_tree(sys, d, LIMIT_CPU_MAX, CTRL_CPU, "--cpu", o->arg[LIMIT_CPU_MAX], o->cpu_quota_us, parent);
+	io_findings(sys, &o->io, d);
 	if (o->cpu_weight != OPT_UNSET)
 		add(d, '+', "--cpu-weight", "%s (%s); it only matters while other groups want the CPU", o->arg[LIMIT_CPU_WEIGHT],
 		    v2 ? "cpu.weight" : "cpu.shares");

@@ -217,10 +217,10 @@ static void scheduler(const struct io_dev *d, char *out, size_t size)
 }
 
 /* io.cost (blk-iocost) turned on for the device in the v2 root's io.cost.qos. */
-static bool iocost_enabled(const struct cgroup *cg, const struct io_dev *d)
+static bool iocost_enabled(const struct cg_system *sys, const struct io_dev *d)
 {
 	char path[PATH_MAX], buf[4096], key[48];
-	snprintf(path, sizeof path, "%s/io.cost.qos", cg->sys->v2_mount);
+	snprintf(path, sizeof path, "%s/io.cost.qos", sys->v2_mount);
 	if (read_small_file(path, buf, sizeof buf, NULL) < 0)
 		return false;
 	snprintf(key, sizeof key, "%u:%u enable=1", d->major, d->minor);
@@ -238,31 +238,44 @@ static uint64_t bfq_weight(uint64_t w)
 	return 100 + (w - 100) * 900 / 9900;
 }
 
-static int apply_weight(struct cgroup *cg, int fd, const struct io_opts *o, struct err *e)
+int io_weight_check(const struct cg_system *sys, const struct io_opts *o, struct io_weight_plan *plan, struct err *e)
 {
 	const struct io_dev *d = &o->wdev;
-	bool v2 = cg->sys->mode == CG_V2;
-	char sched[32], val[64];
-	const char *file;
+	bool v2 = sys->mode == CG_V2;
+	char sched[32];
+	struct io_weight_plan p;
 	scheduler(d, sched, sizeof sched);
 	if (strcmp(sched, "bfq") == 0) {
 		uint64_t w = bfq_weight(o->weight);
 		if (o->weight_all)
-			snprintf(val, sizeof val, v2 ? "default %" PRIu64 : "%" PRIu64, w);
+			snprintf(p.value, sizeof p.value, v2 ? "default %" PRIu64 : "%" PRIu64, w);
 		else
-			snprintf(val, sizeof val, "%u:%u %" PRIu64, d->major, d->minor, w);
-		file = v2 ? "io.bfq.weight" : o->weight_all ? "blkio.bfq.weight" : "blkio.bfq.weight_device";
-	} else if (v2 && iocost_enabled(cg, d)) {
+			snprintf(p.value, sizeof p.value, "%u:%u %" PRIu64, d->major, d->minor, w);
+		p.file = v2 ? "io.bfq.weight" : o->weight_all ? "blkio.bfq.weight" : "blkio.bfq.weight_device";
+	} else if (v2 && iocost_enabled(sys, d)) {
 		if (o->weight_all)
-			snprintf(val, sizeof val, "default %" PRIu64, o->weight);
+			snprintf(p.value, sizeof p.value, "default %" PRIu64, o->weight);
 		else
-			snprintf(val, sizeof val, "%u:%u %" PRIu64, d->major, d->minor, o->weight);
-		file = "io.weight";
+			snprintf(p.value, sizeof p.value, "%u:%u %" PRIu64, d->major, d->minor, o->weight);
+		p.file = "io.weight";
 	} else {
 		return err_set(e, "--io-weight: \"%s\": %s has no weight-based I/O control: its scheduler is %s%s "
 				  "(as root: echo bfq > /sys/block/%s/queue/scheduler) [%s]", o->weight_arg, d->name, sched,
 			       v2 ? " and io.cost is off" : "", d->name, d->via);
 	}
+	/* What will be written, in words (doctor's line). */
+	err_set(e, "\"%s\" to %s", p.value, p.file);
+	if (plan)
+		*plan = p;
+	return 0;
+}
+
+static int apply_weight(struct cgroup *cg, int fd, const struct io_opts *o, struct err *e)
+{
+	struct io_weight_plan p;
+	if (io_weight_check(cg->sys, o, &p, e) < 0)
+		return -1;
+	const char *file = p.file, *val = p.value;
 	if (write_file_at(fd, file, val, e) < 0)
 		return err_wrap(e, "--io-weight: \"%s\": cannot write \"%s\" to %s", o->weight_arg, val, file);
 	return 0;

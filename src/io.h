@@ -58,6 +58,14 @@ int io_resolve_target(const char *target, struct io_dev *d, struct err *e);
 
 struct cgroup;
 struct cg_stats;
+/* Where --io-weight goes (the disk's scheduler decides: bfq, or v2 io.cost): 0 with plan filled
+ * (plan may be NULL) and e holding the plan in words, or -1 with e saying why it cannot act. */
+struct cg_system;
+struct io_weight_plan {
+	const char *file;
+	char value[64];
+};
+int io_weight_check(const struct cg_system *sys, const struct io_opts *o, struct io_weight_plan *plan, struct err *e);
 /* Write the limits and the weight into the group; -1 with e naming the option and the fix. */
 int io_apply(struct cgroup *cg, const struct io_opts *o, struct err *e);
 

@@ -183,7 +183,7 @@ static int dry_run(struct run_opts *o)
 	if (cg_detect(&sys, &e) < 0)
 		return fail(&e);
 	struct doctor d = { .n = 0 };
-	bool limits = o->cpus != NULL;
+	bool limits = o->cpus != NULL || o->io.first != NULL;
 	for (int i = 0; i <= LIMIT_CPU_WEIGHT; i++)
 		limits |= o->arg[i] != NULL;
 	if (limits)

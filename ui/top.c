@@ -160,7 +160,7 @@ static int bar(char *out, size_t size, double pct, int width, bool utf8)
 	return width;
 }
 
-/* Which columns fit: the least useful go first on narrow terminals (REF/s, PEAK, PSI, ...),
+/* Which columns fit: the least useful go first on narrow terminals (PSI.IO, REF/s, PEAK, I/O, PSI, ...),
  * the name column takes what is left up to 32 cells, then the memory bar. PSI columns are
  * dropped when no group has PSI (cgroup v1). Computed per frame, so a resize just redraws. */
 struct layout {
@@ -170,8 +170,10 @@ struct layout {
 
 static void layout(const struct view *v, struct layout *l)
 {
-	static const enum col drop_order[] = { C_PSII, C_REFRATE, C_PEAK, C_PSIC, C_PSIM, C_THR, C_STATE, C_MEMPCT,
-					       C_CPULIM, C_IOR, C_REFUSED, C_IOW, C_OOM, C_PLIM, C_PIDS, C_MLIM, C_CPU, C_MEM };
+	/* READ/s and WRITE/s show from about 120 columns: below that the table is what it was
+	 * before they came (a 100-column terminal loses REF/s and PEAK, then them). */
+	static const enum col drop_order[] = { C_PSII, C_REFRATE, C_PEAK, C_IOR, C_IOW, C_PSIC, C_PSIM, C_THR, C_STATE,
+					       C_MEMPCT, C_CPULIM, C_REFUSED, C_OOM, C_PLIM, C_PIDS, C_MLIM, C_CPU, C_MEM };
 	bool psi = false, psi_io = false, io = false;
 	for (int i = 0; i < v->nrows; i++) {
 		psi |= (v->rows[i]->st.have & HAVE_PSI) != 0;
@@ -190,6 +192,14 @@ static void layout(const struct view *v, struct layout *l)
 			l->shown[drop_order[i]] = false;
 			total -= cols[drop_order[i]].width + 1;
 		}
+	}
+	/* The I/O pair goes together, and before the names are squeezed below 22 cells. */
+	if ((l->shown[C_IOR] || l->shown[C_IOW]) && COLS - total < 8) {
+		for (enum col c = C_IOR; c <= C_IOW; c++)
+			if (l->shown[c]) {
+				l->shown[c] = false;
+				total -= cols[c].width + 1;
+			}
 	}
 	int spare = COLS - total;
 	l->name_w = 14 + (spare > 0 ? (spare < 18 ? spare : 18) : 0);

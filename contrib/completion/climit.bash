@@ -6,7 +6,8 @@ _climit() {
 	else
 		cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
 	fi
-	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --name --parent --cgroup-manager --timeout
+	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --io-read-bps --io-write-bps --io-read-iops
+		--io-write-iops --io-weight --name --parent --cgroup-manager --timeout
 		--report --report=json --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
 		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
 		--pid --children --wait --dry-run --json --help --version"
@@ -33,6 +34,9 @@ _climit() {
 		return ;;
 	--rootfs|--overlay-keep|--cwd) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--rootfs-tar|--prometheus-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	# [WHERE=]RATE: the WHERE is a path or a block device.
+	--io-read-bps|--io-write-bps|--io-read-iops|--io-write-iops|--io-weight)
+		compopt -o nospace 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--uid) COMPREPLY=($(compgen -u -- "$cur")); return ;;
 	--gid) COMPREPLY=($(compgen -g -- "$cur")); return ;;
 	--report) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;

@@ -10,7 +10,8 @@ test_man_pages_are_lint_clean() {
 test_every_run_option_is_in_help_man_and_readme() {
 	local o missing="" man
 	man=$(mandoc -Tascii man/climit.1 2>/dev/null | col -b)
-	for o in mem mem-high swap pids cpu cpu-weight cpus name parent timeout report help version \
+	for o in mem mem-high swap pids cpu cpu-weight cpus io-read-bps io-write-bps io-read-iops io-write-iops io-weight \
+		name parent timeout report help version \
 		isolate ns share-net rootfs overlay overlay-keep rootfs-tar hostname uid gid user-ns map-root-user \
 		cap-drop cap-add env cwd no-init; do
 		"$CLIMIT" --help | grep -q -- "--$o\b" || missing="$missing help:--$o"
@@ -28,7 +29,7 @@ test_json_report_is_valid_json_with_stable_fields() {
 	local json keys
 	json=$("$CLIMIT" --mem 32M --pids 10 --cpu 12.5% --report=json -- true 2>&1 >/dev/null)
 	keys=$(jq -r 'keys_unsorted | join(",")' <<<"$json") || { fail "not JSON: $json"; return; }
-	expect_eq "fields" "name,cgroup,exit_status,signal,placement,kill_method,timed_out,interrupted,wall_sec,cpu_user_sec,cpu_system_sec,cpu_usage_sec,cpu_quota_percent,cpu_periods,cpu_throttled_periods,cpu_throttled_sec,memory_peak_bytes,memory_limit_bytes,oom_kills,pids_peak,pids_limit,pids_refused" "$keys" || return
+	expect_eq "fields" "name,cgroup,exit_status,signal,placement,kill_method,timed_out,interrupted,wall_sec,cpu_user_sec,cpu_system_sec,cpu_usage_sec,cpu_quota_percent,cpu_periods,cpu_throttled_periods,cpu_throttled_sec,memory_peak_bytes,memory_limit_bytes,oom_kills,pids_peak,pids_limit,pids_refused,io_read_bytes,io_write_bytes,io_read_ops,io_write_ops,io_wait_sec,io_devices" "$keys" || return
 	expect_eq "quota" 12.5 "$(jq .cpu_quota_percent <<<"$json")" && pass
 }
 

@@ -78,7 +78,11 @@ test_doctor_and_explain_name_the_ancestor_that_binds() {
 		echo "+memory +pids +cpu" >"$d/cgroup.subtree_control"
 		echo $((64 << 20)) >"$d/memory.max"; echo 3 >"$d/pids.max"
 	else
-		for c in memory pids cpu cpuacct freezer; do mkdir -p "/sys/fs/cgroup/$c/$par"; dirs+=" /sys/fs/cgroup/$c/$par"; done
+		# Every hierarchy climit makes the group in (blkio too, for the I/O columns).
+		for c in memory pids cpu cpuacct freezer blkio; do
+			[ -e "/sys/fs/cgroup/$c/cgroup.procs" ] || continue
+			mkdir -p "/sys/fs/cgroup/$c/$par"; dirs+=" /sys/fs/cgroup/$c/$par"
+		done
 		echo $((64 << 20)) >"/sys/fs/cgroup/memory/$par/memory.limit_in_bytes"; echo 3 >"/sys/fs/cgroup/pids/$par/pids.max"
 	fi
 	local n; n=$(nproc); local cpu=$(((n + 1) * 100))

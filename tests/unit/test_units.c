@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "doctor.h"
+#include "io.h"
 #include "units.h"
 #include "util.h"
 
@@ -481,6 +482,61 @@ static void isolation_options(void)
 	      "--hostname without a uts namespace is refused");
 }
 
+/* The kernel's I/O files, in the formats of 6.x (io.stat with io.cost's extra keys, v1 with
+ * its Sync/Async/Discard/Total lines), and the --io-* option parser. */
+static void io_parsers(void)
+{
+	struct cg_stats st = { 0 };
+	io_parse_v2_stat("254:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n"
+			 "7:0 rbytes=1048576 wbytes=10485760 rios=16 wios=160 dbytes=0 dios=0 cost.vrate=100.00 "
+			 "cost.usage=12 cost.wait=3500 cost.indebt=0 cost.indelay=0\n", &st);
+	check((st.have & HAVE_IO) && st.io_rbytes == 1052672 && st.io_wbytes == 10493952 && st.io_rios == 17 &&
+	      st.io_wios == 162, "io.stat totals over two devices");
+	check(st.io_ndev == 2 && st.io_dev[1].major == 7 && st.io_dev[1].wbytes == 10485760 && st.io_dev[1].wios == 160,
+	      "io.stat per device");
+	check((st.have & HAVE_IO_WAIT) && st.io_wait_us == 3500, "io.stat cost.wait");
+	st = (struct cg_stats){ 0 };
+	io_parse_v2_stat("", &st);
+	check((st.have & HAVE_IO) && st.io_ndev == 0 && st.io_wbytes == 0, "empty io.stat: zero, not absent");
+	io_parse_v2_max("7:0 rbps=max wbps=5242880 riops=max wiops=50\n", &st);
+	check(st.io_nlim == 1 && st.io_lim[0].v[IO_WBPS] == 5242880 && st.io_lim[0].v[IO_RBPS] == UNITS_MAX &&
+	      st.io_lim[0].v[IO_WIOPS] == 50, "io.max");
+	st = (struct cg_stats){ 0 };
+	const char *v1 = "7:0 Read 4096\n7:0 Write 10485760\n7:0 Sync 10489856\n7:0 Async 0\n7:0 Discard 0\n"
+			 "7:0 Total 10489856\n254:0 Read 0\n254:0 Write 512\n254:0 Sync 0\n254:0 Async 512\n"
+			 "254:0 Discard 0\n254:0 Total 512\nTotal 10490368\n";
+	io_parse_v1_service(v1, false, &st);
+	io_parse_v1_service("7:0 Read 1\n7:0 Write 160\n7:0 Total 161\nTotal 161\n", true, &st);
+	check(st.io_rbytes == 4096 && st.io_wbytes == 10486272 && st.io_rios == 1 && st.io_wios == 160,
+	      "v1 io_service_bytes / io_serviced: Read and Write only, Total not counted twice");
+	check(st.io_ndev == 2 && st.io_dev[0].rios == 1 && st.io_dev[1].wbytes == 512, "v1 per device");
+	io_parse_v1_limit("7:0 5242880\n", IO_WBPS, &st);
+	io_parse_v1_limit("7:0 100\n8:0 0\n", IO_RIOPS, &st);
+	check(st.io_nlim == 2 && st.io_lim[0].v[IO_WBPS] == 5242880 && st.io_lim[0].v[IO_RIOPS] == 100 &&
+	      st.io_lim[1].v[IO_RIOPS] == UNITS_MAX, "v1 throttle files");
+	char text[128];
+	io_limit_text(&st.io_lim[0], text, sizeof text);
+	check(strcmp(text, "write 5M/s, read 100 IOPS") == 0, "limits in words: \"%s\"", text);
+
+	struct io_opts o = { 0 };
+	const char *why = NULL;
+	check(io_parse_arg(&o, IO_WBPS, "--io-write-bps", "/var/lib/db=20M", &why) == 0 && o.args[0].value == 20 << 20 &&
+	      o.args[0].target_len == 11, "PATH=RATE");
+	check(io_parse_arg(&o, IO_RBPS, "--io-read-bps", "8:0=512K/s", &why) == 0 && o.args[1].value == 512 << 10 &&
+	      o.args[1].target_len == 3, "MAJ:MIN=RATE/s");
+	check(io_parse_arg(&o, IO_RIOPS, "--io-read-iops", "max", &why) == 0 && o.args[2].value == UNITS_MAX &&
+	      o.args[2].target_len == 0, "RATE alone: the working directory's disk");
+	check(io_parse_arg(&o, IO_WEIGHT, "--io-weight", "/a=b=300", &why) == 0 && o.args[3].target_len == 4 && o.args[3].value == 300,
+	      "the last '=' splits (a path may hold one)");
+	check(strcmp(o.first, "--io-write-bps") == 0, "the first I/O option is remembered");
+	const char *bad[] = { "0", "=5M", "5X", "-1M", "x=", "" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		why = NULL;
+		check(io_parse_arg(&o, IO_WBPS, "--io-write-bps", bad[i], &why) < 0 && why, "rate \"%s\" refused", bad[i]);
+	}
+	check(io_parse_arg(&o, IO_WEIGHT, "--io-weight", "10001", &why) < 0, "weight 10001 refused");
+}
+
 int main(void)
 {
 	sizes();
@@ -493,6 +549,7 @@ int main(void)
 	fixture_stats_v1();
 	fixture_stats_v2();
 	keyed();
+	io_parsers();
 	isolation_options();
 	error_model();
 	doctor_fixture();

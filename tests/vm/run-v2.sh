@@ -28,7 +28,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/initrd/{bin,mods,proc,sys,dev,lower,upper,newroot}
 cp "$bb" "$work/initrd/bin/busybox"
 i=0
-for m in $(for mod in 9pnet_virtio 9p overlay; do modprobe -d "$kdir/root" -S "$ver" --show-depends "$mod"; done |
+for m in $(for mod in 9pnet_virtio 9p overlay loop bfq ext4; do modprobe -d "$kdir/root" -S "$ver" --show-depends "$mod"; done |
 	   awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++'); do
 	cp "$m" "$work/initrd/mods/$(printf %02d $i)-$(basename "$m")"; i=$((i + 1))
 done
