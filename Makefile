@@ -4,9 +4,9 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 VERSION := 0.1.0
-PKGS := libcgroup libproc2 ncursesw libsystemd libmicrohttpd libcap
+PKGS := libcgroup libproc2 ncursesw libsystemd libmicrohttpd libcap libseccomp jansson
 # Debian packages providing the libraries above, and the tools the tests and demo use.
-DEB_BUILD := build-essential pkg-config libcgroup-dev libproc2-dev libncurses-dev libsystemd-dev libmicrohttpd-dev libcap-dev
+DEB_BUILD := build-essential pkg-config libcgroup-dev libproc2-dev libncurses-dev libsystemd-dev libmicrohttpd-dev libcap-dev libseccomp-dev libjansson-dev
 DEB_TEST := tmux jq busybox-static mandoc qemu-system-x86 kmod cpio zstd xz-utils file curl zsh prometheus strace iproute2 util-linux
 # Peers and tools `make bench` compares against (installed by `make bench` only).
 DEB_BENCH := hyperfine bubblewrap runc crun cgroup-tools systemd util-linux
@@ -31,7 +31,7 @@ STATIC_MISSING = $(shell for l in $(STATIC_ARCHIVES); do [ "$$($(CC) -print-file
 LINK_LIBS = $(if $(STATIC_MISSING),$(shell pkg-config --libs libcgroup ncursesw),-Wl,-Bstatic $(shell pkg-config --libs libcgroup ncursesw) -Wl,-Bdynamic) -ldl
 
 CORE_SRC := src/util.c src/control.c src/doctor.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
-	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c src/io.c
+	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c src/io.c src/scfilter.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)
@@ -77,11 +77,11 @@ ui/%.o: ui/%.c
 climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
 
-tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o src/io.o
+tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 HELPERS := tests/helpers/hog tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static tests/helpers/fault.so \
-	   tests/helpers/mt
+	   tests/helpers/mt tests/helpers/sysprobe
 tests/helpers/%: tests/helpers/%.c
 	$(CC) -O2 -Wall -o $@ $<
 tests/helpers/mt: tests/helpers/mt.c
@@ -125,7 +125,7 @@ build-asan/%.o: %.c
 	$(CC) $(CFLAGS) $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) -Isrc -Iui -c -o $@ $<
 climit-asan: $(ASAN_OBJ)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
-tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o src/io.o)
+tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o)
 	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 asan: climit-asan tests/unit/test_units-asan
 -include $(wildcard build-asan/src/*.d build-asan/ui/*.d)

@@ -1,6 +1,7 @@
 /* Monitoring floor: the least a dashboard can do per refresh. Opens 5 files per cgroup once
- * (memory current and limit, pids current and limit, CPU usage), then per refresh preads and
- * parses them all. Prints CPU milliseconds per refresh (getrusage, so sleeps do not count).
+ * (memory current and limit, pids current and limit, CPU usage), a 6th with READER_IO=ROOT
+ * (the I/O byte counters: v1 blkio.throttle.io_service_bytes_recursive, v2 io.stat), then per
+ * refresh preads and parses them all. Prints CPU milliseconds per refresh (getrusage, so sleeps do not count).
  * Usage: reader REFRESHES MEMROOT PIDSROOT CPUROOT GROUP...  (roots: the hierarchies' mount
  *        points, all three the same on v2, CPUROOT the cpuacct one on v1; GROUP relative). */
 #define _GNU_SOURCE
@@ -33,10 +34,16 @@ int main(int argc, char **argv)
 	int refreshes = atoi(argv[1]), n = argc - 5;
 	const char *mem = argv[2], *pids = argv[3], *cpu = argv[4];
 	int v1 = strcmp(mem, cpu) != 0;
-	int *fd = calloc((size_t)n * 5, sizeof *fd);
+	const char *io = getenv("READER_IO");
+	int *fd = calloc((size_t)n * 6, sizeof *fd);
 	for (int i = 0; i < n; i++) {
 		const char *g = argv[i + 5];
-		int *f = fd + i * 5;
+		int *f = fd + i * 6;
+		f[5] = io ? open_at(io, g, v1 ? "blkio.throttle.io_service_bytes_recursive" : "io.stat") : -1;
+		if (io && f[5] < 0) {
+			fprintf(stderr, "reader: cannot open the I/O file of %s\n", g);
+			return 1;
+		}
 		f[0] = open_at(mem, g, v1 ? "memory.usage_in_bytes" : "memory.current");
 		f[1] = open_at(mem, g, v1 ? "memory.limit_in_bytes" : "memory.max");
 		f[2] = open_at(pids, g, "pids.current");
@@ -51,7 +58,7 @@ int main(int argc, char **argv)
 	double t0 = cpu_ms();
 	unsigned long long sum = 0;
 	for (int r = 0; r < refreshes; r++) {
-		for (int i = 0; i < n * 5; i++) {
+		for (int i = 0; i < n * 6; i++) {
 			char buf[512];
 			if (fd[i] < 0)
 				continue;

@@ -99,16 +99,17 @@ bench_monitor() {
 	emit ""
 	emit "## Monitoring cost per refresh (CPU ms; median of 5)"
 	emit ""
-	emit "| groups | floor: C reader, 5 files/group kept open | climit top --batch | climit top interactive (pty) | systemd-cgtop -b | climit / floor | interactive / floor | cgtop / climit | climit top max RSS |"
-	emit "|---|---|---|---|---|---|---|---|---|"
+	emit "| groups | floor: C reader, 5 files/group kept open | floor + the I/O byte counters (6 files) | climit top --batch | climit top interactive (pty) | systemd-cgtop -b | climit / floor with I/O | interactive / floor with I/O | cgtop / climit | climit top max RSS |"
+	emit "|---|---|---|---|---|---|---|---|---|---|"
 	local n r i floor cl cg rss dirs
 	for n in 10 100 1000; do
 		mon_create "$n"
 		r=$((n >= 1000 ? 20 : 50))
 		dirs=(); for ((i = 1; i <= n; i++)); do dirs+=("$MON/g$i"); done
-		local f=() c=() g=() m=() t=()
+		local f=() fio=() c=() g=() m=() t=()
 		for i in 1 2 3 4 5; do
 			f+=("$("$BIN/reader" "$r" "$R_MEM" "$R_PIDS" "$R_CPU" "${dirs[@]}")")
+			fio+=("$(READER_IO=${R_IO:-$R_MEM} "$BIN/reader" "$r" "$R_MEM" "$R_PIDS" "$R_CPU" "${dirs[@]}")")
 			read -r x y < <(per_refresh "$r" "$CL" top --batch -n ITER -d 10ms --parent $MON); c+=("$x"); m+=("$y")
 			# The dashboard itself (sorting its display list every refresh) on a pty from
 			# script(1), whose relaying of the screen is in the figure too.
@@ -116,9 +117,10 @@ bench_monitor() {
 			read -r x y < <(per_refresh "$r" systemd-cgtop -b -n ITER -d 0.01 /$MON); g+=("$x")
 		done
 		floor=$(printf '%s\n' "${f[@]}" | median); cl=$(printf '%s\n' "${c[@]}" | median)
+		local fl_io; fl_io=$(printf '%s\n' "${fio[@]}" | median)
 		cg=$(printf '%s\n' "${g[@]}" | median); rss=$(printf '%s\n' "${m[@]}" | median)
 		local it; it=$(printf '%s\n' "${t[@]}" | median)
-		emit "| $n | $(fmt "$floor") | $(fmt "$cl") | $(fmt "$it") | $(fmt "$cg") | $(ratio "$cl" "$floor")x | $(ratio "$it" "$floor")x | $(ratio "$cg" "$cl")x | $(awk -v k="$rss" 'BEGIN {printf "%.1f MiB", k/1024}') |"
+		emit "| $n | $(fmt "$floor") | $(fmt "$fl_io") | $(fmt "$cl") | $(fmt "$it") | $(fmt "$cg") | $(ratio "$cl" "$fl_io")x | $(ratio "$it" "$fl_io")x | $(ratio "$cg" "$cl")x | $(awk -v k="$rss" 'BEGIN {printf "%.1f MiB", k/1024}') |"
 		mon_remove
 	done
 }

@@ -47,8 +47,7 @@ struct cg_dir {
 enum cg_file_slot {
 	F_CPU_STAT, F_CPUACCT_USAGE, F_CPUACCT_USER, F_CPUACCT_SYS, F_MEM_CUR, F_MEM_MAX, F_MEM_PEAK,
 	F_MEM_EVENTS, F_PIDS_CUR, F_PIDS_MAX, F_PIDS_PEAK, F_PIDS_EVENTS, F_PSI_CPU, F_PSI_MEM,
-	F_FREEZE, F_CPU_MAX, F_CPU_PERIOD, F_IO_STAT, F_IO_OPS, F_IO_MAX, F_IO_RBPS, F_IO_WBPS, F_IO_RIOPS,
-	F_IO_WIOPS, F_PSI_IO, F_SLOTS
+	F_FREEZE, F_CPU_MAX, F_CPU_PERIOD, F_IO_STAT, F_PSI_IO, F_SLOTS
 };
 
 struct cgroup {
@@ -69,7 +68,7 @@ enum cg_stat_have {
 	HAVE_CPU = 1 << 0, HAVE_THROTTLE = 1 << 1, HAVE_MEM = 1 << 2, HAVE_MEM_PEAK = 1 << 3,
 	HAVE_OOM = 1 << 4, HAVE_PIDS = 1 << 5, HAVE_PIDS_PEAK = 1 << 6, HAVE_PIDS_EVENTS = 1 << 7,
 	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9, HAVE_IO = 1 << 10, HAVE_PSI_IO = 1 << 11,
-	HAVE_IO_WAIT = 1 << 12,
+	HAVE_IO_WAIT = 1 << 12, HAVE_IO_OPS = 1 << 13,
 };
 /* Per-device I/O figures (io.stat / blkio.throttle.*) and limits (io.max / blkio.throttle.*_device):
  * a group rarely touches more devices than this; the totals count every device. */

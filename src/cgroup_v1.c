@@ -251,19 +251,25 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	    keyed_get(buf, "max", &st->pids_refused) == 0)
 		st->have |= HAVE_PIDS_EVENTS;
 	if (what & STATS_COUNTERS) {
-		/* Up to 6 lines per device a group touched; the blkio files are bigger than the rest. */
+		/* Up to 6 lines per device a group touched; the blkio files are bigger than the rest.
+		 * The byte counts make the READ/s and WRITE/s columns; the operation counts (details,
+		 * JSON) come with the peaks, every 5th refresh (bench/results.md). */
 		char io[4096];
 		if (cg_pread(cg, F_IO_STAT, CTRL_IO, "blkio.throttle.io_service_bytes_recursive", io, sizeof io, NULL) >= 0)
 			io_parse_v1_service(io, false, st);
-		if (cg_pread(cg, F_IO_OPS, CTRL_IO, "blkio.throttle.io_serviced_recursive", io, sizeof io, NULL) >= 0)
+		if ((what & STATS_PEAK) && cg_fd(cg, CTRL_IO) >= 0 &&
+		    read_small_file_at(cg_fd(cg, CTRL_IO), "blkio.throttle.io_serviced_recursive", io, sizeof io, NULL) >= 0) {
 			io_parse_v1_service(io, true, st);
+			st->have |= HAVE_IO_OPS;
+		}
 	}
 	if (!(what & STATS_LIMITS))
 		return;
 	static const char *const limit_files[IO_KEYS] = { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
 							  "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device" };
-	for (int k = 0; k < IO_KEYS; k++)
-		if (cg_pread(cg, F_IO_RBPS + k, CTRL_IO, limit_files[k], buf, sizeof buf, NULL) >= 0)
+	/* Read now and then: opened each time, so that 1000 groups do not hold 4000 more fds. */
+	for (int k = 0; k < IO_KEYS && cg_fd(cg, CTRL_IO) >= 0; k++)
+		if (read_small_file_at(cg_fd(cg, CTRL_IO), limit_files[k], buf, sizeof buf, NULL) >= 0)
 			io_parse_v1_limit(buf, (enum io_key)k, st);
 	long long quota;
 	uint64_t period;

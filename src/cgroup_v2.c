@@ -249,7 +249,8 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	}
 	if (!(what & STATS_LIMITS))
 		return;
-	if (cg_pread(cg, F_IO_MAX, CTRL_IO, "io.max", buf, sizeof buf, NULL) >= 0)
+	/* Read now and then: opened each time (one fd less per group). */
+	if (cg_fd(cg, CTRL_IO) >= 0 && read_small_file_at(cg_fd(cg, CTRL_IO), "io.max", buf, sizeof buf, NULL) >= 0)
 		io_parse_v2_max(buf, st);
 	unsigned long long quota, period;
 	if (cg_pread(cg, F_CPU_MAX, CTRL_CPU, "cpu.max", buf, sizeof buf, NULL) > 0 &&

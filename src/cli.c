@@ -24,6 +24,7 @@ enum {
 	OPT_HOSTNAME, OPT_UID, OPT_GID, OPT_USER_NS, OPT_MAP_ROOT, OPT_CAP_DROP, OPT_CAP_ADD, OPT_ENV,
 	OPT_CWD, OPT_NO_INIT, OPT_MANAGER, OPT_PID, OPT_CHILDREN, OPT_WAIT, OPT_FORCE, OPT_JSON,
 	OPT_SIGNAL, OPT_DRY_RUN, OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_IO_WEIGHT,
+	OPT_SECCOMP, OPT_SECCOMP_LOG, OPT_SECCOMP_ALLOW, OPT_SECCOMP_DENY,
 };
 
 static const struct option run_longopts[] = {
@@ -60,6 +61,10 @@ static const struct option run_longopts[] = {
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "cwd", required_argument, NULL, OPT_CWD },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "seccomp-log", no_argument, NULL, OPT_SECCOMP_LOG },
+	{ "seccomp-allow", required_argument, NULL, OPT_SECCOMP_ALLOW },
+	{ "seccomp-deny", required_argument, NULL, OPT_SECCOMP_DENY },
 	{ "no-init", no_argument, NULL, OPT_NO_INIT },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "children", no_argument, NULL, OPT_CHILDREN },
@@ -330,6 +335,34 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		case OPT_ISOLATE:
 			isolate = true;
 			break;
+		case OPT_SECCOMP:
+			o->sc.arg = optarg;
+			if (strcmp(optarg, "default") == 0) {
+				o->sc.mode = SC_DEFAULT;
+			} else if (strcmp(optarg, "unconfined") == 0) {
+				o->sc.mode = SC_UNCONFINED;
+			} else if (optarg[0]) {
+				o->sc.mode = SC_FILE;
+				o->sc.file = optarg;
+			} else {
+				return bad(e, c, optarg, "use default, unconfined or a Docker/OCI seccomp JSON file");
+			}
+			break;
+		case OPT_SECCOMP_LOG:
+			o->sc.log = true;
+			break;
+		case OPT_SECCOMP_ALLOW: case OPT_SECCOMP_DENY: {
+			/* A copy: the names point into it, the option stays as typed for messages. */
+			char *copy = strdup(optarg);
+			if (!copy)
+				return err_sys(e, ENOMEM, "%s", optname(c));
+			bool allow = c == OPT_SECCOMP_ALLOW;
+			if (sc_parse_names(copy, allow ? o->sc.allow : o->sc.deny, allow ? &o->sc.nallow : &o->sc.ndeny,
+					   &why) < 0)
+				return bad(e, c, optarg, why);
+			*(allow ? &o->sc.allow_arg : &o->sc.deny_arg) = optarg;
+			break;
+		}
 		case OPT_NS: {
 			unsigned long ns;
 			if (iso_parse_ns(optarg, &ns, &why) < 0)
@@ -407,6 +440,7 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		iso->ns |= iso_default_ns();
 		iso->caps_given = true;
 	}
+	o->isolate = isolate;
 	if (share_net) {
 		if (!iso->ns)
 			return err_set(e, "--share-net: only makes sense with --isolate or --ns");
@@ -445,9 +479,9 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		if (optind < argc)
 			return err_set(e, "--pid: \"%d\": give either --pid or a command (\"%s\")", o->pid, argv[optind]);
 		if (iso->ns || iso->rootfs || iso->rootfs_tar || iso->uid || iso->gid || iso->caps_given || iso->nenv ||
-		    iso->cwd || iso->hostname)
+		    iso->cwd || iso->hostname || o->sc.mode != SC_AUTO || o->sc.log || o->sc.nallow || o->sc.ndeny)
 			return err_set(e, "--pid: \"%d\": a running process cannot be isolated (namespaces, rootfs, "
-					  "credentials and environment are set when a process starts)", o->pid);
+					  "credentials, environment and syscall filters are set when a process starts)", o->pid);
 		if (o->timeout_ns && !o->wait)
 			return err_set(e, "--timeout: only with --wait for --pid (climit must stay to enforce it)");
 		return 0;
@@ -692,6 +726,14 @@ void cli_usage_run(void)
 	      "      --cap-add LIST     keep or add capabilities (also for a non-root --uid)\n"
 	      "      --env NAME=VALUE   set a variable (repeatable)\n"
 	      "      --cwd DIR          working directory (absolute; inside the rootfs)\n"
+	      "      --seccomp default|unconfined|FILE\n"
+	      "                         syscall filter (default with --isolate, none without):\n"
+	      "                         Docker's default profile (denied calls fail with EPERM; also\n"
+	      "                         TIOCSTI/TIOCLINUX, i386 and x32 calls alike), or a\n"
+	      "                         Docker/OCI seccomp JSON profile\n"
+	      "      --seccomp-log      log what the filter would refuse, and let it through\n"
+	      "      --seccomp-allow LIST, --seccomp-deny LIST\n"
+	      "                         syscall names to allow or refuse on top (keyctl,add_key)\n"
 	      "\n"
 	      "SIZE is bytes or a number with K, M, G or T (binary: 100M = 100MiB = 104857600);\n"
 	      "Ki/KiB/KB are the same as K. Fractions are allowed (1.5G). \"max\" means no limit.\n"

@@ -30,6 +30,8 @@ struct run_opts {
 	uint64_t cpu_weight;
 	const char *cpus;      /* cpuset list, already validated */
 	struct io_opts io;     /* --io-*: parsed here, devices resolved by io_resolve() */
+	struct sc_opts sc;     /* --seccomp*: the filter is built by sc_build() */
+	bool isolate;          /* --isolate (it brings the default filter) */
 	const char *arg[LIMIT_CPU_WEIGHT + 1]; /* each limit as typed, by enum cg_limit (NULL: not given) */
 	int pid;               /* --pid: a running process gets the new group (0: run argv) */
 	bool children, wait;   /* --pid's --children and --wait */

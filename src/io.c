@@ -388,6 +388,7 @@ void io_parse_v2_stat(const char *text, struct cg_stats *st)
 		st->io_wbytes += v[1];
 		st->io_rios += v[2];
 		st->io_wios += v[3];
+		st->have |= HAVE_IO_OPS;
 		if (line_value(line, "cost.wait", &wait)) {
 			st->io_wait_us += wait;
 			st->have |= HAVE_IO_WAIT;

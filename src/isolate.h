@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "scfilter.h"
 #include "util.h"
 
 #define ISO_MAX_ENV 64
@@ -34,6 +35,7 @@ struct iso_opts {
 	int nenv;
 	const char *cwd;
 	bool no_init;            /* the workload itself is PID 1 (like unshare --fork --pid) */
+	const struct sc_opts *sc; /* the syscall filter (scfilter.h), installed right before exec */
 	/* Filled by climit at run time. */
 	char staging[256];       /* temporary directory (tmpfs mount point, tar image), "" if none */
 	char tar_root[256];      /* where --rootfs-tar was unpacked */

@@ -57,6 +57,7 @@ static void restore_signals(const struct launch_signals *sigs)
 /* What the child reports when it fails before exec: the stage and the same struct err climit
  * itself uses (errnum, message). */
 struct child_error {
+	unsigned audit_session; /* the workload's audit session (scfilter.h), 0 if none */
 	int stage;
 	struct err e;
 };
@@ -103,6 +104,13 @@ static void exec_workload(const struct child_ctx *c)
 		_exit(125);
 	}
 	restore_signals(c->sigs);
+	/* The syscall filter last: nothing of climit's own set-up runs under it, only the exec. */
+	if (c->iso && sc_install(c->iso->sc) < 0) {
+		struct err e = { .errnum = errno };
+		str_copy(e.msg, "cannot install the seccomp filter", sizeof e.msg);
+		report_error(c, STAGE_SETUP, &e);
+		_exit(125);
+	}
 	execvp(c->argv[0], c->argv);
 	report_errno(c, STAGE_EXEC, errno);
 	_exit(127);
@@ -160,6 +168,20 @@ static void child_main(const struct child_ctx *c)
 	if (c->nprocs > 0 && cg_attach_self(c->procs, c->nprocs, &e) < 0) {
 		report_error(c, STAGE_ATTACH, &e);
 		_exit(125);
+	}
+	/* A filtered workload gets an audit session of its own: its blocked calls can then be told
+	 * from everyone else's in /dev/kmsg (read by climit after the run). */
+	if (c->iso && c->iso->sc && c->iso->sc->prog && c->iso->sc->session[0]) {
+		sc_session_enter(c->iso->sc->session);
+		char buf[16];
+		int fd = open("/proc/self/sessionid", O_RDONLY | O_CLOEXEC);
+		ssize_t k = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		unsigned ses = 0;
+		for (ssize_t i = 0; i < k && buf[i] >= '0' && buf[i] <= '9'; i++)
+			ses = ses * 10 + (unsigned)(buf[i] - '0');
+		c->shared->audit_session = ses;
 	}
 	if (!c->iso || !c->iso->ns)
 		exec_workload(c);
@@ -385,6 +407,7 @@ static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const s
 		ce = *shared;
 		n = sizeof ce;
 	}
+	res->audit_session = shared->audit_session;
 	munmap(shared, sizeof *shared);
 	if (n == (ssize_t)sizeof ce) {
 		res->failed = (enum launch_stage)ce.stage;

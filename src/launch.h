@@ -21,6 +21,7 @@ struct launch_result {
 	bool timed_out;           /* --timeout expired: the group was killed */
 	bool interrupted;         /* second SIGINT: the group was killed */
 	bool placed_by_clone3;    /* CLONE_INTO_CGROUP was used (v2) */
+	unsigned audit_session;   /* the filtered workload's audit session, 0 if none */
 	uint64_t wall_ns;
 };
 

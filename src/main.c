@@ -248,6 +248,13 @@ static int cmd_run(int argc, char **argv)
 	/* The io controller serves the I/O columns too, where it costs nothing to ask for: as root,
 	 * or under systemd (which offers what it delegates). A normal user's --parent on v1 would
 	 * have to own a blkio directory as well, so there it comes only with an --io-* option. */
+	/* The syscall filter is compiled now, before anything is made (a bad profile is a 125). */
+	uint64_t caps_kept = o.iso.caps_given ? o.iso.caps : geteuid() == 0 ? ~0ull : 0;
+	if (!o.pid && sc_build(&o.sc, o.isolate, caps_kept, &e) < 0)
+		return fail(&e);
+	if (o.sc.prog)
+		sc_session_prepare(o.sc.session, sizeof o.sc.session);
+	o.iso.sc = &o.sc;
 	if (!o.io.first && (!cg_has_controller(&sys, CTRL_IO) ||
 			    (geteuid() != 0 && (sys.mode != CG_V2 || o.parent_given))))
 		ctrls &= ~CTRL_BIT(CTRL_IO);
@@ -308,6 +315,8 @@ static int cmd_run(int argc, char **argv)
 		return fail(&e);
 	}
 	struct launch_result res;
+	/* Where the run's seccomp audit records will start in /dev/kmsg (read for the report). */
+	int kmsg = o.sc.prog && o.report != REPORT_NONE ? sc_kmsg_open() : -1;
 	int rc = launch_run(&cg, o.argv, o.timeout_ns, &sigs, &o.iso, &res, &e);
 	if (rc < 0) {
 		struct err ignored;
@@ -338,8 +347,12 @@ static int cmd_run(int argc, char **argv)
 			.name = name, .cgroup_mode = cg_mode_name(sys.mode),
 			.kill_method = cg.kill_method ? cg.kill_method : "none", .exit_status = status,
 			.res = &res, .st = &st, .mem_limit = o.mem_max, .pids_limit = o.pids_max,
-			.cpu_quota_us = o.cpu_quota_us, .io = &o.io,
+			.cpu_quota_us = o.cpu_quota_us, .io = &o.io, .sc = o.sc.prog ? &o.sc : NULL,
 		};
+		struct sc_event calls[16];
+		r.nsc = sc_collect(kmsg, res.audit_session, calls, 16, &r.sc_total);
+		r.sc_calls = calls;
+		r.sc_session = res.audit_session;
 		report_print(stderr, o.report, &r);
 	}
 	return status;
@@ -392,7 +405,7 @@ static void print_set(const char *name, const struct ctl_set *s, bool json)
 		printf("},\"notes\":[");
 		for (int i = 0; i < s->nnotes; i++) {
 			printf("%s", i ? "," : "");
-			json_string(stdout, s->notes[i]);
+			json_text(stdout, s->notes[i]);
 		}
 		printf("]}\n");
 		return;

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/seccomp.h>
 #include <sys/wait.h>
 
 #include "io.h"
@@ -37,6 +38,60 @@ static void json_sec(FILE *f, const char *key, bool have, uint64_t us)
 		fprintf(f, ",\"%s\":null", key);
 }
 
+static const char *sc_action(uint32_t action)
+{
+	return action == SECCOMP_RET_LOG ? "logged" : action == SECCOMP_RET_ERRNO ? "refused" : "killed";
+}
+
+static void seccomp_json(FILE *f, const struct report *r)
+{
+	if (!r->sc) {
+		fputs(",\"seccomp\":null", f);
+		return;
+	}
+	fputs(",\"seccomp\":{\"profile\":", f);
+	json_text(f, r->sc->summary);
+	if (r->sc_session)
+		fprintf(f, ",\"calls_total\":%d,\"calls\":[", r->sc_total);
+	else
+		fputs(",\"calls_total\":null,\"calls\":[", f);
+	for (int i = 0; i < r->nsc; i++) {
+		const struct sc_event *c = &r->sc_calls[i];
+		fprintf(f, "%s{\"syscall\":", i ? "," : "");
+		json_text(f, c->syscall);
+		fprintf(f, ",\"pid\":%d,\"comm\":", c->pid);
+		json_text(f, c->comm);
+		fprintf(f, ",\"action\":\"%s\"}", sc_action(c->action));
+	}
+	fputs("]}", f);
+}
+
+static void seccomp_text(FILE *f, const struct report *r)
+{
+	if (!r->sc)
+		return;
+	fprintf(f, "  seccomp         %s\n", r->sc->summary);
+	if (!r->sc_session) {
+		fprintf(f, "  seccomp calls   not attributable (no audit session of its own: needs root and "
+			   "audit support)\n");
+		return;
+	}
+	if (r->sc_total == 0)
+		fprintf(f, "  seccomp calls   none refused or logged\n");
+	for (int i = 0; i < r->nsc; i++) {
+		/* The process named itself: printable ASCII only. */
+		char name[64];
+		size_t k = 0;
+		for (const char *s = r->sc_calls[i].comm; *s && k < sizeof name - 1; s++)
+			name[k++] = *s >= 0x20 && *s < 0x7f ? *s : '?';
+		name[k] = '\0';
+		fprintf(f, "  seccomp %-7s %s by pid %d (%s)\n", sc_action(r->sc_calls[i].action), r->sc_calls[i].syscall,
+			r->sc_calls[i].pid, name);
+	}
+	if (r->sc_total > r->nsc)
+		fprintf(f, "  seccomp calls   %d more\n", r->sc_total - r->nsc);
+}
+
 static void print_json(FILE *f, const struct report *r)
 {
 	const struct cg_stats *st = r->st;
@@ -54,6 +109,7 @@ static void print_json(FILE *f, const struct report *r)
 		res->interrupted ? "true" : "false");
 	fprintf(f, ",\"wall_sec\":%.6f", (double)res->wall_ns / 1e9);
 	figures_json(f, st, r->cpu_quota_us, r->mem_limit, r->pids_limit, r->io);
+	seccomp_json(f, r);
 	fputs("}\n", f);
 }
 
@@ -91,7 +147,7 @@ static void io_json(FILE *f, const struct cg_stats *st, const struct io_opts *io
 		const char *via = chosen_by(io, r);
 		if (via) {
 			fputs(",\"chosen_by\":", f);
-			json_string(f, via);
+			json_text(f, via);
 		}
 		fputc('}', f);
 	}
@@ -132,6 +188,7 @@ static void print_text(FILE *f, const struct report *r)
 	fprintf(f, "  exit status     %d%s\n", r->exit_status,
 		r->res->timed_out ? " (timed out)" : r->res->interrupted ? " (interrupted)" : "");
 	figures_text(f, st, r->cpu_quota_us, r->mem_limit, r->pids_limit, r->io);
+	seccomp_text(f, r);
 }
 
 static void io_text(FILE *f, const struct cg_stats *st, const struct io_opts *io)

@@ -17,6 +17,10 @@ struct report {
 	const struct cg_stats *st;
 	uint64_t mem_limit, pids_limit, cpu_quota_us; /* as asked: UNITS_MAX or OPT_UNSET if none */
 	const struct io_opts *io;   /* how each --io-* device was chosen (NULL: none) */
+	const struct sc_opts *sc;   /* the syscall filter, NULL if none */
+	const struct sc_event *sc_calls; /* what it refused or logged (from the audit records) */
+	int nsc, sc_total;
+	unsigned sc_session;        /* 0: no audit session, so nothing could be attributed */
 };
 
 void report_print(FILE *f, enum report_format fmt, const struct report *r);

@@ -433,6 +433,18 @@ static void carry_over(struct cg_stats *st, const struct cg_stats *prev, unsigne
 			st->have |= HAVE_PIDS_EVENTS;
 		}
 	}
+	/* v1's operation counts come with the peaks: the last ones read, device by device. */
+	if (!(st->have & HAVE_IO_OPS) && (prev->have & HAVE_IO_OPS)) {
+		st->io_rios = prev->io_rios;
+		st->io_wios = prev->io_wios;
+		for (int i = 0; i < st->io_ndev; i++)
+			for (int j = 0; j < prev->io_ndev; j++)
+				if (st->io_dev[i].major == prev->io_dev[j].major && st->io_dev[i].minor == prev->io_dev[j].minor) {
+					st->io_dev[i].rios = prev->io_dev[j].rios;
+					st->io_dev[i].wios = prev->io_dev[j].wios;
+				}
+		st->have |= HAVE_IO_OPS;
+	}
 	if (!(what & STATS_PEAK) && (prev->have & HAVE_MEM_PEAK)) {
 		st->mem_peak = prev->mem_peak > st->mem_current ? prev->mem_peak : st->mem_current;
 		st->have |= HAVE_MEM_PEAK;

@@ -199,7 +199,7 @@ static int utf8_len(const unsigned char *p)
 
 /* Valid UTF-8 is copied as it is (JSON is Unicode text); a byte that is not part of valid UTF-8
  * becomes the text \xHH, as the table shows it (cgroup names are bytes, not trusted text). */
-void json_string(FILE *f, const char *s)
+void json_text(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {

@@ -45,7 +45,7 @@ static inline void *take_ptr(void *pp)
 }
 
 /* A JSON string of untrusted bytes: valid UTF-8 as it is, any other byte as the text \xHH. */
-void json_string(FILE *f, const char *s);
+void json_text(FILE *f, const char *s);
 
 /* Read a whole small file (cgroupfs, /proc) into buf, NUL-terminated; returns its length, or -1
  * with e filled ("cannot read NAME: why") and errno set. e may be NULL where the caller only

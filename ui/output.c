@@ -99,9 +99,9 @@ static void json_group(FILE *f, const struct sample_group *g)
 {
 	const struct cg_stats *st = &g->st;
 	fputs("{\"name\":", f);
-	json_string(f, g->name);
+	json_text(f, g->name);
 	fputs(",\"path\":", f);
-	json_string(f, g->path);
+	json_text(f, g->path);
 	fprintf(f, ",\"state\":\"%s\"", group_state(g));
 #define NUM(key, have, fmt, v) do { if (have) fprintf(f, ",\"" key "\":" fmt, v); else fprintf(f, ",\"" key "\":null"); } while (0)
 	NUM("pids", st->have & HAVE_PIDS, "%" PRIu64, st->pids_current);
@@ -133,7 +133,7 @@ static void json_group(FILE *f, const struct sample_group *g)
 	for (int i = 0; i < nr; i++) {
 		const struct io_row *r = &rows[i];
 		fprintf(f, "%s{\"device\":", i ? "," : "");
-		json_string(f, r->name);
+		json_text(f, r->name);
 		fprintf(f, ",\"major\":%u,\"minor\":%u", r->major, r->minor);
 		NUM("read_bytes", r->c, "%" PRIu64, r->c->rbytes);
 		NUM("write_bytes", r->c, "%" PRIu64, r->c->wbytes);
@@ -170,9 +170,9 @@ void output_json_frame(FILE *f, struct sampler *s, int *events_seen)
 		if (!e)
 			continue;
 		fprintf(f, "%s{\"kind\":\"%s\",\"group\":", first ? "" : ",", e->kind);
-		json_string(f, e->group);
+		json_text(f, e->group);
 		fputs(",\"text\":", f);
-		json_string(f, e->text);
+		json_text(f, e->text);
 		fprintf(f, ",\"detected_monotonic_us\":%" PRIu64, e->mono_ns / 1000);
 		if (e->kmsg_us >= 0)
 			fprintf(f, ",\"kernel_us\":%lld", (long long)e->kmsg_us);
@@ -370,12 +370,12 @@ void doctor_print(FILE *f, const struct doctor *d, bool json, bool utf8)
 		for (int i = 0; i < d->n; i++) {
 			const struct doc_line *l = &d->l[i];
 			fprintf(f, "%s{\"check\":", i ? "," : "");
-			json_string(f, l->what);
+			json_text(f, l->what);
 			fprintf(f, ",\"ok\":%s,\"detail\":", l->state == '-' ? "false" : "true");
-			json_string(f, l->detail);
+			json_text(f, l->detail);
 			fputs(",\"fix\":", f);
 			if (l->fix[0])
-				json_string(f, l->fix);
+				json_text(f, l->fix);
 			else
 				fputs("null", f);
 			fputc('}', f);

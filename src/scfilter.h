@@ -1,0 +1,76 @@
+/* seccomp: the syscall filter a workload gets (libseccomp, loaded with dlopen only when a filter
+ * is asked for). Built by climit before the launch, as a BPF program in memory; installed by the
+ * workload's process right before execve with one system call (async-signal-safe, so it also
+ * works in the vfork-style child of a plain run).
+ *
+ * Profiles:
+ *  - default (what --isolate gets): Docker's default profile, expressed as the calls it denies
+ *    (or allows only with a capability the container keeps), each denied with EPERM; clone3 is
+ *    ENOSYS so that libc falls back to clone, whose namespace flags can be checked; the tty
+ *    ioctls TIOCSTI and TIOCLINUX (typing into the caller's terminal, CVE-2017-5226) are EPERM.
+ *  - a Docker/OCI seccomp JSON profile (jansson, also loaded with dlopen).
+ *  - unconfined: none.
+ * The filter covers x86_64, i386 and x32 alike (a call through int 0x80 gets the same rules). */
+#ifndef CLIMIT_SCFILTER_H
+#define CLIMIT_SCFILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum sc_mode { SC_AUTO, SC_DEFAULT, SC_UNCONFINED, SC_FILE };
+#define SC_NAMES 64
+
+struct sc_opts {
+	enum sc_mode mode;       /* SC_AUTO: default with --isolate, none without */
+	const char *file;        /* SC_FILE */
+	const char *arg;         /* --seccomp as typed */
+	bool log;                /* --seccomp-log: log instead of deny */
+	const char *allow_arg, *deny_arg; /* as typed */
+	const char *allow[SC_NAMES], *deny[SC_NAMES];
+	int nallow, ndeny;
+	/* Built by sc_build: the BPF program, NULL if none. */
+	void *prog;              /* struct sock_filter[] */
+	unsigned short len;
+	char summary[128];       /* "default (Docker's), 71 rules" for the report */
+	char session[16];        /* login uid to write for a new audit session ("": none) */
+};
+
+/* Pure: a comma list of syscall names into out (pointers into a copy kept by the caller). */
+int sc_parse_names(char *list, const char **out, int *n, const char **why);
+/* Build the filter climit's options ask for (caps_kept: the capabilities the workload keeps,
+ * which lift Docker's capability-gated denials). 0 with o->prog set (or NULL: no filter), or -1
+ * with e filled as "--seccomp...: reason" (125: nothing has been created yet). */
+int sc_build(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e);
+/* In the workload, right before execve: no_new_privs where the kernel requires it, then the
+ * filter. Async-signal-safe; -1 with errno. */
+int sc_install(const struct sc_opts *o);
+/* The name of syscall nr of audit architecture arch ("keyctl"); "" if unknown. Loads
+ * libseccomp if needed. */
+const char *sc_syscall_name(uint32_t arch, int nr, char *buf, size_t size);
+
+/* One blocked (or, with --seccomp-log, logged) call, from an audit record (type=1326) in
+ * /dev/kmsg: "... ses=7 ... pid=1234 comm="keyctl" ... arch=c000003e syscall=250 ...". */
+struct sc_event {
+	unsigned ses;
+	int pid;
+	char comm[32];
+	char syscall[32];    /* its name, or the number */
+	uint32_t action;     /* SECCOMP_RET_* of code= */
+	int64_t ts_us;
+};
+/* Parse one /dev/kmsg record; false if it is not a seccomp audit record. */
+bool sc_parse_audit(const char *rec, struct sc_event *ev);
+/* The audit session a workload's calls are recorded under: climit gives the workload a session
+ * of its own (writing /proc/self/loginuid, root only) so that its records can be told from
+ * everyone else's. Value to write, computed before the fork ("" if not possible). */
+void sc_session_prepare(char *value, size_t size);
+/* In the child (async-signal-safe): write it. */
+void sc_session_enter(const char *value);
+/* /dev/kmsg positioned at its end, to read the run's records afterwards (-1: not readable). */
+int sc_kmsg_open(void);
+/* The records of session ses read from fd: the first max kept in out, all counted in *total. */
+int sc_collect(int fd, unsigned ses, struct sc_event *out, int max, int *total);
+
+#endif
