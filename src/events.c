@@ -154,6 +154,12 @@ int events_parse_kmsg(struct events *ev, char *rec)
 	long long ts = -1;
 	sscanf(rec, "%*d,%*u,%lld", &ts);
 	char *p;
+	if (strstr(msg, "type=1326")) {
+		struct sc_event s;
+		if (ev->nsc < (int)(sizeof ev->sc / sizeof *ev->sc) && sc_parse_audit(rec, &s))
+			ev->sc[ev->nsc++] = s;
+		return 0;
+	}
 	if ((p = strstr(msg, "oom-kill:"))) {
 		if (ev->nkmsg == KMSG_OOM_MAX)
 			events_drop_kmsg(ev, 0);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "scfilter.h"
 
 struct group_watch {
 	int wd_oom, wd_pids; /* inotify watch descriptors, -1 if none */
@@ -46,6 +47,8 @@ struct events {
 	int log_n;           /* total logged; the ring holds the last EVENT_LOG_LEN */
 	struct kmsg_oom kmsg[KMSG_OOM_MAX]; /* unclaimed OOM kills from /dev/kmsg, oldest first */
 	int nkmsg;
+	struct sc_event sc[16];  /* seccomp audit records (type=1326) not yet given to a group */
+	int nsc;
 };
 
 /* The inotify fd (needed: -1 with e filled without it) and /dev/kmsg (optional: -1 in kmsg_fd). */

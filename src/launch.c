@@ -148,6 +148,27 @@ static void run_init(const struct child_ctx *c, pid_t workload)
 	}
 }
 
+/* A filtered workload gets an audit session of its own: its blocked calls can then be told from
+ * everyone else's in /dev/kmsg (read by climit after the run, and by climit top). Tried before
+ * the isolation set-up and, where the host's /proc is read-only, once more after it (a fresh
+ * /proc). Async-signal-safe. */
+static void enter_session(const struct child_ctx *c)
+{
+	if (!c->iso || !c->iso->sc || !c->iso->sc->prog || !c->iso->sc->session[0] || c->shared->audit_session)
+		return;
+	sc_session_enter(c->iso->sc->session);
+	char buf[16];
+	int fd = open("/proc/self/sessionid", O_RDONLY | O_CLOEXEC);
+	ssize_t k = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	unsigned long ses = 0;
+	for (ssize_t i = 0; i < k && buf[i] >= '0' && buf[i] <= '9'; i++)
+		ses = ses * 10 + (unsigned long)(buf[i] - '0');
+	/* 4294967295: no session (the write was refused). */
+	c->shared->audit_session = k > 0 && ses < 4294967295ul ? (unsigned)ses : 0;
+}
+
 /* In the child: never returns. Only async-signal-safe calls until the isolation setup. */
 static void child_main(const struct child_ctx *c)
 {
@@ -169,26 +190,14 @@ static void child_main(const struct child_ctx *c)
 		report_error(c, STAGE_ATTACH, &e);
 		_exit(125);
 	}
-	/* A filtered workload gets an audit session of its own: its blocked calls can then be told
-	 * from everyone else's in /dev/kmsg (read by climit after the run). */
-	if (c->iso && c->iso->sc && c->iso->sc->prog && c->iso->sc->session[0]) {
-		sc_session_enter(c->iso->sc->session);
-		char buf[16];
-		int fd = open("/proc/self/sessionid", O_RDONLY | O_CLOEXEC);
-		ssize_t k = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		unsigned ses = 0;
-		for (ssize_t i = 0; i < k && buf[i] >= '0' && buf[i] <= '9'; i++)
-			ses = ses * 10 + (unsigned)(buf[i] - '0');
-		c->shared->audit_session = ses;
-	}
+	enter_session(c);
 	if (!c->iso || !c->iso->ns)
 		exec_workload(c);
 	if (iso_setup(c->iso, &e) < 0) {
 		report_error(c, STAGE_SETUP, &e);
 		_exit(125);
 	}
+	enter_session(c); /* again, through the container's own /proc if the host's is read-only */
 	if (!new_pid || c->iso->no_init)
 		exec_workload(c);
 	pid_t pid = fork();

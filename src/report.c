@@ -72,8 +72,8 @@ static void seccomp_text(FILE *f, const struct report *r)
 		return;
 	fprintf(f, "  seccomp         %s\n", r->sc->summary);
 	if (!r->sc_session) {
-		fprintf(f, "  seccomp calls   not attributable (no audit session of its own: needs root and "
-			   "audit support)\n");
+		fprintf(f, "  seccomp calls   not attributable (climit could not give the workload an audit session: "
+			   "that needs root, audit support and a writable /proc)\n");
 		return;
 	}
 	if (r->sc_total == 0)

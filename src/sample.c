@@ -9,6 +9,7 @@
 #include "place.h"
 #include "systemd.h"
 
+#include <linux/seccomp.h>
 #include <dirent.h>
 #include <sys/resource.h>
 #include <errno.h>
@@ -376,6 +377,47 @@ static void derive(struct sampler *s, struct sample_group *g)
 	}
 }
 
+/* The audit session of a group's processes (climit gives a filtered workload one of its own). */
+static unsigned group_session(struct sample_group *g)
+{
+	if (g->audit_ses || g->cg.ndirs == 0)
+		return g->audit_ses;
+	int pids[4];
+	if (cg_tree_pids(g->cg.dirs[0].fd, pids, 4, NULL) <= 0)
+		return 0;
+	char path[64], buf[32];
+	snprintf(path, sizeof path, "/proc/%d/sessionid", pids[0]);
+	if (read_small_file(path, buf, sizeof buf, NULL) > 0) {
+		unsigned long ses = strtoul(buf, NULL, 10);
+		g->audit_ses = ses < 4294967295ul ? (unsigned)ses : 0;
+	}
+	return g->audit_ses;
+}
+
+/* Calls a seccomp filter refused (or logged) in the event log, under the group whose
+ * processes have the record's audit session. */
+static void seccomp_events(struct sampler *s)
+{
+	struct events *ev = &s->ev;
+	for (int i = 0; i < ev->nsc; i++) {
+		const struct sc_event *c = &ev->sc[i];
+		for (int j = 0; j < s->ngroups && c->ses; j++) {
+			struct sample_group *g = s->groups[j];
+			if (group_session(g) != c->ses)
+				continue;
+			char comm[32];
+			size_t k = 0;
+			for (const char *p = c->comm; *p && k < sizeof comm - 1; p++)
+				comm[k++] = *p >= 0x20 && *p < 0x7f ? *p : '?';
+			comm[k] = '\0';
+			events_log(ev, "seccomp", g->name, c->ts_us, "%s: seccomp %s %s (pid %d, %s)", g->name,
+				   c->action == SECCOMP_RET_LOG ? "logged" : "refused", c->syscall, c->pid, comm);
+			break;
+		}
+	}
+	ev->nsc = 0;
+}
+
 /* OOM kills /dev/kmsg reported that no group's counter claimed: the group was created, killed
  * and removed between two refreshes (a short capacity-test run), so it is logged from kmsg
  * alone. Kills in a live group wait up to 2 s for its counter (they race with the kmsg read). */
@@ -517,6 +559,7 @@ int sampler_refresh(struct sampler *s)
 		push_history(g);
 	}
 	orphan_kills(s);
+	seccomp_events(s);
 	s->refreshes++;
 	proc2.loadavg(&s->host.load[0], &s->host.load[1], &s->host.load[2]);
 	if (s->mem_info) {

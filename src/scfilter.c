@@ -195,6 +195,13 @@ static bool named(const char *const *list, int n, const char *name)
 	return false;
 }
 
+/* ENOSYS answers ("not here", so that libc falls back: clone3) go to a second filter installed
+ * without logging: glibc tries clone3 for every thread, and the audit log (rate-limited by
+ * printk to 10 records per 5 s) is for what was refused. The kernel takes the refusing filter's
+ * answer, and logs only if that filter asked for it. */
+static scmp_filter_ctx quiet_ctx;
+static int quiet_rules;
+
 /* One rule; a name this libseccomp does not know is skipped (the kernel cannot have it either
  * as far as the filter is concerned), like Docker does. */
 static int add_rule(scmp_filter_ctx ctx, uint32_t act, const char *name, unsigned n, const struct scmp_arg_cmp *args,
@@ -203,6 +210,10 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, const char *name, unsigne
 	int nr = sc.resolve_name(name);
 	if (nr == __NR_SCMP_ERROR)
 		return 0;
+	if (act == SCMP_ACT_ERRNO(ENOSYS) && quiet_ctx) {
+		ctx = quiet_ctx;
+		quiet_rules++;
+	}
 	int rc = sc.rule_add_array(ctx, act, nr, n, args);
 	if (rc < 0 && rc != -EEXIST)
 		return err_sys(e, -rc, "cannot add a rule for %s", name);
@@ -248,8 +259,8 @@ static int build_default(scmp_filter_ctx ctx, const struct sc_opts *o, uint64_t 
 				return -1;
 		}
 	}
-	if (!admin && !named(o->allow, o->nallow, "clone3") &&
-	    add_rule(ctx, o->log ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL, rules, e) < 0)
+	if (!admin && !o->log && !named(o->allow, o->nallow, "clone3") &&
+	    add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL, rules, e) < 0)
 		return -1;
 	/* personality: the flags that weaken the address space (no ASLR, READ_IMPLIES_EXEC, page 0
 	 * mappable, the old layouts); 0xffffffff (a query) has bit 31 set and passes. */
@@ -548,7 +559,7 @@ out:
 	return rc;
 }
 
-static int export_prog(scmp_filter_ctx ctx, struct sc_opts *o, struct err *e)
+static int export_prog(scmp_filter_ctx ctx, void **progp, unsigned short *lenp, struct err *e)
 {
 	_cleanup_close_ int fd = memfd_create("climit-seccomp", MFD_CLOEXEC);
 	if (fd < 0)
@@ -566,8 +577,8 @@ static int export_prog(scmp_filter_ctx ctx, struct sc_opts *o, struct err *e)
 		free(prog);
 		return err_sys(e, errno ? errno : EIO, "--seccomp: cannot read the compiled filter");
 	}
-	o->prog = prog;
-	o->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	*progp = prog;
+	*lenp = (unsigned short)(st.st_size / sizeof(struct sock_filter));
 	return 0;
 }
 
@@ -605,6 +616,14 @@ int sc_build(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e)
 	uint32_t deny = o->log ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM), dflt = SCMP_ACT_ALLOW;
 	int rules = 0, rc = -1;
 	scmp_filter_ctx ctx = NULL;
+	quiet_rules = 0;
+	quiet_ctx = sc.init(SCMP_ACT_ALLOW);
+	if (!quiet_ctx || add_arches(quiet_ctx, e) < 0) {
+		if (quiet_ctx)
+			sc.release(quiet_ctx);
+		quiet_ctx = NULL;
+		return err_set(e, "--seccomp: cannot create a filter");
+	}
 	if (mode == SC_FILE) {
 		if (build_file(&ctx, o, caps_kept, &rules, &dflt, e) < 0)
 			goto out;
@@ -624,7 +643,8 @@ int sc_build(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e)
 	for (int i = 0; i < o->ndeny; i++)
 		if (add_rule(ctx, deny, o->deny[i], 0, NULL, &rules, e) < 0)
 			goto out;
-	if (export_prog(ctx, o, e) < 0)
+	if (export_prog(ctx, &o->prog, &o->len, e) < 0 ||
+	    (quiet_rules && export_prog(quiet_ctx, &o->quiet, &o->quiet_len, e) < 0))
 		goto out;
 	snprintf(o->summary, sizeof o->summary, "%s%s, %d rules%s",
 		 mode == SC_FILE ? "profile " : only_deny ? "--seccomp-deny only" : "default (Docker's)",
@@ -633,6 +653,8 @@ int sc_build(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e)
 out:
 	if (ctx)
 		sc.release(ctx);
+	sc.release(quiet_ctx);
+	quiet_ctx = NULL;
 	return rc;
 }
 
@@ -640,6 +662,13 @@ int sc_install(const struct sc_opts *o)
 {
 	if (!o || !o->prog)
 		return 0;
+	struct sock_fprog quiet = { .len = o->quiet_len, .filter = o->quiet };
+	if (o->quiet) {
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &quiet) < 0 &&
+		    (errno != EACCES || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &quiet) < 0))
+			return -1;
+	}
 	struct sock_fprog fp = { .len = o->len, .filter = o->prog };
 	/* FLAG_LOG: refusals are audited too (/proc/sys/kernel/seccomp/actions_logged), so that the
 	 * report can name them. Without CAP_SYS_ADMIN the kernel wants no_new_privs first. */

@@ -33,6 +33,8 @@ struct sc_opts {
 	/* Built by sc_build: the BPF program, NULL if none. */
 	void *prog;              /* struct sock_filter[] */
 	unsigned short len;
+	void *quiet;             /* the ENOSYS answers, installed first and not logged (or NULL) */
+	unsigned short quiet_len;
 	char summary[128];       /* "default (Docker's), 71 rules" for the report */
 	char session[16];        /* login uid to write for a new audit session ("": none) */
 };

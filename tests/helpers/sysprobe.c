@@ -91,6 +91,14 @@ static long probe(const char *n)
 		char c = ' ';
 		return ioctl(0, TIOCSTI, &c);
 	}
+	if (!strcmp(n, "tiocsti_inject")) {
+		/* Type a command into the terminal on fd 0, as if its user had. */
+		const char *cmd = "echo climit-test-INJECTED\n";
+		for (const char *p = cmd; *p; p++)
+			if (ioctl(0, TIOCSTI, p) < 0)
+				return -1;
+		return 0;
+	}
 	if (!strcmp(n, "i386_keyctl")) {
 		long r = i386_keyctl();
 		if (r < 0 && r > -4096) {

@@ -1,0 +1,162 @@
+# The syscall filter: --isolate's default (Docker's default profile), Docker-format profiles,
+# --seccomp-log/-allow/-deny, the report and climit top naming refused calls, TIOCSTI, i386.
+# tests/helpers/sysprobe makes each call and prints "NAME ok" or "NAME ERRNO".
+SP=$PWD/tests/helpers/sysprobe
+
+sc_can() {
+	[ -e /usr/lib/x86_64-linux-gnu/libseccomp.so.2 ] || compgen -G '/usr/lib/*/libseccomp.so.2' >/dev/null ||
+		{ skip "no libseccomp.so.2 (make deps installs it)"; return 1; }
+	grep -q 'Seccomp:' /proc/self/status || { skip "this kernel has no seccomp"; return 1; }
+}
+
+# Inside --isolate the calls Docker's profile denies fail with EPERM (clone3 with ENOSYS, so
+# libc falls back to clone); without the filter the same calls work (the test can fail).
+test_seccomp_isolate_denies_what_dockers_profile_denies() {
+	sc_can || return
+	local calls="getpid keyctl add_key mount kexec_load perf_event_open unshare_user personality_noaslr clone3"
+	local on off
+	on=$("$CLIMIT" --isolate -- "$SP" $calls | tr '\n' ' ')
+	off=$("$CLIMIT" --isolate --seccomp unconfined -- "$SP" keyctl unshare_user personality_noaslr clone3 | tr '\n' ' ')
+	expect_eq "filtered" "getpid ok keyctl EPERM add_key EPERM mount EPERM kexec_load EPERM perf_event_open EPERM unshare_user EPERM personality_noaslr EPERM clone3 ENOSYS " "$on" || return
+	expect_eq "unconfined" "keyctl ok unshare_user ok personality_noaslr ok clone3 ok " "$off" && pass
+}
+
+# The same keyctl through the i386 entry (int 0x80, another syscall number) is refused too.
+test_seccomp_i386_calls_cannot_bypass_the_filter() {
+	sc_can || return
+	[ "$(uname -m)" = x86_64 ] || { skip "x86_64 only (int 0x80)"; return; }
+	local off on
+	off=$("$CLIMIT" --isolate --seccomp unconfined -- "$SP" i386_keyctl 2>&1)
+	[ "$off" = "i386_keyctl ok" ] || { skip "no i386 syscall entry here ($off)"; return; }
+	on=$("$CLIMIT" --isolate -- "$SP" i386_keyctl 2>&1)
+	expect_eq "int 0x80 keyctl under the filter" "i386_keyctl EPERM" "$on" && pass
+}
+
+# Ordinary programs notice nothing: a shell pipeline, python3, a C build.
+test_seccomp_normal_programs_run_unaffected() {
+	sc_can || return
+	local d out; d=$(mktemp -d /tmp/climit-test-scbuild.XXXXXX)
+	printf '#include <stdio.h>\nint main(void) { printf("built %%d\\n", 6 * 7); return 0; }\n' >"$d/t.c"
+	out=$("$CLIMIT" --isolate --cwd "$d" -- sh -c 'echo one two | wc -w; python3 -c "import os, threading, subprocess; t = threading.Thread(target=print, args=(sum(range(10)),)); t.start(); t.join(); print(subprocess.run([\"true\"]).returncode)"; cc -o t t.c && ./t' 2>&1)
+	rm -rf "$d"
+	expect_eq "shell, python3 (threads, subprocess), cc" "2 45 0 built 42" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')" && pass
+}
+
+# A profile in Docker's format: errnoRet, archMap, a capability condition, an argument
+# comparison; a name libseccomp does not know is skipped, as Docker does.
+test_seccomp_docker_format_profile_is_applied() {
+	sc_can || return
+	local prof=$PWD/tests/fixtures/seccomp/profile.json out admin
+	out=$("$CLIMIT" --isolate --seccomp "$prof" -- sh -c "mkdir /tmp/climit-test-scmk 2>&1 | grep -o 'Permission denied'; $SP keyctl personality_noaslr getpid" | tr '\n' ' ')
+	admin=$("$CLIMIT" --isolate --cap-add sys_admin --seccomp "$prof" -- "$SP" keyctl)
+	rmdir /tmp/climit-test-scmk 2>/dev/null
+	expect_eq "profile" "Permission denied keyctl EPERM personality_noaslr EPERM getpid ok " "$out" || return
+	expect_eq "excludes CAP_SYS_ADMIN" "keyctl ok" "$admin" && pass
+}
+
+# --seccomp-log: the call goes through, and the report names it (from the audit record).
+test_seccomp_log_lets_calls_through_and_the_report_names_them() {
+	sc_can || return
+	dd if=/dev/kmsg of=/dev/null count=0 status=none 2>/dev/null || { skip "/dev/kmsg is not readable"; return; }
+	# Without auditd the kernel prints at most 10 audit records per 5 s (printk_ratelimit): the
+	# tests before this one used them up.
+	sleep 6
+	local out rep
+	out=$("$CLIMIT" --isolate --seccomp-log --report=json -- "$SP" keyctl add_key 2>/tmp/climit-test-sclog.$$)
+	rep=$(grep '^{' /tmp/climit-test-sclog.$$); rm -f /tmp/climit-test-sclog.$$
+	expect_eq "calls let through" "keyctl ok add_key ok" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')" || return
+	[ "$(jq -r .seccomp.calls_total <<<"$rep")" != null ] || { skip "no audit session here: $(jq -c .seccomp <<<"$rep")"; return; }
+	expect_eq "report" "keyctl:logged:sysprobe add_key:logged:sysprobe" \
+		"$(jq -r '[.seccomp.calls[] | "\(.syscall):\(.action):\(.comm)"] | join(" ")' <<<"$rep")" || return
+	# Refused calls are named the same way, in the text report too.
+	sleep 5.5
+	local text; text=$("$CLIMIT" --isolate --report -- "$SP" keyctl 2>&1 >/dev/null)
+	grep -qE "^  seccomp refused keyctl by pid [0-9]+ \(sysprobe\)$" <<<"$text" && pass || fail "text report: $text"
+}
+
+# climit top's event log names the refused call and the process, under its container.
+test_seccomp_refusals_are_in_tops_event_log() {
+	sc_can || return
+	dd if=/dev/kmsg of=/dev/null count=0 status=none 2>/dev/null || { skip "/dev/kmsg is not readable"; return; }
+	sleep 5.5 # the kernel's 10 audit records per 5 s (see above)
+	"$CLIMIT" --name climit-test-scev --isolate -- sh -c "sleep 2; $SP keyctl unshare_user >/dev/null; sleep 30" &
+	local pid=$! out
+	wait_for 10 group_exists climit-test-scev || { stop_bg $pid; fail "not started"; return; }
+	out=$("$CLIMIT" top -b -n 5 -d 1 | grep '^event:' | sort -u)
+	stop_bg $pid
+	grep -qE "climit-test-scev: seccomp refused keyctl \(pid [0-9]+, sysprobe\)" <<<"$out" &&
+		grep -qE "climit-test-scev: seccomp refused unshare \(pid [0-9]+, sysprobe\)" <<<"$out" && pass ||
+		fail "events: $out"
+}
+
+# TIOCSTI would type into the caller's shell (CVE-2017-5226): refused with --isolate. Seen from
+# the shell itself in tmux: without the filter the injected command runs there.
+test_seccomp_tiocsti_does_not_reach_the_callers_terminal() {
+	sc_can || return
+	local shot
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 120 -y 20 "bash --norc --noprofile"
+	sleep 0.5
+	tm send-keys -t t "$CLIMIT --isolate --seccomp unconfined -- $SP tiocsti_inject; echo DONE1" Enter
+	wait_for 10 screen_has DONE1
+	sleep 1
+	tm send-keys -t t "clear; $CLIMIT --isolate -- $SP tiocsti_inject; echo DONE2" Enter
+	wait_for 10 screen_has DONE2
+	sleep 1
+	shot=$(screen)
+	tm kill-server 2>/dev/null
+	grep -q "tiocsti_inject EPERM" <<<"$shot" || { fail "not refused: $shot"; return; }
+	grep -q "^climit-test-INJECTED" <<<"$shot" && { fail "the injected command ran: $shot"; return; }
+	# The control: unconfined, it did reach the shell (else this test could not fail).
+	tm new-session -d -s t -x 120 -y 20 "bash --norc --noprofile"
+	sleep 0.5
+	tm send-keys -t t "$CLIMIT --isolate --seccomp unconfined -- $SP tiocsti_inject" Enter
+	wait_for 10 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q '^climit-test-INJECTED'"
+	shot=$(screen)
+	tm kill-server 2>/dev/null
+	if ! grep -q "^climit-test-INJECTED" <<<"$shot"; then
+		grep -q "tiocsti_inject EPERM\|tiocsti_inject EIO" <<<"$shot" &&
+			{ skip "this kernel refuses TIOCSTI itself (dev.tty.legacy_tiocsti=0)"; return; }
+		fail "control: injection did not work unconfined: $shot"; return
+	fi
+	pass
+}
+
+# Small changes: --seccomp-allow lifts a denial, --seccomp-deny adds one (also without --isolate).
+test_seccomp_allow_and_deny_adjust_the_filter() {
+	sc_can || return
+	local a b c
+	a=$("$CLIMIT" --isolate --seccomp-allow keyctl -- "$SP" keyctl add_key | tr '\n' ' ')
+	b=$("$CLIMIT" --isolate --seccomp-deny getpid -- "$SP" getpid | tr '\n' ' ')
+	c=$("$CLIMIT" --seccomp-deny keyctl -- "$SP" keyctl add_key | tr '\n' ' ')
+	expect_eq "allow" "keyctl ok add_key EPERM " "$a" || return
+	expect_eq "deny" "getpid EPERM " "$b" || return
+	expect_eq "deny without --isolate" "keyctl EPERM add_key ok " "$c" && pass
+}
+
+# Bad input: one line naming the option and the value (a profile's line and field), 125,
+# nothing created.
+test_seccomp_bad_input_is_refused() {
+	local d; d=$(mktemp -d /tmp/climit-test-scbad.XXXXXX)
+	printf '{\n  "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [\n    {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"},\n  ]\n}\n' >"$d/broken.json"
+	printf '{\n  "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [\n    {"names": ["mkdir"],\n     "action": "SCMP_ACT_NOPE"}\n  ]\n}\n' >"$d/action.json"
+	local a out rc bad=""
+	for a in "--seccomp=|--seccomp: \"\": " "--seccomp-deny=nosuchcall|--seccomp-deny: \"nosuchcall\": nosuchcall is not a system call" \
+		 "--seccomp-allow=keyctl,,add_key|--seccomp-allow: \"keyctl,,add_key\": " \
+		 "--seccomp-log|--seccomp-log: there is no filter" "--seccomp=/nonexistent.json|--seccomp: \"/nonexistent.json\": No such file" \
+		 "--seccomp=$d/broken.json|--seccomp: \"$d/broken.json\": line 5, column " \
+		 "--seccomp=$d/action.json|--seccomp: \"$d/action.json\": line 5: syscalls[0].action: not an action"; do
+		out=$("$CLIMIT" --name climit-test-scbad "${a%%|*}" -- true 2>&1); rc=$?
+		[ "$rc" = 125 ] && [ "$(wc -l <<<"$out")" = 1 ] && [[ $out == "climit: ${a#*|}"* ]] || bad+=" [${a%%|*}: $rc $out]"
+	done
+	rm -rf "$d"
+	[ -z "$bad" ] || { fail "$bad"; return; }
+	[ -z "$(cg_leftovers climit-test-scbad)" ] && pass || fail "group left behind"
+}
+
+# A normal user's --isolate (a user namespace of its own) gets the same filter.
+test_user_seccomp_filter_holds_for_a_normal_user() {
+	sc_can || return
+	local out; out=$("$CLIMIT" --isolate -- "$SP" keyctl getpid 2>&1 | tr '\n' ' ')
+	expect_eq "as $(id -un)" "keyctl EPERM getpid ok " "$out" && pass
+}
