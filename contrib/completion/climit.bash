@@ -10,6 +10,7 @@ _climit() {
 		--io-write-iops --io-weight --name --parent --cgroup-manager --timeout
 		--report --report=json --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
 		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
+		--seccomp --seccomp-log --seccomp-allow --seccomp-deny
 		--pid --children --wait --dry-run --json --help --version"
 	local limit_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus"
 	local top_opts="--delay --iterations --batch --json --all --parent --prometheus --prometheus-file --help"
@@ -40,6 +41,8 @@ _climit() {
 	--uid) COMPREPLY=($(compgen -u -- "$cur")); return ;;
 	--gid) COMPREPLY=($(compgen -g -- "$cur")); return ;;
 	--report) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+	--seccomp) COMPREPLY=($(compgen -W "default unconfined" -- "$cur") $(compgen -f -X '!*.json' -- "$cur")); return ;;
+	--seccomp-allow|--seccomp-deny) return ;;
 	--parent) return ;;
 	--pid) COMPREPLY=($(compgen -W "$(ps -eo pid= 2>/dev/null)" -- "$cur")); return ;;
 	--signal|-s) COMPREPLY=($(compgen -W "TERM KILL HUP INT QUIT USR1 USR2 STOP CONT" -- "$cur")); return ;;

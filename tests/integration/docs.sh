@@ -13,7 +13,7 @@ test_every_run_option_is_in_help_man_and_readme() {
 	for o in mem mem-high swap pids cpu cpu-weight cpus io-read-bps io-write-bps io-read-iops io-write-iops io-weight \
 		name parent timeout report help version \
 		isolate ns share-net rootfs overlay overlay-keep rootfs-tar hostname uid gid user-ns map-root-user \
-		cap-drop cap-add env cwd no-init; do
+		cap-drop cap-add env cwd no-init seccomp seccomp-log seccomp-allow seccomp-deny; do
 		"$CLIMIT" --help | grep -q -- "--$o\b" || missing="$missing help:--$o"
 		grep -q -- "--$o\b" <<<"$man" || missing="$missing man:--$o"
 		grep -q -- "--$o\b" README.md || missing="$missing readme:--$o"
