@@ -1,6 +1,10 @@
 /* Benchmark floor for launch overhead: the least a cgroup launcher can do on cgroupfs.
- * mkdir the group in each hierarchy climit uses (v1: memory, pids, cpu, cpuacct, freezer), write memory/pids/cpu limits, fork, join (the child
+ * mkdir the group in each hierarchy climit uses (v1: memory, pids, cpu, cpuacct, freezer, blkio), write memory/pids/cpu limits, fork, join (the child
  * writes itself into cgroup.procs), exec, wait, rmdir. No error reporting beyond exit codes.
+ * The namespace floor (FLOOR_NS=1): the child is cloned into new pid, mount, uts, ipc and net
+ * namespaces, joins, unshares its cgroup namespace, makes / private, mounts a fresh /proc, sets
+ * the hostname and execs (as PID 1: no init). FLOOR_ROOTFS=DIR adds a tmpfs, an overlay with DIR
+ * as its lower layer and pivot_root into it (the floor of --isolate --rootfs DIR --overlay).
  * Usage: floor CMD [ARGS...]   (detects v1/hybrid vs v2 by /sys/fs/cgroup/cgroup.controllers) */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -8,7 +12,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,7 +39,7 @@ int main(int argc, char **argv)
 		return 2;
 	char name[64];
 	snprintf(name, sizeof name, "floor-%d", getpid());
-	static char dirs[5][256];
+	static char dirs[6][256];
 	int n = 0;
 	bool v2 = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
 	if (v2) {
@@ -40,8 +49,8 @@ int main(int argc, char **argv)
 		snprintf(dirs[n++], 256, "/sys/fs/cgroup/climit-bench/%s", name);
 	} else {
 		/* The five hierarchies climit joins on v1 (bench/results.md compares equal work). */
-		const char *c[] = { "memory", "pids", "cpu", "cpuacct", "freezer" };
-		for (int i = 0; i < 5; i++) {
+		const char *c[] = { "memory", "pids", "cpu", "cpuacct", "freezer", "blkio" };
+		for (int i = 0; i < 6; i++) {
 			char p[256];
 			snprintf(p, sizeof p, "/sys/fs/cgroup/%s/climit-bench", c[i]);
 			mkdir(p, 0755);
@@ -61,10 +70,40 @@ int main(int argc, char **argv)
 		put(dirs[1], "pids.max", "100");
 		put(dirs[2], "cpu.cfs_quota_us", "50000");
 	}
-	pid_t pid = fork();
+	const char *rootfs = getenv("FLOOR_ROOTFS");
+	bool ns = rootfs || getenv("FLOOR_NS");
+	char stage[64] = "";
+	if (rootfs) {
+		snprintf(stage, sizeof stage, "/tmp/floor-%d", getpid());
+		mkdir(stage, 0700);
+	}
+	pid_t pid = ns ? (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD,
+					0, 0, 0, 0)
+		       : fork();
 	if (pid == 0) {
 		for (int i = 0; i < n; i++)
 			put(dirs[i], "cgroup.procs", "0");
+		if (ns) {
+			if (unshare(CLONE_NEWCGROUP) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+				_exit(4);
+			if (rootfs) {
+				char o[600], m[128];
+				snprintf(m, sizeof m, "%s/m", stage);
+				snprintf(o, sizeof o, "lowerdir=%s,upperdir=%s/u,workdir=%s/w", rootfs, stage, stage);
+				if (mount("tmpfs", stage, "tmpfs", 0, NULL) < 0)
+					_exit(5);
+				char u[128], w[128];
+				snprintf(u, sizeof u, "%s/u", stage);
+				snprintf(w, sizeof w, "%s/w", stage);
+				mkdir(u, 0755), mkdir(w, 0755), mkdir(m, 0755);
+				if (mount("overlay", m, "overlay", 0, o) < 0 || chdir(m) < 0 ||
+				    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+					_exit(6);
+			}
+			if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+			    sethostname("box", 3) < 0)
+				_exit(7);
+		}
 		execvp(argv[1], argv + 1);
 		_exit(127);
 	}
@@ -72,5 +111,7 @@ int main(int argc, char **argv)
 	waitpid(pid, &st, 0);
 	for (int i = 0; i < n; i++)
 		rmdir(dirs[i]);
+	if (stage[0])
+		rmdir(stage);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 CL=$PWD/climit
 BIN=$PWD/bench/bin
 OUT=bench/results.md
-SECTIONS=",${BENCH:-launch,isolate,monitor,teardown,oom,concurrency,systemd},"
+SECTIONS=",${BENCH:-launch,isolate,isofloor,monitor,teardown,oom,concurrency,systemd},"
 mkdir -p "$BIN"
 for h in floor reader cputime kmsgoff teardown; do
 	[ -f "bench/$h.c" ] || continue
@@ -262,6 +262,35 @@ EOS
 	done
 }
 
+# ---- isolated launch against a floor with the same namespaces ----------------------------------
+# bench/floor.c with FLOOR_NS (pid, mount, uts, ipc, net, cgroup namespaces, a fresh /proc, a
+# hostname) and FLOOR_ROOTFS (plus a tmpfs, an overlay over R and pivot_root): what --isolate
+# cannot do with less. The seccomp filter's cost is --isolate against --isolate --seccomp
+# unconfined, side by side.
+bench_isofloor() {
+	[ -d "$WORK/rootfs" ] || busybox_rootfs "$WORK/rootfs"
+	local r=$WORK/rootfs lim="--mem 100M --pids 100 --cpu 50%"
+	local names=("floor: namespaces, /proc, hostname" "climit $lim --isolate --hostname box" "climit $lim --isolate --hostname box --seccomp unconfined"
+		"floor: namespaces + tmpfs + overlay over R + pivot_root" "climit $lim --isolate --rootfs R --overlay --hostname box")
+	local cmds=("env FLOOR_NS=1 $BIN/floor /bin/true" "$CL $lim --isolate --hostname box -- /bin/true"
+		"$CL $lim --isolate --hostname box --seccomp unconfined -- /bin/true"
+		"env FLOOR_ROOTFS=$r $BIN/floor /bin/true" "$CL $lim --isolate --rootfs $r --overlay --hostname box -- /bin/true")
+	local meds; meds=$(hf "$WORK/isofloor.json" "${cmds[@]}") || { emit "isofloor: hyperfine failed"; return; }
+	mapfile -t m <<<"$meds"
+	emit ""
+	emit "## Isolated launch against a floor with the same namespaces, workload /bin/true (median wall ms, $RUNS runs each)"
+	emit ""
+	emit "| command | median ms | / its namespace floor |"
+	emit "|---|---|---|"
+	emit "| ${names[0]} | $(fmt "${m[0]}") | 1.00x |"
+	emit "| ${names[1]} | $(fmt "${m[1]}") | $(ratio "${m[1]}" "${m[0]}")x |"
+	emit "| ${names[2]} | $(fmt "${m[2]}") | $(ratio "${m[2]}" "${m[0]}")x |"
+	emit "| ${names[3]} | $(fmt "${m[3]}") | 1.00x |"
+	emit "| ${names[4]} | $(fmt "${m[4]}") | $(ratio "${m[4]}" "${m[3]}")x |"
+	emit ""
+	emit "The seccomp filter (Docker's default profile, compiled before the launch, installed with two seccomp(2) calls before exec) costs $(fmt "$(awk -v a="${m[1]}" -v b="${m[2]}" 'BEGIN {print a - b}')") ms per launch here (--isolate with and without it)."
+}
+
 # ---- teardown ---------------------------------------------------------------------------------
 bench_teardown() {
 	local n=10 i f=() fq=() c=() rr=()
@@ -343,7 +372,7 @@ bench_systemd() {
 	grep -qE '^\|' <<<"$out" || emit "systemd guest: no table (see tests/vm/run-v2.sh systemd)"
 }
 
-for s in launch isolate monitor teardown oom concurrency systemd; do
+for s in launch isolate isofloor monitor teardown oom concurrency systemd; do
 	[[ $SECTIONS == *",$s,"* ]] || continue
 	declare -F "bench_$s" >/dev/null || { echo "bench: section $s not built yet"; continue; }
 	echo "== bench: $s" >&2
