@@ -144,7 +144,7 @@ test_seccomp_bad_input_is_refused() {
 	printf '{\n  "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [\n    {"names": ["mkdir"],\n     "action": "SCMP_ACT_NOPE"}\n  ]\n}\n' >"$d/action.json"
 	local a out rc bad=""
 	for a in "--seccomp=|--seccomp: \"\": " "--seccomp-deny=nosuchcall|--seccomp-deny: \"nosuchcall\": nosuchcall is not a system call" \
-		 "--seccomp-allow=keyctl,,add_key|--seccomp-allow: \"keyctl,,add_key\": " \
+		 "--seccomp-allow=keyctl,,add_key|--seccomp-allow: \"keyctl,,add_key\": an empty name" \
 		 "--seccomp-log|--seccomp-log: there is no filter" "--seccomp=/nonexistent.json|--seccomp: \"/nonexistent.json\": No such file" \
 		 "--seccomp=$d/broken.json|--seccomp: \"$d/broken.json\": line 5, column " \
 		 "--seccomp=$d/action.json|--seccomp: \"$d/action.json\": line 5: syscalls[0].action: not an action"; do

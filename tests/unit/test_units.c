@@ -537,6 +537,40 @@ static void io_parsers(void)
 	check(io_parse_arg(&o, IO_WEIGHT, "--io-weight", "10001", &why) < 0, "weight 10001 refused");
 }
 
+/* seccomp: the audit record climit attributes refused calls from (the format of 6.x kmsg), and
+ * the name lists of --seccomp-allow/--seccomp-deny. */
+static void seccomp_parsers(void)
+{
+	struct sc_event ev;
+	const char *rec = "5,1234,3267259061,-;audit: type=1326 audit(1796228466.707:86): auid=0 uid=0 gid=0 ses=288 "
+			  "subj=unconfined pid=4754 comm=\"sysprobe\" exe=\"/work/main/tests/helpers/sysprobe\" sig=0 "
+			  "arch=c000003e syscall=250 compat=0 ip=0x7f793e3c8829 code=0x50000\n";
+	check(sc_parse_audit(rec, &ev) && ev.ses == 288 && ev.pid == 4754 && strcmp(ev.comm, "sysprobe") == 0 &&
+	      ev.ts_us == 3267259061ll && ev.action == 0x50000, "audit record: session, pid, comm, time, action");
+	check(strcmp(ev.syscall, "keyctl") == 0 || strcmp(ev.syscall, "syscall 250") == 0,
+	      "audit record: x86_64 syscall 250 is keyctl (\"%s\")", ev.syscall);
+	/* The same call through int 0x80: i386's number 288. */
+	const char *i386 = "5,1235,3267259062,-;audit: type=1326 audit(1.2:87): auid=0 uid=0 gid=0 ses=288 pid=4755 "
+			   "comm=\"p\" exe=\"/p\" sig=0 arch=40000003 syscall=288 compat=1 ip=0x1 code=0x7ffc0000\n";
+	check(sc_parse_audit(i386, &ev) && ev.action == 0x7ffc0000 && (strcmp(ev.syscall, "keyctl") == 0 ||
+	      strcmp(ev.syscall, "syscall 288") == 0), "audit record: i386 syscall 288 is keyctl (\"%s\")", ev.syscall);
+	check(!sc_parse_audit("6,1,2,-;oom-kill:constraint=CONSTRAINT_MEMCG,task=hog,pid=42\n", &ev),
+	      "an OOM record is not a seccomp record");
+	char list[] = "keyctl,add_key,request_key";
+	const char *names[SC_NAMES];
+	int n;
+	const char *why = NULL;
+	check(sc_parse_names(list, names, &n, &why) == 0 && n == 3 && strcmp(names[2], "request_key") == 0,
+	      "names \"keyctl,add_key,request_key\"");
+	const char *bad[] = { "", "keyctl,", ",keyctl", "key ctl", "KEYCTL", "a,,b" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char copy[32];
+		str_copy(copy, bad[i], sizeof copy);
+		why = NULL;
+		check(sc_parse_names(copy, names, &n, &why) < 0 && why, "names \"%s\" refused", bad[i]);
+	}
+}
+
 int main(void)
 {
 	sizes();
@@ -550,6 +584,7 @@ int main(void)
 	fixture_stats_v2();
 	keyed();
 	io_parsers();
+	seccomp_parsers();
 	isolation_options();
 	error_model();
 	doctor_fixture();
