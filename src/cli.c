@@ -353,10 +353,11 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 			break;
 		case OPT_SECCOMP_ALLOW: case OPT_SECCOMP_DENY: {
 			/* A copy: the names point into it, the option stays as typed for messages. */
-			char *copy = strdup(optarg);
-			if (!copy)
-				return err_sys(e, ENOMEM, "%s", optname(c));
+			static char copies[2][1024];
 			bool allow = c == OPT_SECCOMP_ALLOW;
+			char *copy = copies[allow];
+			if (!str_copy(copy, optarg, sizeof copies[0]))
+				return bad(e, c, optarg, "too long");
 			if (sc_parse_names(copy, allow ? o->sc.allow : o->sc.deny, allow ? &o->sc.nallow : &o->sc.ndeny,
 					   &why) < 0)
 				return bad(e, c, optarg, why);

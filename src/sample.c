@@ -410,6 +410,7 @@ static void seccomp_events(struct sampler *s)
 			for (const char *p = c->comm; *p && k < sizeof comm - 1; p++)
 				comm[k++] = *p >= 0x20 && *p < 0x7f ? *p : '?';
 			comm[k] = '\0';
+			g->seccomp_calls++;
 			events_log(ev, "seccomp", g->name, c->ts_us, "%s: seccomp %s %s (pid %d, %s)", g->name,
 				   c->action == SECCOMP_RET_LOG ? "logged" : "refused", c->syscall, c->pid, comm);
 			break;

@@ -35,6 +35,7 @@ struct sample_group {
 	uint64_t event_ns;       /* last OOM kill / pids-limit hit seen (monotonic), for highlighting */
 	uint64_t acked_ns;       /* the event_ns the dashboard's user has seen (selected the row) */
 	unsigned audit_ses;      /* the audit session of its processes (0: not known yet) */
+	uint64_t seccomp_calls;  /* calls its filter refused or logged, seen since the sampler opened */
 	bool seen;
 	bool limits_stale;       /* changed through this sampler: re-read them next refresh */
 	bool events_dirty;       /* its OOM/pids event file signalled a change since the last read */

@@ -566,6 +566,10 @@ out:
 	return rc;
 }
 
+/* The programs live here for the whole run (one filter per climit process): no allocation to
+ * free or to leak on the way out. */
+static struct sock_filter prog_buf[BPF_MAXINSNS], quiet_buf[BPF_MAXINSNS];
+
 static int export_prog(scmp_filter_ctx ctx, void **progp, unsigned short *lenp, struct err *e)
 {
 	_cleanup_close_ int fd = memfd_create("climit-seccomp", MFD_CLOEXEC);
@@ -579,11 +583,9 @@ static int export_prog(scmp_filter_ctx ctx, void **progp, unsigned short *lenp, 
 	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return err_set(e, "--seccomp: the filter is empty or longer than the kernel takes (%lld bytes)",
 			       (long long)st.st_size);
-	void *prog = malloc((size_t)st.st_size);
-	if (!prog || pread(fd, prog, (size_t)st.st_size, 0) != st.st_size) {
-		free(prog);
+	void *prog = ctx == quiet_ctx ? quiet_buf : prog_buf;
+	if (pread(fd, prog, (size_t)st.st_size, 0) != st.st_size)
 		return err_sys(e, errno ? errno : EIO, "--seccomp: cannot read the compiled filter");
-	}
 	*progp = prog;
 	*lenp = (unsigned short)(st.st_size / sizeof(struct sock_filter));
 	return 0;
@@ -689,15 +691,11 @@ static bool cache_read(const char *path, struct sc_opts *o)
 	    st.st_size != (off_t)(sizeof hd + (size_t)(hd.len + hd.qlen) * sizeof(struct sock_filter)))
 		return false;
 	size_t a = hd.len * sizeof(struct sock_filter), b = hd.qlen * sizeof(struct sock_filter);
-	void *prog = malloc(a), *quiet = b ? malloc(b) : NULL;
-	if (!prog || (b && !quiet) || read(fd, prog, a) != (ssize_t)a || (b && read(fd, quiet, b) != (ssize_t)b)) {
-		free(prog);
-		free(quiet);
+	if (read(fd, prog_buf, a) != (ssize_t)a || (b && read(fd, quiet_buf, b) != (ssize_t)b))
 		return false;
-	}
-	o->prog = prog;
+	o->prog = prog_buf;
 	o->len = hd.len;
-	o->quiet = quiet;
+	o->quiet = b ? quiet_buf : NULL;
 	o->quiet_len = hd.qlen;
 	hd.summary[sizeof hd.summary - 1] = '\0';
 	str_copy(o->summary, hd.summary, sizeof o->summary);

@@ -92,7 +92,7 @@ else
 	if [ -x ./climit-asan ] && [ -z "${CLIMIT_IN_GUEST:-}" ] && [ -z "${CLIMIT_NO_ASAN:-}" ]; then
 		echo "== a slice of the integration tests with climit-asan"
 		CLIMIT=$PWD/climit-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-			run_tests "${CLIMIT_ASAN_TESTS:-set_lowers|set_bad|freeze_thaw|run_pid_moves|attach_moves|doctor_checks|dry_run|exit_codes|killed_by_signal|command_not_found|not_executable|report_text|json_report|bad_input|memory_hog_is_oom|c_fork_loop|sigterm_is|second_sigint|strays|gc_removes_the_group|stats_and_ls|top_batch_and_json|prometheus_endpoint|isolate_behaves|subgroups_made|json_keeps|limits_are_written}" asan
+			run_tests "${CLIMIT_ASAN_TESTS:-set_lowers|set_bad|freeze_thaw|run_pid_moves|attach_moves|doctor_checks|dry_run|exit_codes|killed_by_signal|command_not_found|not_executable|report_text|json_report|bad_input|memory_hog_is_oom|c_fork_loop|sigterm_is|second_sigint|strays|gc_removes_the_group|stats_and_ls|top_batch_and_json|prometheus_endpoint|isolate_behaves|subgroups_made|json_keeps|limits_are_written|seccomp_isolate_denies|seccomp_docker_format|io_read_bps}" asan
 	fi
 	rm -f "$out_file" "$res_file"
 fi

@@ -121,6 +121,7 @@ static void json_group(FILE *f, const struct sample_group *g)
 	NUM("psi_memory_some_avg10", st->have & HAVE_PSI, "%.2f", st->psi_mem_avg10);
 	NUM("psi_cpu_some_avg10", st->have & HAVE_PSI, "%.2f", st->psi_cpu_avg10);
 	NUM("psi_io_some_avg10", st->have & HAVE_PSI_IO, "%.2f", st->psi_io_avg10);
+	NUM("seccomp_calls", true, "%" PRIu64, g->seccomp_calls);
 	NUM("io_read_bytes", st->have & HAVE_IO, "%" PRIu64, st->io_rbytes);
 	NUM("io_write_bytes", st->have & HAVE_IO, "%" PRIu64, st->io_wbytes);
 	NUM("io_read_ops", st->have & HAVE_IO, "%" PRIu64, st->io_rios);

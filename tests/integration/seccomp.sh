@@ -37,9 +37,10 @@ test_seccomp_normal_programs_run_unaffected() {
 	sc_can || return
 	local d out; d=$(mktemp -d /tmp/climit-test-scbuild.XXXXXX)
 	printf '#include <stdio.h>\nint main(void) { printf("built %%d\\n", 6 * 7); return 0; }\n' >"$d/t.c"
-	out=$("$CLIMIT" --isolate --cwd "$d" -- sh -c 'echo one two | wc -w; python3 -c "import os, threading, subprocess; t = threading.Thread(target=print, args=(sum(range(10)),)); t.start(); t.join(); print(subprocess.run([\"true\"]).returncode)"; cc -o t t.c && ./t' 2>&1)
+	local bb; bb=$(command -v busybox || echo /bin/busybox)
+	out=$("$CLIMIT" --isolate --cwd "$d" -- sh -c "$bb sh -c 'echo one two | $bb wc -w'"'; python3 -c "import os, threading, subprocess; t = threading.Thread(target=print, args=(sum(range(10)),)); t.start(); t.join(); print(subprocess.run([\"true\"]).returncode)"; cc -o t t.c && ./t' 2>&1)
 	rm -rf "$d"
-	expect_eq "shell, python3 (threads, subprocess), cc" "2 45 0 built 42" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')" && pass
+	expect_eq "busybox sh, python3 (threads, subprocess), cc" "2 45 0 built 42" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')" && pass
 }
 
 # A profile in Docker's format: errnoRet, archMap, a capability condition, an argument
@@ -82,8 +83,12 @@ test_seccomp_refusals_are_in_tops_event_log() {
 	"$CLIMIT" --name climit-test-scev --isolate -- sh -c "sleep 2; $SP keyctl unshare_user >/dev/null; sleep 30" &
 	local pid=$! out
 	wait_for 10 group_exists climit-test-scev || { stop_bg $pid; fail "not started"; return; }
-	out=$("$CLIMIT" top -b -n 5 -d 1 | grep '^event:' | sort -u)
+	local frames counted
+	frames=$("$CLIMIT" top --json -n 5 -d 1)
 	stop_bg $pid
+	out=$(jq -r '.events[]?.text' <<<"$frames" | sort -u)
+	counted=$(jq -s -r '.[-1].groups[] | select(.name == "climit-test-scev") | .seccomp_calls' <<<"$frames")
+	expect_eq "calls counted for the container" 2 "$counted" || return
 	grep -qE "climit-test-scev: seccomp refused keyctl \(pid [0-9]+, sysprobe\)" <<<"$out" &&
 		grep -qE "climit-test-scev: seccomp refused unshare \(pid [0-9]+, sysprobe\)" <<<"$out" && pass ||
 		fail "events: $out"
