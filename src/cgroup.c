@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "units.h"
@@ -619,12 +620,30 @@ int cg_freeze(struct cgroup *cg, bool frozen, struct err *e)
 	return cg->ops->freeze(cg, frozen, e);
 }
 
+/* Descriptors are handed out lowest first, so a high number means the process is close to its
+ * limit: such a file is read and closed rather than kept, so that thousands of groups (2000
+ * under busybox init's hard limit of 4096) still leave descriptors for new groups and events. */
+static bool near_fd_limit(int fd)
+{
+	static long limit;
+	if (!limit) {
+		struct rlimit rl;
+		limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1 << 20;
+	}
+	return fd >= limit - 512;
+}
+
 ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, const char *file,
 		 char *buf, size_t size, struct err *e)
 {
 	if (cg->file_fd[slot] == 0) {
 		int dfd = cg_fd(cg, ctrl);
 		int fd = dfd >= 0 ? openat(dfd, file, O_RDONLY | O_CLOEXEC) : -1;
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			if (e)
+				err_sys(e, errno, "%s", file);
+			return -1; /* not absent: out of descriptors now */
+		}
 		/* fd 0 is stdin in practice; store absent files as -1. */
 		cg->file_fd[slot] = fd > 0 ? fd : -1;
 	}
@@ -638,7 +657,8 @@ ssize_t cg_pread(struct cgroup *cg, enum cg_file_slot slot, enum cg_ctrl ctrl, c
 	/* Limits and the freezer state are read now and then (their inotify watches say when):
 	 * not kept open, so that a group costs 4 descriptors less (1000 groups on v1 stay below
 	 * a 20000 descriptor limit, bench/results.md). An absent file stays known as absent. */
-	if (slot == F_MEM_MAX || slot == F_PIDS_MAX || slot == F_CPU_MAX || slot == F_CPU_PERIOD || slot == F_FREEZE) {
+	if (slot == F_MEM_MAX || slot == F_PIDS_MAX || slot == F_CPU_MAX || slot == F_CPU_PERIOD || slot == F_FREEZE ||
+	    near_fd_limit(cg->file_fd[slot])) {
 		close(cg->file_fd[slot]);
 		cg->file_fd[slot] = 0;
 	}

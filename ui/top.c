@@ -193,12 +193,14 @@ static void layout(const struct view *v, struct layout *l)
 			total -= cols[drop_order[i]].width + 1;
 		}
 	}
-	/* The I/O pair goes together, and before the names are squeezed below 22 cells. */
-	if ((l->shown[C_IOR] || l->shown[C_IOW]) && COLS - total < 8) {
-		for (enum col c = C_IOR; c <= C_IOW; c++)
-			if (l->shown[c]) {
-				l->shown[c] = false;
-				total -= cols[c].width + 1;
+	/* READ/s, WRITE/s and PSI.IO go together, and only where the names still get 8 more cells
+	 * and the memory meter 10: below that the table is the one before the I/O columns. */
+	if ((l->shown[C_IOR] || l->shown[C_IOW] || l->shown[C_PSII]) && COLS - total < 21) {
+		static const enum col io_cols[] = { C_IOR, C_IOW, C_PSII };
+		for (size_t i = 0; i < sizeof io_cols / sizeof *io_cols; i++)
+			if (l->shown[io_cols[i]]) {
+				l->shown[io_cols[i]] = false;
+				total -= cols[io_cols[i]].width + 1;
 			}
 	}
 	int spare = COLS - total;

@@ -87,11 +87,14 @@ test_top_sees_an_oom_kill_behind_2000_groups() {
 	wait_for 20 test -s "$out" || { fail "top did not start"; stop_bg "$top"; }
 	"$CLIMIT" --name climit-test-manyoom --mem 32M -- sh -c "$H/hog; sleep 20" 2>/dev/null &
 	local pid=$!
-	wait_for 8 sh -c "grep -q '\"kind\":\"oom_kill\",\"group\":\"climit-test-manyoom\"' $out"; local seen=$?
+	# Well before the 30 s refresh (the hog itself needs seconds to fill 32M under emulation).
+	wait_for 15 sh -c "grep -q '\"kind\":\"oom_kill\",\"group\":\"climit-test-manyoom\"' $out"; local seen=$?
 	local groups; groups=$(head -1 "$out" | jq '.groups | length')
+	local diag; diag="frames $(wc -l <"$out"), events: $(jq -c '[.events[]?.text]' "$out" 2>/dev/null | tr '\n' ' ' | tail -c 300), fds $(ls /proc/$top/fd 2>/dev/null | wc -l), limit $(awk '/open files/ {print $4, $5}' /proc/$top/limits 2>/dev/null)"
 	stop_bg "$top" "$pid"; rm -f "$out"
 	rmdir $(printf "$d/climit-test-many%d " $(seq 1 2000))
 	[ "$PLACEMENT" = systemd ] && rmdir "$d"
 	[ "${groups:-0}" -ge 2000 ] || { fail "top saw only $groups groups"; return; }
-	expect_eq "OOM event within 8 s (refresh 30 s)" 0 "$seen" && pass
+	expect_eq "OOM event within 15 s (refresh 30 s)" 0 "$seen" || { echo "$diag"; return; }
+	pass
 }
