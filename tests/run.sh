@@ -20,7 +20,7 @@ USER_SKIP='behind_2000_groups'
 # the filter's own behaviour and the I/O tests that do not depend on where the group lives. It
 # keeps the filter under --isolate, the audit attribution, and I/O limits and figures through
 # a scope (io delegation). Under TCG each of these costs 5-20 s.
-SYSTEMD_ROOT_SKIP='seccomp_(i386|normal_programs|docker_format|allow_and_deny|bad_input|tiocsti|refusals)|io_(iops|read_bps|path_on|weight|bad_devices|top_shows)'
+SYSTEMD_ROOT_SKIP='seccomp_(i386|normal_programs|docker_format|allow_and_deny|bad_input|tiocsti|refusals)|io_(iops|read_bps|path_on|weight|bad_devices|top_shows)|behind_2000_groups|prometheus_50_concurrent'
 
 # The guest runs only the integration suite: the unit tests are the host's (same binary).
 if [ -z "${CLIMIT_IN_GUEST:-}" ]; then

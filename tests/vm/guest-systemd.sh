@@ -22,9 +22,9 @@ else
 	for who in root "$user"; do
 		echo "== systemd guest: suite as $who"
 		if [ "$who" = root ]; then
-			out=$(CLIMIT_TESTS=$tests CLIMIT_IN_GUEST=systemd CLIMIT_TEST_CPU_TOL=0.15 timeout 1000 bash tests/run.sh 2>&1)
+			out=$(CLIMIT_TESTS=$tests CLIMIT_IN_GUEST=systemd CLIMIT_TEST_CPU_TOL=0.15 timeout 1600 bash tests/run.sh 2>&1)
 		else
-			out=$(timeout 900 runuser -l "$who" -c "cd '$src' && CLIMIT_TESTS='$tests' CLIMIT_IN_GUEST=systemd CLIMIT_TEST_CPU_TOL=0.15 bash tests/run.sh" 2>&1)
+			out=$(timeout 1200 runuser -l "$who" -c "cd '$src' && CLIMIT_TESTS='$tests' CLIMIT_IN_GUEST=systemd CLIMIT_TEST_CPU_TOL=0.15 bash tests/run.sh" 2>&1)
 		fi
 		printf '%s\n' "$out" | sed '$d'
 		last=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
