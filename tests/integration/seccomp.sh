@@ -93,6 +93,19 @@ test_seccomp_refusals_are_in_tops_event_log() {
 		fail "events: $out"
 }
 
+# A shell in a fresh tmux session (the server of a session just killed can still be exiting:
+# "server exited unexpectedly"; wait for it to go, and try again once).
+sc_shell() {
+	local i
+	for i in 1 2; do
+		tm kill-server 2>/dev/null
+		wait_for 3 sh -c "! tmux -L $TMUX_SOCK has-session 2>/dev/null"
+		tm new-session -d -s t -x 120 -y 20 "bash --norc --noprofile" 2>/dev/null && wait_for 5 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q '[\$#] *\$'" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # TIOCSTI would type into the caller's shell (CVE-2017-5226): refused with --isolate. Seen from
 # the shell itself in tmux: without the filter the injected command runs there. CAP_SYS_ADMIN is
 # kept in both runs: kernels with dev.tty.legacy_tiocsti=0 (Debian's 6.12) allow TIOCSTI only
@@ -100,9 +113,7 @@ test_seccomp_refusals_are_in_tops_event_log() {
 test_seccomp_tiocsti_does_not_reach_the_callers_terminal() {
 	sc_can || return
 	local shot
-	tm kill-server 2>/dev/null
-	tm new-session -d -s t -x 120 -y 20 "bash --norc --noprofile"
-	sleep 0.5
+	sc_shell || { fail "tmux: no shell session"; return; }
 	tm send-keys -t t "$CLIMIT --isolate --cap-add sys_admin --seccomp unconfined -- $SP tiocsti_inject; echo DONE1" Enter
 	wait_for 10 screen_has DONE1
 	sleep 1
@@ -114,8 +125,7 @@ test_seccomp_tiocsti_does_not_reach_the_callers_terminal() {
 	grep -q "tiocsti_inject EPERM" <<<"$shot" || { fail "not refused: $shot"; return; }
 	grep -q "^climit-test-INJECTED" <<<"$shot" && { fail "the injected command ran: $shot"; return; }
 	# The control: unconfined, it did reach the shell (else this test could not fail).
-	tm new-session -d -s t -x 120 -y 20 "bash --norc --noprofile"
-	sleep 0.5
+	sc_shell || { fail "tmux: no shell session for the control"; return; }
 	tm send-keys -t t "$CLIMIT --isolate --cap-add sys_admin --seccomp unconfined -- $SP tiocsti_inject" Enter
 	wait_for 10 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q '^climit-test-INJECTED'"
 	shot=$(screen)
