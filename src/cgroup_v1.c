@@ -265,11 +265,9 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	}
 	if (!(what & STATS_LIMITS))
 		return;
-	static const char *const limit_files[IO_KEYS] = { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
-							  "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device" };
 	/* Read now and then: opened each time, so that 1000 groups do not hold 4000 more fds. */
 	for (int k = 0; k < IO_KEYS && cg_fd(cg, CTRL_IO) >= 0; k++)
-		if (read_small_file_at(cg_fd(cg, CTRL_IO), limit_files[k], buf, sizeof buf, NULL) >= 0)
+		if (read_small_file_at(cg_fd(cg, CTRL_IO), io_v1_file((enum io_key)k), buf, sizeof buf, NULL) >= 0)
 			io_parse_v1_limit(buf, (enum io_key)k, st);
 	long long quota;
 	uint64_t period;

@@ -31,6 +31,11 @@ const char *io_key_option(enum io_key key)
 	return key_opts[key];
 }
 
+const char *io_v1_file(enum io_key key)
+{
+	return v1_files[key];
+}
+
 int io_parse_arg(struct io_opts *o, int key, const char *opt, const char *arg, const char **why)
 {
 	if (o->nargs == IO_ARGS)

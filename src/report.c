@@ -79,14 +79,8 @@ static void seccomp_text(FILE *f, const struct report *r)
 	if (r->sc_total == 0)
 		fprintf(f, "  seccomp calls   none refused or logged\n");
 	for (int i = 0; i < r->nsc; i++) {
-		/* The process named itself: printable ASCII only. */
-		char name[64];
-		size_t k = 0;
-		for (const char *s = r->sc_calls[i].comm; *s && k < sizeof name - 1; s++)
-			name[k++] = *s >= 0x20 && *s < 0x7f ? *s : '?';
-		name[k] = '\0';
 		fprintf(f, "  seccomp %-7s %s by pid %d (%s)\n", sc_action(r->sc_calls[i].action), r->sc_calls[i].syscall,
-			r->sc_calls[i].pid, name);
+			r->sc_calls[i].pid, r->sc_calls[i].comm);
 	}
 	if (r->sc_total > r->nsc)
 		fprintf(f, "  seccomp calls   %d more\n", r->sc_total - r->nsc);

@@ -405,14 +405,9 @@ static void seccomp_events(struct sampler *s)
 			struct sample_group *g = s->groups[j];
 			if (group_session(g) != c->ses)
 				continue;
-			char comm[32];
-			size_t k = 0;
-			for (const char *p = c->comm; *p && k < sizeof comm - 1; p++)
-				comm[k++] = *p >= 0x20 && *p < 0x7f ? *p : '?';
-			comm[k] = '\0';
 			g->seccomp_calls++;
 			events_log(ev, "seccomp", g->name, c->ts_us, "%s: seccomp %s %s (pid %d, %s)", g->name,
-				   c->action == SECCOMP_RET_LOG ? "logged" : "refused", c->syscall, c->pid, comm);
+				   c->action == SECCOMP_RET_LOG ? "logged" : "refused", c->syscall, c->pid, c->comm);
 			break;
 		}
 	}

@@ -891,7 +891,11 @@ bool sc_parse_audit(const char *rec, struct sc_event *ev)
 		ev->ts_us = (int64_t)ts;
 	if (audit_field(rec, "ses", v, sizeof v))
 		ev->ses = (unsigned)strtoul(v, NULL, 10);
+	/* The process named itself: printable ASCII only, for every reader. */
 	audit_field(rec, "comm", ev->comm, sizeof ev->comm);
+	for (char *p = ev->comm; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			*p = '?';
 	if (audit_field(rec, "code", code, sizeof code))
 		ev->action = (uint32_t)strtoul(code, NULL, 16) & SECCOMP_RET_ACTION_FULL;
 	sc_syscall_name((uint32_t)strtoul(arch, NULL, 16), atoi(nr), ev->syscall, sizeof ev->syscall);
