@@ -47,7 +47,7 @@ struct cg_dir {
 enum cg_file_slot {
 	F_CPU_STAT, F_CPUACCT_USAGE, F_CPUACCT_USER, F_CPUACCT_SYS, F_MEM_CUR, F_MEM_MAX, F_MEM_PEAK,
 	F_MEM_EVENTS, F_PIDS_CUR, F_PIDS_MAX, F_PIDS_PEAK, F_PIDS_EVENTS, F_PSI_CPU, F_PSI_MEM,
-	F_FREEZE, F_CPU_MAX, F_CPU_PERIOD, F_IO_STAT, F_PSI_IO, F_SLOTS
+	F_FREEZE, F_CPU_MAX, F_CPU_PERIOD, F_IO_STAT, F_PSI_IO, F_SWAP_CUR, F_SLOTS
 };
 
 struct cgroup {
@@ -68,7 +68,7 @@ enum cg_stat_have {
 	HAVE_CPU = 1 << 0, HAVE_THROTTLE = 1 << 1, HAVE_MEM = 1 << 2, HAVE_MEM_PEAK = 1 << 3,
 	HAVE_OOM = 1 << 4, HAVE_PIDS = 1 << 5, HAVE_PIDS_PEAK = 1 << 6, HAVE_PIDS_EVENTS = 1 << 7,
 	HAVE_PSI = 1 << 8, HAVE_FROZEN = 1 << 9, HAVE_IO = 1 << 10, HAVE_PSI_IO = 1 << 11,
-	HAVE_IO_WAIT = 1 << 12, HAVE_IO_OPS = 1 << 13,
+	HAVE_IO_WAIT = 1 << 12, HAVE_IO_OPS = 1 << 13, HAVE_SWAP = 1 << 14,
 };
 /* Per-device I/O figures (io.stat / blkio.throttle.*) and limits (io.max / blkio.throttle.*_device):
  * a group rarely touches more devices than this; the totals count every device. */
@@ -86,6 +86,7 @@ struct cg_stats {
 	uint64_t cpu_user_us, cpu_system_us, cpu_usage_us;
 	uint64_t nr_periods, nr_throttled, throttled_us;
 	uint64_t mem_current, mem_peak, mem_max; /* mem_max: UNITS_MAX if unlimited */
+	uint64_t swap_current;               /* HAVE_SWAP: where the kernel accounts swap */
 	uint64_t oom_kills;
 	uint64_t pids_current, pids_peak, pids_max, pids_refused;
 	double psi_cpu_avg10, psi_mem_avg10; /* "some" avg10, percent (v2) */

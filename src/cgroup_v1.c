@@ -228,6 +228,13 @@ static void v1_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	if ((what & STATS_COUNTERS) &&
 	    cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.usage_in_bytes", &st->mem_current, NULL) == 0)
 		st->have |= HAVE_MEM;
+	/* v1 counts memory and swap together (only with swap accounting on). */
+	uint64_t memsw;
+	if ((what & STATS_COUNTERS) && (st->have & HAVE_MEM) &&
+	    cg_pread_u64(cg, F_SWAP_CUR, CTRL_MEMORY, "memory.memsw.usage_in_bytes", &memsw, NULL) == 0) {
+		st->swap_current = memsw > st->mem_current ? memsw - st->mem_current : 0;
+		st->have |= HAVE_SWAP;
+	}
 	/* Limits stay UNITS_MAX where they are not read or not set. */
 	if ((what & STATS_LIMITS) &&
 	    cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.limit_in_bytes", &st->mem_max, NULL) == 0 &&

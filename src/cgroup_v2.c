@@ -208,6 +208,9 @@ static void v2_read_stats(struct cgroup *cg, struct cg_stats *st, unsigned what)
 	}
 	if ((what & STATS_COUNTERS) && cg_pread_u64(cg, F_MEM_CUR, CTRL_MEMORY, "memory.current", &st->mem_current, NULL) == 0)
 		st->have |= HAVE_MEM;
+	if ((what & STATS_COUNTERS) &&
+	    cg_pread_u64(cg, F_SWAP_CUR, CTRL_MEMORY, "memory.swap.current", &st->swap_current, NULL) == 0)
+		st->have |= HAVE_SWAP;
 	/* Limits stay UNITS_MAX where they are not read or not set. */
 	if (what & STATS_LIMITS)
 		cg_pread_u64(cg, F_MEM_MAX, CTRL_MEMORY, "memory.max", &st->mem_max, NULL);

@@ -24,7 +24,7 @@ enum {
 	OPT_HOSTNAME, OPT_UID, OPT_GID, OPT_USER_NS, OPT_MAP_ROOT, OPT_CAP_DROP, OPT_CAP_ADD, OPT_ENV,
 	OPT_CWD, OPT_NO_INIT, OPT_MANAGER, OPT_PID, OPT_CHILDREN, OPT_WAIT, OPT_FORCE, OPT_JSON,
 	OPT_SIGNAL, OPT_DRY_RUN, OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_IO_WEIGHT,
-	OPT_SECCOMP, OPT_SECCOMP_LOG, OPT_SECCOMP_ALLOW, OPT_SECCOMP_DENY,
+	OPT_SECCOMP, OPT_SECCOMP_LOG, OPT_SECCOMP_ALLOW, OPT_SECCOMP_DENY, OPT_RECORD, OPT_RECORD_INTERVAL, OPT_REPLAY,
 };
 
 static const struct option run_longopts[] = {
@@ -45,6 +45,8 @@ static const struct option run_longopts[] = {
 	{ "cgroup-manager", required_argument, NULL, OPT_MANAGER },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "report", optional_argument, NULL, OPT_REPORT },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "record-interval", required_argument, NULL, OPT_RECORD_INTERVAL },
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
 	{ "ns", required_argument, NULL, OPT_NS },
 	{ "share-net", no_argument, NULL, OPT_SHARE_NET },
@@ -324,6 +326,17 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 			if (units_parse_duration(optarg, &o->timeout_ns, &why) < 0)
 				return bad(e, c, optarg, why);
 			break;
+		case OPT_RECORD:
+			if (!optarg[0])
+				return bad(e, c, optarg, "an empty file name");
+			o->record = optarg;
+			break;
+		case OPT_RECORD_INTERVAL:
+			if (units_parse_duration(optarg, &o->record_interval_ns, &why) < 0)
+				return bad(e, c, optarg, why);
+			if (o->record_interval_ns < REC_INTERVAL_MIN || o->record_interval_ns > REC_INTERVAL_MAX)
+				return bad(e, c, optarg, "out of range (10ms to 1h)");
+			break;
 		case OPT_REPORT:
 			if (!optarg || strcmp(optarg, "text") == 0)
 				o->report = REPORT_TEXT;
@@ -476,7 +489,13 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		o->argv = optind < argc ? argv + optind : NULL;
 		return 0;
 	}
+	if (o->record_interval_ns && !o->record)
+		return err_set(e, "--record-interval: only with --record FILE");
+	if (!o->record_interval_ns)
+		o->record_interval_ns = REC_INTERVAL_DEFAULT;
 	if (o->pid) {
+		if (o->record)
+			return err_set(e, "--record: \"%s\": not with --pid (record a command climit starts)", o->record);
 		if (optind < argc)
 			return err_set(e, "--pid: \"%d\": give either --pid or a command (\"%s\")", o->pid, argv[optind]);
 		if (iso->ns || iso->rootfs || iso->rootfs_tar || iso->uid || iso->gid || iso->caps_given || iso->nenv ||
@@ -688,7 +707,12 @@ void cli_usage_run(void)
 	      "  -t, --timeout DURATION kill the whole group after DURATION and exit 124;\n"
 	      "                         DURATION is a number with ms, s (default), m, h or d; 0 = none\n"
 	      "      --report[=FORMAT]  print a resource summary on stderr at the end;\n"
-	      "                         FORMAT is text (default) or json\n"
+	      "                         FORMAT is text (default, with sparklines of memory,\n"
+	      "                         CPU and tasks on a terminal) or json\n"
+	      "      --record FILE      record the run: samples and events as JSON Lines (see\n"
+	      "                         climit export, climit replay, climit plot)\n"
+	      "      --record-interval DURATION\n"
+	      "                         time between samples (default 100ms; 10ms to 1h)\n"
 	      "      --pid PID          instead of COMMAND: move running process PID (all its threads)\n"
 	      "                         into the new group; climit exits at once and `climit gc`\n"
 	      "                         removes the group once it is empty\n"

@@ -18,6 +18,11 @@ enum cg_manager { MGR_AUTO, MGR_CGROUPFS, MGR_SYSTEMD };
 /* The smallest --mem accepted (see cli.c). */
 #define CLI_MIN_MEM (1024 * 1024)
 
+/* --record-interval: default and bounds. */
+#define REC_INTERVAL_DEFAULT 100000000ull
+#define REC_INTERVAL_MIN 10000000ull
+#define REC_INTERVAL_MAX 3600000000000ull
+
 /* Every limit is UNSET unless the option was given. */
 #define OPT_UNSET (UINT64_MAX - 1)
 
@@ -42,6 +47,8 @@ struct run_opts {
 	enum cg_manager manager;
 	uint64_t timeout_ns;   /* 0: none */
 	enum report_format report;
+	const char *record;    /* --record FILE */
+	uint64_t record_interval_ns;
 	bool help, version;
 	struct iso_opts iso;   /* namespaces, rootfs, credentials (isolate.h) */
 	char **argv;           /* the workload's command */

@@ -314,8 +314,10 @@ static void kill_group(struct cgroup *cg)
 }
 
 static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const struct launch_signals *sigs,
-		       const struct iso_opts *iso, struct launch_result *res, struct err *e);
-static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, struct launch_result *res);
+		       const struct iso_opts *iso, const struct launch_hooks *hooks, struct launch_result *res,
+		       struct err *e);
+static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, const struct launch_hooks *hooks,
+			     struct launch_result *res);
 
 /* The wait loop's descriptors, made before the child exists: without the signalfd climit could
  * neither forward signals nor notice its child's end, without the timer --timeout would be
@@ -346,14 +348,15 @@ static int open_waiters(uint64_t timeout_ns, int *sfd, int *tfd, struct err *e)
 }
 
 int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct launch_signals *sigs,
-	       const struct iso_opts *iso, struct launch_result *res, struct err *e)
+	       const struct iso_opts *iso, const struct launch_hooks *hooks, struct launch_result *res,
+	       struct err *e)
 {
 	*res = (struct launch_result){ 0 };
 	uint64_t start = now_ns();
 	int sfd, tfd;
 	if (open_waiters(timeout_ns, &sfd, &tfd, e) < 0)
 		return -1;
-	int rc = launch_wait(cg, argv, sfd, tfd, sigs, iso, res, e);
+	int rc = launch_wait(cg, argv, sfd, tfd, sigs, iso, hooks, res, e);
 	close(sfd);
 	if (tfd >= 0)
 		close(tfd);
@@ -364,7 +367,8 @@ int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct
 /* Start the child, read its report, then wait for it while forwarding signals and enforcing
  * the timeout. */
 static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const struct launch_signals *sigs,
-		       const struct iso_opts *iso, struct launch_result *res, struct err *e)
+		       const struct iso_opts *iso, const struct launch_hooks *hooks, struct launch_result *res,
+		       struct err *e)
 {
 	int pipefd[2] = { -1, -1 }, statusfd[2] = { -1, -1 }, syncfd[2] = { -1, -1 };
 	bool pidns = iso && (iso->ns & CLONE_NEWPID) && !iso->no_init;
@@ -431,7 +435,7 @@ static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const s
 		return 0;
 	}
 
-	wait_and_forward(cg, pid, sfd, tfd, res);
+	wait_and_forward(cg, pid, sfd, tfd, hooks, res);
 	if (statusfd[0] >= 0) {
 		/* The workload's own status (a signal stays a signal), not the init's exit code. */
 		int st;
@@ -444,23 +448,36 @@ static int launch_wait(struct cgroup *cg, char **argv, int sfd, int tfd, const s
 
 /* The wait loop (tini's wait_and_forward_signal): until the child ends, forward the signals
  * climit gets, kill the group on --timeout or a second SIGINT. */
-static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, struct launch_result *res)
+static void note(const struct launch_hooks *hooks, const char *kind, const char *text)
+{
+	if (hooks && hooks->on_note)
+		hooks->on_note(hooks->ctx, kind, text);
+}
+
+static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, const struct launch_hooks *hooks,
+			     struct launch_result *res)
 {
 	int sigints = 0;
+	int hfd = hooks ? hooks->fd : -1;
 	for (;;) {
 		int r = waitpid(pid, &res->wait_status, WNOHANG);
 		if (r == pid)
 			break;
 		if (r < 0 && errno != EINTR)
 			break;
-		struct pollfd pfds[2] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } };
-		if (poll(pfds, tfd >= 0 ? 2 : 1, -1) < 0)
+		/* poll ignores negative fds: the timer and the hook's fd are optional. */
+		struct pollfd pfds[3] = { { .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN },
+					  { .fd = hfd, .events = POLLIN } };
+		if (poll(pfds, 3, -1) < 0)
 			continue;
+		if (hfd >= 0 && (pfds[2].revents & POLLIN))
+			hooks->on_fd(hooks->ctx);
 		if (tfd >= 0 && (pfds[1].revents & POLLIN)) {
 			uint64_t ticks;
 			(void)!read(tfd, &ticks, sizeof ticks);
 			if (!res->timed_out && !res->interrupted) {
 				res->timed_out = true;
+				note(hooks, "timeout", "--timeout expired: the group is killed");
 				kill_group(cg);
 			}
 		}
@@ -476,13 +493,22 @@ static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, str
 			/* The user insists: no more waiting for a graceful exit. */
 			if (!res->interrupted && !res->timed_out) {
 				res->interrupted = true;
+				note(hooks, "interrupt", "second SIGINT: the group is killed");
 				kill_group(cg);
 			}
 			continue;
 		}
 		/* A signal from the terminal (SI_KERNEL, e.g. Ctrl-C) went to the whole foreground
 		 * process group, the workload included: forwarding it would deliver it twice. */
-		if (si.ssi_code != SI_KERNEL)
-			kill(pid, sig);
+		if (si.ssi_code != SI_KERNEL && kill(pid, sig) == 0) {
+			char text[64];
+			snprintf(text, sizeof text, "SIG%s forwarded to the workload", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+			note(hooks, "signal", text);
+		} else if (si.ssi_code == SI_KERNEL) {
+			char text[80];
+			snprintf(text, sizeof text, "SIG%s from the terminal (the workload got it too)",
+				 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+			note(hooks, "signal", text);
+		}
 	}
 }

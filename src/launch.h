@@ -36,9 +36,19 @@ struct launch_signals {
  * them, as timeout(1) does). Called before anything is created, so an early Ctrl-C cannot kill
  * climit between mkdir and cleanup. */
 int launch_take_signals(struct launch_signals *saved, struct err *e);
+/* Someone watching the run (the recorder): fd is polled with the signals, on_fd called when it
+ * is readable; on_note hears what the wait loop did (kind "signal", "timeout", "interrupt"). */
+struct launch_hooks {
+	int fd;
+	void (*on_fd)(void *ctx);
+	void (*on_note)(void *ctx, const char *kind, const char *text);
+	void *ctx;
+};
+
 /* Run argv in cg. Returns 0 when the child was started and reaped (see res), -1 on climit's own
  * failure before the child existed. */
 int launch_run(struct cgroup *cg, char **argv, uint64_t timeout_ns, const struct launch_signals *sigs,
-	       const struct iso_opts *iso, struct launch_result *res, struct err *e);
+	       const struct iso_opts *iso, const struct launch_hooks *hooks, struct launch_result *res,
+	       struct err *e);
 
 #endif

@@ -16,6 +16,7 @@
 #include "exitcodes.h"
 #include "launch.h"
 #include "place.h"
+#include "recorder.h"
 #include "registry.h"
 #include "report.h"
 #include "systemd.h"
@@ -108,6 +109,20 @@ static int exit_status_of(const struct launch_result *res)
 	return EXIT_CLIMIT;
 }
 
+/* How the run ended, in one word (the recording's end record). */
+static const char *end_how(const struct launch_result *res, const struct cg_stats *st)
+{
+	if (res->failed != STAGE_NONE)
+		return "failed_to_start";
+	if (res->timed_out)
+		return "timeout";
+	if (res->interrupted)
+		return "interrupt";
+	if (WIFSIGNALED(res->wait_status))
+		return WTERMSIG(res->wait_status) == SIGKILL && (st->have & HAVE_OOM) && st->oom_kills ? "oom_kill" : "signal";
+	return "exited";
+}
+
 static void explain_end(const struct cgroup *cg, const struct run_opts *o, char **argv,
 			const struct launch_result *res, const struct cg_stats *st)
 {
@@ -190,7 +205,7 @@ static int dry_run(struct run_opts *o)
 		doctor_limits(&sys, o, &d);
 	else
 		doctor_host(&sys, &d);
-	doctor_print(stdout, &d, o->json, ui_utf8());
+	doctor_print(stdout, &d, o->json, locale_utf8());
 	return doctor_failures(&d) ? 1 : 0;
 }
 
@@ -288,41 +303,64 @@ static int cmd_run(int argc, char **argv)
 	} else {
 		str_copy(parent, o.parent, sizeof parent);
 	}
-	if (registry_claim(&sys, name, parent, o.pid != 0, &e) < 0)
+	/* --record's file, before the group: an unwritable path is a 125 with nothing made. The
+	 * sampler also runs without it for --report's sparklines (a terminal only). */
+	static struct recorder rec;
+	bool sampling = o.record || (o.report == REPORT_TEXT && isatty(STDERR_FILENO));
+	if (sampling && recorder_open(&rec, o.record, o.record_interval_ns, o.report == REPORT_TEXT, &e) < 0)
 		return fail(&e);
+	if (registry_claim(&sys, name, parent, o.pid != 0, &e) < 0) {
+		recorder_discard(&rec);
+		return fail(&e);
+	}
 	if (unit[0] && sd_enter_scope(&sys, unit, parent, sizeof parent, &e) < 0) {
+		recorder_discard(&rec);
 		registry_release(name);
 		return fail(&e);
 	}
 	struct cgroup cg;
 	if (cg_create(&cg, &sys, parent, name, ctrls, &e) < 0) {
+		recorder_discard(&rec);
 		registry_release(name);
 		return fail(&e);
 	}
 	if (apply_limits(&cg, &o, &e) < 0) {
 		struct err ignored;
 		cg_remove(&cg, &ignored);
+		recorder_discard(&rec);
 		registry_release(name);
 		return fail(&e);
 	}
 	if (o.pid)
 		return run_attached(&cg, &sys, &o, name, comm);
 
-	if (iso_prepare(&o.iso, name, &e) < 0) {
+	struct launch_hooks hooks = { .fd = -1 };
+	char cgpath[CG_PATH_MAX + 256];
+	snprintf(cgpath, sizeof cgpath, "%s/%s", parent, name);
+	struct rec_header rh = {
+		.source = "run", .argv = o.argv, .name = name, .cgroup = cgpath, .cgroup_version = cg_mode_name(sys.mode),
+		.interval_ns = o.record_interval_ns, .mem_max = o.mem_max, .mem_high = o.mem_high, .swap_max = o.swap_max,
+		.pids_max = o.pids_max, .cpu_quota_us = o.cpu_quota_us, .cpu_weight = o.cpu_weight, .cpus = o.cpus,
+		.timeout_ns = o.timeout_ns,
+	};
+	if (iso_prepare(&o.iso, name, &e) < 0 || (sampling && recorder_start(&rec, &cg, &rh, &hooks, &e) < 0)) {
 		struct err ignored;
 		cg_remove(&cg, &ignored);
+		iso_cleanup(&o.iso);
+		recorder_discard(&rec);
 		registry_release(name);
 		return fail(&e);
 	}
 	struct launch_result res;
 	/* Where the run's seccomp audit records will start in /dev/kmsg (read for the report). */
 	int kmsg = o.sc.prog && o.report != REPORT_NONE ? sc_kmsg_open() : -1;
-	int rc = launch_run(&cg, o.argv, o.timeout_ns, &sigs, &o.iso, &res, &e);
+	int rc = launch_run(&cg, o.argv, o.timeout_ns, &sigs, &o.iso, sampling ? &hooks : NULL, &res, &e);
 	if (rc < 0) {
 		struct err ignored;
 		cg_kill_all(&cg, &ignored);
 		cg_remove(&cg, &ignored);
 		iso_cleanup(&o.iso);
+		recorder_discard(&rec);
 		registry_release(name);
 		return fail(&e);
 	}
@@ -331,6 +369,10 @@ static int cmd_run(int argc, char **argv)
 	int status = exit_status_of(&res);
 	struct cg_stats st;
 	cg_read_stats_some(&cg, &st, o.report != REPORT_NONE ? STATS_ALL : STATS_EVENTS);
+	if (sampling) {
+		recorder_finish(&rec, status, end_how(&res, &st));
+		recorder_close(&rec);
+	}
 	/* The main process is gone. Usually so is everything else and the rmdirs just succeed;
 	 * otherwise whatever is left (daemons, setsid'd children) dies with it. */
 	struct err td;
@@ -348,6 +390,7 @@ static int cmd_run(int argc, char **argv)
 			.kill_method = cg.kill_method ? cg.kill_method : "none", .exit_status = status,
 			.res = &res, .st = &st, .mem_limit = o.mem_max, .pids_limit = o.pids_max,
 			.cpu_quota_us = o.cpu_quota_us, .io = &o.io, .sc = o.sc.prog ? &o.sc : NULL,
+			.spark = sampling && rec.sparks ? &rec.spark : NULL,
 		};
 		struct sc_event calls[16];
 		r.nsc = sc_collect(kmsg, res.audit_session, calls, 16, &r.sc_total);

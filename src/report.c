@@ -171,6 +171,54 @@ static void figures_json(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_
 	io_json(f, st, io);
 }
 
+/* Memory, CPU and tasks over the run, one line each, scaled to the limit where there is one
+ * (a line that touches the top touched the limit). */
+static void sparks_text(FILE *f, const struct report *r)
+{
+	if (!r->spark)
+		return;
+	float v[SPARK_N], hi;
+	char line[SPARK_N * 3 + 1], a[32], b[32];
+	bool utf8 = locale_utf8();
+	int n = spark_series(r->spark, 0, v);
+	if (n < 2)
+		return; /* too short a run to draw */
+	float top = 0;
+	for (int i = 0; i < n; i++)
+		top = v[i] > top ? v[i] : top;
+	bool mlim = r->mem_limit != UNITS_MAX && r->mem_limit != OPT_UNSET;
+	hi = mlim ? (float)r->mem_limit : 0;
+	sparkline(line, sizeof line, v, n, hi, utf8);
+	units_format_size((uint64_t)top, a, sizeof a);
+	if (mlim)
+		units_format_size(r->mem_limit, b, sizeof b);
+	fprintf(f, "  memory          %s  max %s%s%s\n", line, a, mlim ? " of " : "", mlim ? b : "");
+	n = spark_series(r->spark, 1, v);
+	top = 0;
+	for (int i = 0; i < n; i++)
+		top = v[i] > top ? v[i] : top;
+	bool clim = r->cpu_quota_us != UNITS_MAX && r->cpu_quota_us != OPT_UNSET;
+	sparkline(line, sizeof line, v, n, clim ? (float)r->cpu_quota_us * 100 / CPU_PERIOD_US : 0, utf8);
+	fprintf(f, "  cpu             %s  max %.0f%%", line, top);
+	if (clim)
+		fprintf(f, " of %g%%", (double)r->cpu_quota_us * 100 / CPU_PERIOD_US);
+	fputs(" of one CPU\n", f);
+	n = spark_series(r->spark, 2, v);
+	top = 0;
+	for (int i = 0; i < n; i++)
+		top = v[i] > top ? v[i] : top;
+	bool plim = r->pids_limit != UNITS_MAX && r->pids_limit != OPT_UNSET;
+	sparkline(line, sizeof line, v, n, plim ? (float)r->pids_limit : 0, utf8);
+	fprintf(f, "  tasks           %s  max %.0f", line, top);
+	if (plim)
+		fprintf(f, " of %" PRIu64, r->pids_limit);
+	double cell = r->spark->seconds / (n > 0 ? n : 1);
+	if (cell < 1)
+		fprintf(f, "\n  (over %.1f s, %.0f ms per cell)\n", r->spark->seconds, cell * 1000);
+	else
+		fprintf(f, "\n  (over %.1f s, %.1f s per cell)\n", r->spark->seconds, cell);
+}
+
 static void print_text(FILE *f, const struct report *r)
 {
 	const struct cg_stats *st = r->st;
@@ -183,6 +231,7 @@ static void print_text(FILE *f, const struct report *r)
 		r->res->timed_out ? " (timed out)" : r->res->interrupted ? " (interrupted)" : "");
 	figures_text(f, st, r->cpu_quota_us, r->mem_limit, r->pids_limit, r->io);
 	seccomp_text(f, r);
+	sparks_text(f, r);
 }
 
 static void io_text(FILE *f, const struct cg_stats *st, const struct io_opts *io)

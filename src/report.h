@@ -7,6 +7,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "launch.h"
+#include "recorder.h"
 
 struct report {
 	const char *name;
@@ -21,6 +22,7 @@ struct report {
 	const struct sc_event *sc_calls; /* what it refused or logged (from the audit records) */
 	int nsc, sc_total;
 	unsigned sc_session;        /* 0: no audit session, so nothing could be attributed */
+	const struct spark *spark;  /* memory, CPU and tasks over the run (text on a terminal), or NULL */
 };
 
 void report_print(FILE *f, enum report_format fmt, const struct report *r);

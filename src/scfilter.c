@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <jansson.h>
+#include "jsonlib.h"
 #include <limits.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
@@ -58,35 +58,6 @@ static const char *load_libseccomp(void)
 	};
 	const char *why = dl_load("libseccomp.so.2", syms, sizeof syms / sizeof *syms);
 	sc.loaded = why == NULL;
-	return why;
-}
-
-static struct {
-	bool loaded;
-	json_t *(*load_file)(const char *, size_t, json_error_t *);
-	void (*delete)(json_t *);
-	json_t *(*object_get)(const json_t *, const char *);
-	size_t (*array_size)(const json_t *);
-	json_t *(*array_get)(const json_t *, size_t);
-	const char *(*string_value)(const json_t *);
-	json_int_t (*integer_value)(const json_t *);
-} js;
-
-static const char *load_jansson(void)
-{
-	if (js.loaded)
-		return NULL;
-	const struct dl_sym syms[] = {
-		{ (void **)&js.load_file, "json_load_file" },
-		{ (void **)&js.delete, "json_delete" },
-		{ (void **)&js.object_get, "json_object_get" },
-		{ (void **)&js.array_size, "json_array_size" },
-		{ (void **)&js.array_get, "json_array_get" },
-		{ (void **)&js.string_value, "json_string_value" },
-		{ (void **)&js.integer_value, "json_integer_value" },
-	};
-	const char *why = dl_load("libjansson.so.4", syms, sizeof syms / sizeof *syms);
-	js.loaded = why == NULL;
 	return why;
 }
 
@@ -332,7 +303,7 @@ static int bad_field(const struct profile *p, const char *field, const char *val
 
 static int parse_action(const struct profile *p, const char *field, const json_t *v, int errno_ret, uint32_t *act)
 {
-	const char *s = v ? js.string_value(v) : NULL;
+	const char *s = v ? jsn.string_value(v) : NULL;
 	if (!s)
 		return bad_field(p, field, NULL, "missing, or not a string");
 	if (strcmp(s, "SCMP_ACT_ALLOW") == 0)
@@ -381,8 +352,8 @@ static bool arch_listed(const json_t *arr)
 {
 	uint32_t native = sc.arch_native();
 	const char *mine = native == SCMP_ARCH_X86_64 ? "amd64" : native == SCMP_ARCH_AARCH64 ? "arm64" : "?";
-	for (size_t i = 0; arr && i < js.array_size(arr); i++) {
-		const char *s = js.string_value(js.array_get(arr, i));
+	for (size_t i = 0; arr && i < jsn.array_size(arr); i++) {
+		const char *s = jsn.string_value(jsn.array_get(arr, i));
 		if (s && strcmp(s, mine) == 0)
 			return true;
 	}
@@ -402,11 +373,11 @@ static bool kernel_at_least(const char *want)
  * kernel)? -1 on a malformed condition. */
 static int applies(const struct profile *p, const json_t *entry, const char *field)
 {
-	const json_t *inc = js.object_get(entry, "includes"), *exc = js.object_get(entry, "excludes");
+	const json_t *inc = jsn.object_get(entry, "includes"), *exc = jsn.object_get(entry, "excludes");
 	char f[96];
-	const json_t *caps = inc ? js.object_get(inc, "caps") : NULL;
-	for (size_t i = 0; caps && i < js.array_size(caps); i++) {
-		const char *c = js.string_value(js.array_get(caps, i));
+	const json_t *caps = inc ? jsn.object_get(inc, "caps") : NULL;
+	for (size_t i = 0; caps && i < jsn.array_size(caps); i++) {
+		const char *c = jsn.string_value(jsn.array_get(caps, i));
 		int cap = c ? cap_of(c) : -1;
 		snprintf(f, sizeof f, "%s.includes.caps[%zu]", field, i);
 		if (cap < 0)
@@ -414,14 +385,14 @@ static int applies(const struct profile *p, const json_t *entry, const char *fie
 		if (!kept(p->caps, cap))
 			return 0;
 	}
-	if (inc && js.object_get(inc, "arches") && !arch_listed(js.object_get(inc, "arches")))
+	if (inc && jsn.object_get(inc, "arches") && !arch_listed(jsn.object_get(inc, "arches")))
 		return 0;
-	const json_t *mk = inc ? js.object_get(inc, "minKernel") : NULL;
-	if (mk && js.string_value(mk) && !kernel_at_least(js.string_value(mk)))
+	const json_t *mk = inc ? jsn.object_get(inc, "minKernel") : NULL;
+	if (mk && jsn.string_value(mk) && !kernel_at_least(jsn.string_value(mk)))
 		return 0;
-	caps = exc ? js.object_get(exc, "caps") : NULL;
-	for (size_t i = 0; caps && i < js.array_size(caps); i++) {
-		const char *c = js.string_value(js.array_get(caps, i));
+	caps = exc ? jsn.object_get(exc, "caps") : NULL;
+	for (size_t i = 0; caps && i < jsn.array_size(caps); i++) {
+		const char *c = jsn.string_value(jsn.array_get(caps, i));
 		int cap = c ? cap_of(c) : -1;
 		snprintf(f, sizeof f, "%s.excludes.caps[%zu]", field, i);
 		if (cap < 0)
@@ -429,7 +400,7 @@ static int applies(const struct profile *p, const json_t *entry, const char *fie
 		if (kept(p->caps, cap))
 			return 0;
 	}
-	if (exc && js.object_get(exc, "arches") && arch_listed(js.object_get(exc, "arches")))
+	if (exc && jsn.object_get(exc, "arches") && arch_listed(jsn.object_get(exc, "arches")))
 		return 0;
 	return 1;
 }
@@ -443,27 +414,27 @@ static int parse_args(const struct profile *p, const json_t *args, const char *f
 		{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 	};
 	*n = 0;
-	for (size_t i = 0; args && i < js.array_size(args); i++) {
-		const json_t *a = js.array_get(args, i);
+	for (size_t i = 0; args && i < jsn.array_size(args); i++) {
+		const json_t *a = jsn.array_get(args, i);
 		char f[96];
 		snprintf(f, sizeof f, "%s.args[%zu]", field, i);
 		if (i >= 6)
 			return bad_field(p, f, NULL, "more than 6 argument comparisons");
-		const json_t *idx = js.object_get(a, "index"), *op = js.object_get(a, "op");
-		json_int_t index = idx ? js.integer_value(idx) : -1;
+		const json_t *idx = jsn.object_get(a, "index"), *op = jsn.object_get(a, "op");
+		json_int_t index = idx ? jsn.integer_value(idx) : -1;
 		if (index < 0 || index > 5)
 			return bad_field(p, f, NULL, "index missing or not 0..5");
-		const char *ops_s = op ? js.string_value(op) : NULL;
+		const char *ops_s = op ? jsn.string_value(op) : NULL;
 		size_t k;
 		for (k = 0; ops_s && k < sizeof ops / sizeof *ops; k++)
 			if (strcmp(ops[k].name, ops_s) == 0)
 				break;
 		if (!ops_s || k == sizeof ops / sizeof *ops)
 			return bad_field(p, f, ops_s, "op is not an SCMP_CMP_* comparison");
-		const json_t *v = js.object_get(a, "value"), *v2 = js.object_get(a, "valueTwo");
+		const json_t *v = jsn.object_get(a, "value"), *v2 = jsn.object_get(a, "valueTwo");
 		out[(*n)++] = (struct scmp_arg_cmp){ .arg = (unsigned)index, .op = ops[k].op,
-						     .datum_a = v ? (uint64_t)js.integer_value(v) : 0,
-						     .datum_b = v2 ? (uint64_t)js.integer_value(v2) : 0 };
+						     .datum_a = v ? (uint64_t)jsn.integer_value(v) : 0,
+						     .datum_b = v2 ? (uint64_t)jsn.integer_value(v2) : 0 };
 	}
 	return 0;
 }
@@ -471,22 +442,22 @@ static int parse_args(const struct profile *p, const json_t *args, const char *f
 static int build_file(scmp_filter_ctx *ctxp, struct sc_opts *o, uint64_t caps, int *rules, uint32_t *dflt,
 		      struct err *e)
 {
-	const char *why = load_jansson();
+	const char *why = jsn_load();
 	if (why)
 		return err_set(e, "--seccomp: \"%s\": a JSON profile needs jansson: %s (apt-get install libjansson4)",
 			       o->file, why);
 	struct profile p = { .path = o->file, .e = e, .caps = caps, .log = o->log };
 	json_error_t jerr;
-	json_t *root = js.load_file(o->file, 0, &jerr);
+	json_t *root = jsn.load_file(o->file, 0, &jerr);
 	if (!root)
 		return err_set(e, "--seccomp: \"%s\": line %d, column %d: %s", o->file, jerr.line, jerr.column, jerr.text);
 	char buf[1 << 16];
 	ssize_t n = read_small_file(o->file, buf, sizeof buf, NULL);
 	p.text = n > 0 ? buf : NULL;
 	int rc = -1;
-	const json_t *er = js.object_get(root, "defaultErrnoRet");
-	int default_errno = er ? (int)js.integer_value(er) : EPERM;
-	if (parse_action(&p, "defaultAction", js.object_get(root, "defaultAction"), default_errno, dflt) < 0)
+	const json_t *er = jsn.object_get(root, "defaultErrnoRet");
+	int default_errno = er ? (int)jsn.integer_value(er) : EPERM;
+	if (parse_action(&p, "defaultAction", jsn.object_get(root, "defaultAction"), default_errno, dflt) < 0)
 		goto out;
 	scmp_filter_ctx ctx = *ctxp = sc.init(*dflt);
 	if (!ctx) {
@@ -494,10 +465,10 @@ static int build_file(scmp_filter_ctx *ctxp, struct sc_opts *o, uint64_t caps, i
 		goto out;
 	}
 	/* The architectures: archMap's entry for this machine (Docker's newer format), or the list. */
-	const json_t *map = js.object_get(root, "archMap"), *arches = js.object_get(root, "architectures");
-	for (size_t i = 0; map && i < js.array_size(map); i++) {
-		const json_t *m = js.array_get(map, i);
-		const char *a = js.string_value(js.object_get(m, "architecture"));
+	const json_t *map = jsn.object_get(root, "archMap"), *arches = jsn.object_get(root, "architectures");
+	for (size_t i = 0; map && i < jsn.array_size(map); i++) {
+		const json_t *m = jsn.array_get(map, i);
+		const char *a = jsn.string_value(jsn.object_get(m, "architecture"));
 		if (!a || strncmp(a, "SCMP_ARCH_", 10) != 0) {
 			char f[48];
 			snprintf(f, sizeof f, "archMap[%zu].architecture", i);
@@ -516,9 +487,9 @@ static int build_file(scmp_filter_ctx *ctxp, struct sc_opts *o, uint64_t caps, i
 	}
 	if (!map && arches && add_arches(ctx, e) < 0)
 		goto out;
-	const json_t *calls = js.object_get(root, "syscalls");
-	for (size_t i = 0; calls && i < js.array_size(calls); i++) {
-		const json_t *s = js.array_get(calls, i);
+	const json_t *calls = jsn.object_get(root, "syscalls");
+	for (size_t i = 0; calls && i < jsn.array_size(calls); i++) {
+		const json_t *s = jsn.array_get(calls, i);
 		char field[64];
 		snprintf(field, sizeof field, "syscalls[%zu]", i);
 		int ok = applies(&p, s, field);
@@ -526,27 +497,27 @@ static int build_file(scmp_filter_ctx *ctxp, struct sc_opts *o, uint64_t caps, i
 			goto out;
 		if (!ok)
 			continue;
-		const json_t *eret = js.object_get(s, "errnoRet");
+		const json_t *eret = jsn.object_get(s, "errnoRet");
 		uint32_t act;
 		char f[80];
 		snprintf(f, sizeof f, "%s.action", field);
-		if (parse_action(&p, f, js.object_get(s, "action"), eret ? (int)js.integer_value(eret) : default_errno, &act) < 0)
+		if (parse_action(&p, f, jsn.object_get(s, "action"), eret ? (int)jsn.integer_value(eret) : default_errno, &act) < 0)
 			goto out;
 		struct scmp_arg_cmp args[6];
 		unsigned nargs;
-		if (parse_args(&p, js.object_get(s, "args"), field, args, &nargs) < 0)
+		if (parse_args(&p, jsn.object_get(s, "args"), field, args, &nargs) < 0)
 			goto out;
 		if (act == *dflt)
 			continue; /* libseccomp refuses a rule that says what the default says */
-		const json_t *names = js.object_get(s, "names"), *one = js.object_get(s, "name");
-		if (!names && !(one && js.string_value(one))) {
+		const json_t *names = jsn.object_get(s, "names"), *one = jsn.object_get(s, "name");
+		if (!names && !(one && jsn.string_value(one))) {
 			snprintf(f, sizeof f, "%s.names", field);
 			bad_field(&p, f, NULL, "missing (a list of syscall names)");
 			goto out;
 		}
-		size_t count = names ? js.array_size(names) : 1;
+		size_t count = names ? jsn.array_size(names) : 1;
 		for (size_t k = 0; k < count; k++) {
-			const char *name = names ? js.string_value(js.array_get(names, k)) : js.string_value(one);
+			const char *name = names ? jsn.string_value(jsn.array_get(names, k)) : jsn.string_value(one);
 			if (!name) {
 				snprintf(f, sizeof f, "%s.names[%zu]", field, k);
 				bad_field(&p, f, NULL, "not a string");
@@ -562,7 +533,7 @@ static int build_file(scmp_filter_ctx *ctxp, struct sc_opts *o, uint64_t caps, i
 	}
 	rc = 0;
 out:
-	js.delete(root);
+	jsn.delete(root);
 	return rc;
 }
 

@@ -4,6 +4,8 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -215,4 +217,37 @@ void json_text(FILE *f, const char *s)
 		p += n ? n : 1;
 	}
 	fputc('"', f);
+}
+
+/* The locale's character set (setlocale from the environment first), not its name. */
+bool locale_utf8(void)
+{
+	setlocale(LC_CTYPE, "");
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+void sparkline(char *out, size_t size, const float *h, int n, float hi, bool utf8)
+{
+	static const char *const blocks[] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+					      "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
+	static const char ascii[] = " .:-=+*#";
+	for (int i = 0; hi <= 0 && i < n; i++)
+		if (h[i] > 0)
+			hi = -1; /* no scale given: the highest value */
+	if (hi < 0)
+		for (int i = 0; i < n; i++)
+			if (h[i] > hi)
+				hi = h[i];
+	size_t o = 0;
+	for (int i = 0; i < n && o + 4 < size; i++) {
+		int lvl = hi > 0 ? (int)(h[i] / hi * 7 + 0.5) : 0;
+		lvl = lvl < 0 ? 0 : lvl > 7 ? 7 : lvl;
+		if (utf8) {
+			memcpy(out + o, blocks[lvl], 3);
+			o += 3;
+		} else {
+			out[o++] = ascii[lvl];
+		}
+	}
+	out[o] = '\0';
 }

@@ -46,6 +46,11 @@ static inline void *take_ptr(void *pp)
 
 /* A JSON string of untrusted bytes: valid UTF-8 as it is, any other byte as the text \xHH. */
 void json_text(FILE *f, const char *s);
+/* The locale's character set is UTF-8 (after setlocale(LC_CTYPE, "")). */
+bool locale_utf8(void);
+/* One cell per value: block characters (or " .:-=+*#" without UTF-8) scaled to hi (0: to the
+ * highest value). */
+void sparkline(char *out, size_t size, const float *h, int n, float hi, bool utf8);
 
 /* Read a whole small file (cgroupfs, /proc) into buf, NUL-terminated; returns its length, or -1
  * with e filled ("cannot read NAME: why") and errno set. e may be NULL where the caller only

@@ -329,7 +329,7 @@ int cmd_stats(int argc, char **argv)
 		struct doctor d = { .n = 0 };
 		doctor_explain(&g->cg, &d);
 		printf(o.json ? "" : "%s: effective limits (the lowest up the tree wins)\n", o.name);
-		doctor_print(stdout, &d, o.json, ui_utf8());
+		doctor_print(stdout, &d, o.json, locale_utf8());
 		sampler_close(&s);
 		return 0;
 	}
@@ -354,13 +354,6 @@ int cmd_stats(int argc, char **argv)
 	}
 	sampler_close(&s);
 	return 0;
-}
-
-/* The locale's character set (setlocale from the environment first), not its name. */
-bool ui_utf8(void)
-{
-	setlocale(LC_CTYPE, "");
-	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
 
 /* climit doctor and stats --explain: the checks of src/doctor.c, for people or as JSON. */

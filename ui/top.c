@@ -322,28 +322,6 @@ static void draw_table(struct view *v)
 		put(3, 2, "no containers (start one: climit --mem 100M -- CMD)");
 }
 
-static void sparkline(char *out, size_t size, const float *h, int n, bool utf8)
-{
-	static const char *const blocks[] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-					      "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
-	static const char ascii[] = " .:-=+*#";
-	float hi = 0;
-	for (int i = 0; i < n; i++)
-		if (h[i] > hi)
-			hi = h[i];
-	size_t o = 0;
-	for (int i = 0; i < n && o + 4 < size; i++) {
-		int lvl = hi > 0 ? (int)(h[i] / hi * 7 + 0.5) : 0;
-		if (utf8) {
-			memcpy(out + o, blocks[lvl], 3);
-			o += 3;
-		} else {
-			out[o++] = ascii[lvl];
-		}
-	}
-	out[o] = '\0';
-}
-
 static void draw_detail(struct sampler *s, struct view *v)
 {
 	if (v->nrows == 0) {
@@ -403,7 +381,7 @@ static void draw_detail(struct sampler *s, struct view *v)
 	static const char *const series[] = { "cpu ", "mem ", "pids" };
 	for (int k = 0; k < 3 && y < LINES - 1; k++) {
 		int n = sample_history(g, k, h, COLS - 6 > 0 ? (COLS - 6 < HIST_LEN ? COLS - 6 : HIST_LEN) : 0);
-		sparkline(spark, sizeof spark, h, n, v->utf8);
+		sparkline(spark, sizeof spark, h, n, 0, v->utf8);
 		snprintf(line, sizeof line, "%s %s", series[k], spark);
 		put(y++, 0, line);
 	}
