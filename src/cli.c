@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "units.h"
 
 enum {
@@ -514,6 +515,118 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		return err_set(e, "empty command name");
 	o->argv = argv + optind;
 	return 0;
+}
+
+int cli_parse_recv(const char *cmd, int argc, char **argv, struct recv_opts *o, struct err *e)
+{
+	enum { O_FORMAT = 'f', O_OUT = 'o', O_SIZE = 300, O_TITLE, O_SPEED };
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "output", required_argument, NULL, O_OUT },
+		{ "size", required_argument, NULL, O_SIZE },
+		{ "title", required_argument, NULL, O_TITLE },
+		{ "speed", required_argument, NULL, O_SPEED },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct recv_opts){ .cmd = cmd, .format = EXPORT_CSV, .width = 1200, .height = 900, .speed = 1 };
+	bool export = strcmp(cmd, "export") == 0, plot = strcmp(cmd, "plot") == 0, replay = !export && !plot;
+	struct opt_iter it;
+	opts_begin(&it, -1);
+	int c;
+	while ((c = opts_next(&it, argc, argv, ":hf:o:", longopts, e)) != -1) {
+		if (c == -2)
+			return -1;
+		const char *opt = c == O_FORMAT ? "--format" : c == O_OUT ? "-o" : c == O_SIZE ? "--size"
+				: c == O_TITLE ? "--title" : "--speed";
+		if (c == OPT_HELP) {
+			o->help = true;
+			return 0;
+		}
+		if ((c == O_FORMAT && !export) || ((c == O_SIZE || c == O_TITLE) && !plot) || (c == O_OUT && replay) ||
+		    (c == O_SPEED && !replay))
+			return err_set(e, "%s: \"%s\": not an option of climit %s", opt, optarg, cmd);
+		char *end;
+		switch (c) {
+		case O_FORMAT:
+			if (strcmp(optarg, "csv") == 0)
+				o->format = EXPORT_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = EXPORT_JSON;
+			else if (strcmp(optarg, "openmetrics") == 0)
+				o->format = EXPORT_OPENMETRICS;
+			else
+				return err_set(e, "--format: \"%s\": not a format (use csv, json or openmetrics)", optarg);
+			break;
+		case O_OUT:
+			if (!optarg[0])
+				return err_set(e, "-o: \"\": an empty file name");
+			o->out = optarg;
+			break;
+		case O_SIZE: {
+			unsigned long w = strtoul(optarg, &end, 10), h = 0;
+			if (end != optarg && (*end == 'x' || *end == 'X')) {
+				const char *hs = end + 1;
+				h = strtoul(hs, &end, 10);
+				if (end == hs)
+					h = 0;
+			}
+			if (*end || w < 320 || h < 240 || w > 10000 || h > 10000)
+				return err_set(e, "--size: \"%s\": not WIDTHxHEIGHT in pixels (320x240 to 10000x10000)", optarg);
+			o->width = (unsigned)w;
+			o->height = (unsigned)h;
+			break;
+		}
+		case O_TITLE:
+			o->title = optarg;
+			break;
+		case O_SPEED:
+			o->speed = strtod(optarg, &end);
+			if (end == optarg || *end || !(o->speed >= 0.1 && o->speed <= 100))
+				return err_set(e, "--speed: \"%s\": not a factor from 0.1 to 100", optarg);
+			break;
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (!argv[optind][0])
+			return err_set(e, "%s: \"\": an empty file name", cmd);
+		if (o->nfiles == (plot ? 8 : 1))
+			return err_set(e, "%s: \"%s\": %s", cmd, argv[optind],
+				       plot ? "at most 8 recordings in one chart" : "one recording at a time");
+		o->files[o->nfiles++] = argv[optind];
+	}
+	if (!o->nfiles)
+		return err_set(e, "%s: missing the recording (usage: climit %s FILE%s)", cmd, cmd, plot ? "... -o OUT" : "");
+	if (plot && !o->out)
+		return err_set(e, "plot: missing -o OUT (a .png, .svg or .pdf file)");
+	return 0;
+}
+
+void cli_usage_recv(const char *cmd)
+{
+	if (strcmp(cmd, "export") == 0)
+		fputs("Usage: climit export FILE [--format csv|json|openmetrics] [-o OUT]\n"
+		      "Convert a recording (climit --record FILE, climit top --record FILE).\n"
+		      "  -f, --format FORMAT    csv (default: a row per sample, spreadsheets, pandas),\n"
+		      "                         json (one document: header, samples, events, end) or\n"
+		      "                         openmetrics (for promtool tsdb create-blocks-from openmetrics)\n"
+		      "  -o, --output OUT       write OUT (atomically) instead of stdout\n"
+		      "See climit(1), RECORDING.\n", stdout);
+	else if (strcmp(cmd, "plot") == 0)
+		fputs("Usage: climit plot FILE [FILE...] -o OUT.png|OUT.svg|OUT.pdf [--size WxH] [--title TEXT]\n"
+		      "Draw a recording: memory, CPU, tasks (and pressure where recorded) against\n"
+		      "their limits, OOM kills and limit hits marked; several files overlay runs.\n"
+		      "Needs gnuplot (apt-get install gnuplot-nox).\n"
+		      "  -o, --output OUT       the chart; its extension picks the format\n"
+		      "      --size WxH         in pixels (default 1200x900)\n"
+		      "      --title TEXT       instead of the command and its limits\n"
+		      "See climit(1), RECORDING.\n", stdout);
+	else
+		fputs("Usage: climit replay FILE [--speed X]   (also: climit top --replay FILE)\n"
+		      "Play a recording in the dashboard: space pauses, . and , step, left/right seek\n"
+		      "10 s, + and - change the speed, Home/End jump; q quits.\n"
+		      "      --speed X          start at X times the recorded pace (0.1 to 100)\n"
+		      "See climit-top(1), REPLAY.\n", stdout);
 }
 
 int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)

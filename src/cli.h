@@ -92,6 +92,20 @@ void cli_usage_top(const char *cmd);
 /* Parse `climit [run] OPTIONS [--] CMD [ARGS]`; argv starts after "run" (or at argv[1]).
  * Returns 0 or -1 with e filled as "--opt: \"value\": reason". */
 int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e);
+/* climit export|plot|replay FILE...: reading recordings. */
+struct recv_opts {
+	const char *cmd;
+	const char *files[8];
+	int nfiles;
+	int format;            /* export: enum export_format */
+	const char *out;       /* export: -o (NULL: stdout); plot: -o (required) */
+	unsigned width, height;/* plot --size (pixels; pdf: 1/100 inch) */
+	const char *title;     /* plot --title */
+	double speed;          /* replay --speed */
+	bool help;
+};
+int cli_parse_recv(const char *cmd, int argc, char **argv, struct recv_opts *o, struct err *e);
+void cli_usage_recv(const char *cmd);
 int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e);
 
 void cli_usage_run(void);

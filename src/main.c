@@ -13,6 +13,8 @@
 #include "cli.h"
 #include "control.h"
 #include "doctor.h"
+#include "export.h"
+#include "plot.h"
 #include "exitcodes.h"
 #include "launch.h"
 #include "place.h"
@@ -401,6 +403,35 @@ static int cmd_run(int argc, char **argv)
 	return status;
 }
 
+/* climit export / plot FILE...: read the recordings, then convert or draw. */
+static int cmd_recv(const char *cmd, int argc, char **argv)
+{
+	struct recv_opts o;
+	struct err e;
+	if (cli_parse_recv(cmd, argc, argv, &o, &e) < 0)
+		return fail(&e);
+	if (o.help) {
+		cli_usage_recv(cmd);
+		return 0;
+	}
+	static struct rec_run runs[8];
+	int rc = 0;
+	for (int i = 0; i < o.nfiles && rc == 0; i++)
+		if (rec_load(o.files[i], &runs[i], &e) < 0) {
+			err_wrap(&e, "%s", cmd);
+			for (int j = 0; j < i; j++)
+				rec_free(&runs[j]);
+			return fail(&e);
+		}
+	if (strcmp(cmd, "export") == 0)
+		rc = export_run(&runs[0], (enum export_format)o.format, o.out, &e);
+	else
+		rc = plot_runs(runs, o.nfiles, &o, &e);
+	for (int i = 0; i < o.nfiles; i++)
+		rec_free(&runs[i]);
+	return rc < 0 ? fail(&e) : 0;
+}
+
 static int cmd_gc(int argc, char **argv)
 {
 	struct gc_opts o;
@@ -561,6 +592,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "gc") == 0)
 		return cmd_gc(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "export") == 0 || strcmp(argv[1], "plot") == 0))
+		return cmd_recv(argv[1], argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "doctor") == 0)
 		return cmd_doctor(argc - 1, argv + 1);
 	static const char *const ctl_cmds[] = { "set", "kill", "freeze", "thaw", "wait", "attach" };

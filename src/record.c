@@ -444,8 +444,11 @@ int rec_parse_line(struct rec_run *r, const char *line, size_t len, const char *
 	int rc;
 	if (!r->version && strcmp(type, "header") != 0)
 		rc = (*why = "the first record is not the header: not a climit recording", -1);
-	else if (strcmp(type, "header") == 0)
+	else if (strcmp(type, "header") == 0) {
 		rc = r->version ? (*why = "a second header", -1) : parse_header(r, o, why);
+		if (rc == 0 && !(r->header_line = strndup(line, len)))
+			rc = (*why = "out of memory", -1);
+	}
 	else if (strcmp(type, "sample") == 0)
 		rc = parse_sample(r, o, why);
 	else if (strcmp(type, "event") == 0)
@@ -505,6 +508,8 @@ int rec_load(const char *path, struct rec_run *r, struct err *e)
 
 void rec_free(struct rec_run *r)
 {
+	free(r->header_line);
+	r->header_line = NULL;
 	free(r->groups);
 	free(r->s);
 	free(r->ev);
@@ -513,6 +518,22 @@ void rec_free(struct rec_run *r)
 	r->ev = NULL;
 	r->ns = r->nev = 0;
 	r->ngroups = 0;
+}
+
+bool rec_field_value(const struct cg_stats *st, size_t i, double *v)
+{
+	const struct rec_field *d = &rec_fields[i];
+	if (!(st->have & d->have))
+		return false;
+	const void *p = (const char *)st + d->off;
+	uint64_t u;
+	if (d->kind == REC_U64 || d->kind == REC_LIMIT) {
+		memcpy(&u, p, sizeof u);
+		*v = (double)u;
+		return d->kind == REC_U64 || u != UNITS_MAX;
+	}
+	memcpy(v, p, sizeof *v);
+	return d->kind == REC_DBL || *v > 0;
 }
 
 const struct rec_sample *rec_prev(const struct rec_run *r, size_t i)

@@ -83,6 +83,7 @@ struct rec_event {
 };
 struct rec_run {
 	char path[1024];
+	char *header_line;      /* the header record as written (JSON export keeps it whole) */
 	int version;
 	char source[8], climit[32], start[40], cgroup_version[8];
 	char name[256], cgroup[512];
@@ -120,6 +121,9 @@ struct rec_rates {
 void rec_rates(const struct rec_sample *prev, const struct rec_sample *cur, struct rec_rates *out);
 /* The sample before s[i] of the same group, or NULL. */
 const struct rec_sample *rec_prev(const struct rec_run *r, size_t i);
+
+/* Field i of a sample as a number; false where it was not read, or is a limit that is none. */
+bool rec_field_value(const struct cg_stats *st, size_t i, double *v);
 
 /* Pure: parse one line into r (exported for the unit tests); -1 with why. */
 int rec_parse_line(struct rec_run *r, const char *line, size_t len, const char **why);

@@ -251,3 +251,26 @@ void sparkline(char *out, size_t size, const float *h, int n, float hi, bool utf
 	}
 	out[o] = '\0';
 }
+
+FILE *file_create_tmp(const char *path, char *tmp, size_t size)
+{
+	snprintf(tmp, size, "%s.tmp.%d", path, (int)getpid());
+	return fopen(tmp, "we");
+}
+
+int file_commit(FILE *f, const char *tmp, const char *path)
+{
+	int bad = ferror(f) ? EIO : 0;
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		bad = bad ? bad : errno;
+	if (fclose(f) != 0 && !bad)
+		bad = errno;
+	if (!bad && rename(tmp, path) < 0)
+		bad = errno;
+	if (bad) {
+		unlink(tmp);
+		errno = bad;
+		return -1;
+	}
+	return 0;
+}

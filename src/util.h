@@ -46,6 +46,10 @@ static inline void *take_ptr(void *pp)
 
 /* A JSON string of untrusted bytes: valid UTF-8 as it is, any other byte as the text \xHH. */
 void json_text(FILE *f, const char *s);
+/* Write PATH atomically: a temporary file next to it (same filesystem), then file_commit
+ * renames it into place; on any failure nothing is left and errno says why (-1). */
+FILE *file_create_tmp(const char *path, char *tmp, size_t size);
+int file_commit(FILE *f, const char *tmp, const char *path);
 /* The locale's character set is UTF-8 (after setlocale(LC_CTYPE, "")). */
 bool locale_utf8(void);
 /* One cell per value: block characters (or " .:-=+*#" without UTF-8) scaled to hi (0: to the

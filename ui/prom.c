@@ -19,59 +19,30 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "metrics.h"
 #include "io.h"
 #include "ui.h"
 #include "units.h"
-
-static void label_value(FILE *f, const char *v)
-{
-	for (const char *p = v; *p; p++) {
-		if (*p == '\\' || *p == '"')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*p, f);
-	}
-}
 
 /* Label values: backslash, double quote and newline escaped, as the format requires. */
 static void label(FILE *f, const char *name)
 {
 	fputs("{container=\"", f);
-	label_value(f, name);
+	metric_label_value(f, name);
 	fputs("\"}", f);
 }
 
 static void label_dev(FILE *f, const char *name, const char *dev)
 {
 	fputs("{container=\"", f);
-	label_value(f, name);
+	metric_label_value(f, name);
 	fputs("\",device=\"", f);
-	label_value(f, dev);
+	metric_label_value(f, dev);
 	fputs("\"}", f);
 }
 
-struct metric {
-	const char *name, *type, *help;
-};
-
-static const struct metric metrics[] = {
-	{ "climit_cpu_usage_seconds_total", "counter", "CPU time used by the container's processes." },
-	{ "climit_cpu_throttled_seconds_total", "counter", "Time the container spent throttled by its CPU quota." },
-	{ "climit_cpu_throttled_periods_total", "counter", "CFS periods in which the container was throttled." },
-	{ "climit_cpu_limit_cpus", "gauge", "CPU quota in CPUs (absent: no quota)." },
-	{ "climit_memory_bytes", "gauge", "Memory charged to the container." },
-	{ "climit_memory_max_bytes", "gauge", "Hard memory limit (absent: no limit)." },
-	{ "climit_memory_peak_bytes", "gauge", "Highest memory use seen by the kernel." },
-	{ "climit_oom_kills_total", "counter", "Processes killed by the OOM killer in the container." },
-	{ "climit_pids", "gauge", "Tasks (processes and threads) in the container." },
-	{ "climit_pids_max", "gauge", "Task limit (absent: no limit)." },
-	{ "climit_pids_limit_hits_total", "counter", "Forks refused because the task limit was reached." },
-};
-
 /* Per device: labelled {container, device}. */
-static const struct metric io_metrics[] = {
+static const struct metric_def io_metrics[] = {
 	{ "climit_io_read_bytes_total", "counter", "Bytes read from the device by the container." },
 	{ "climit_io_write_bytes_total", "counter", "Bytes written to the device by the container." },
 	{ "climit_io_read_ops_total", "counter", "Read operations on the device by the container." },
@@ -95,37 +66,16 @@ static bool io_value(const struct io_row *r, int m, double *v)
 	*v = (double)r->l->v[m - 4];
 	return true;
 }
-enum { M_CPU, M_THR_S, M_THR_P, M_CPU_LIM, M_MEM, M_MEM_MAX, M_MEM_PEAK, M_OOM, M_PIDS, M_PIDS_MAX, M_HITS, M_COUNT };
-
-/* The value of metric m for g, false where the figure does not exist. */
-static bool value(const struct sample_group *g, int m, double *v)
-{
-	const struct cg_stats *st = &g->st;
-	switch (m) {
-	case M_CPU: *v = (double)st->cpu_usage_us / 1e6; return st->have & HAVE_CPU;
-	case M_THR_S: *v = (double)st->throttled_us / 1e6; return st->have & HAVE_THROTTLE;
-	case M_THR_P: *v = (double)st->nr_throttled; return st->have & HAVE_THROTTLE;
-	case M_CPU_LIM: *v = st->cpu_limit_pct / 100.0; return st->cpu_limit_pct > 0;
-	case M_MEM: *v = (double)st->mem_current; return st->have & HAVE_MEM;
-	case M_MEM_MAX: *v = (double)st->mem_max; return (st->have & HAVE_MEM) && st->mem_max != UNITS_MAX;
-	case M_MEM_PEAK: *v = (double)st->mem_peak; return st->have & HAVE_MEM_PEAK;
-	case M_OOM: *v = (double)st->oom_kills; return st->have & HAVE_OOM;
-	case M_PIDS: *v = (double)st->pids_current; return st->have & HAVE_PIDS;
-	case M_PIDS_MAX: *v = (double)st->pids_max; return (st->have & HAVE_PIDS) && st->pids_max != UNITS_MAX;
-	case M_HITS: *v = (double)st->pids_refused; return st->have & HAVE_PIDS_EVENTS;
-	}
-	return false;
-}
-
 void prom_render(FILE *f, struct sampler *s)
 {
 	for (int m = 0; m < M_COUNT; m++) {
-		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metrics[m].name, metrics[m].help, metrics[m].name, metrics[m].type);
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metric_defs[m].name, metric_defs[m].help, metric_defs[m].name,
+			metric_defs[m].type);
 		for (int i = 0; i < s->ngroups; i++) {
 			double v;
-			if (!value(s->groups[i], m, &v))
+			if (!metric_value(&s->groups[i]->st, m, &v))
 				continue;
-			fputs(metrics[m].name, f);
+			fputs(metric_defs[m].name, f);
 			label(f, s->groups[i]->name);
 			fprintf(f, " %.15g\n", v);
 		}
@@ -151,21 +101,11 @@ void prom_render(FILE *f, struct sampler *s)
 int prom_write_file(const char *path, struct sampler *s)
 {
 	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
+	FILE *f = file_create_tmp(path, tmp, sizeof tmp);
 	if (!f)
 		return -1;
 	prom_render(f, s);
-	int bad = ferror(f);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		bad = 1;
-	if (fclose(f) != 0 || bad || rename(tmp, path) < 0) {
-		int saved = errno;
-		unlink(tmp);
-		errno = saved; /* the caller reports why */
-		return -1;
-	}
-	return 0;
+	return file_commit(f, tmp, path); /* errno says why: the caller reports it */
 }
 
 /* The HTTP side is libmicrohttpd (the server the Prometheus C client uses), in a thread of its
