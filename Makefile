@@ -31,7 +31,7 @@ STATIC_MISSING = $(shell for l in $(STATIC_ARCHIVES); do [ "$$($(CC) -print-file
 LINK_LIBS = $(if $(STATIC_MISSING),$(shell pkg-config --libs libcgroup ncursesw),-Wl,-Bstatic $(shell pkg-config --libs libcgroup ncursesw) -Wl,-Bdynamic) -ldl
 
 CORE_SRC := src/util.c src/control.c src/doctor.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
-	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c src/io.c src/scfilter.c src/jsonlib.c src/record.c src/recorder.c src/metrics.c src/export.c src/plot.c
+	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c src/io.c src/scfilter.c src/jsonlib.c src/record.c src/recorder.c src/metrics.c src/export.c src/plot.c src/replay.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)

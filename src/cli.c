@@ -659,7 +659,7 @@ int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)
 
 int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, struct err *e)
 {
-	enum { O_BATCH = 300, O_JSON, O_ALL, O_PARENT, O_PROM, O_PROM_FILE, O_EXPLAIN };
+	enum { O_BATCH = 300, O_JSON, O_ALL, O_PARENT, O_PROM, O_PROM_FILE, O_EXPLAIN, O_RECORD, O_REPLAY, O_SPEED };
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -670,6 +670,9 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 		{ "prometheus", optional_argument, NULL, O_PROM },
 		{ "prometheus-file", required_argument, NULL, O_PROM_FILE },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "record", required_argument, NULL, O_RECORD },
+		{ "replay", required_argument, NULL, O_REPLAY },
+		{ "speed", required_argument, NULL, O_SPEED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -683,6 +686,7 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 			return -1;
 		switch (c) {
 		case 'd':
+			o->delay_given = true;
 			if (units_parse_duration(optarg, &o->delay_ns, &why) < 0)
 				return err_set(e, "--delay: \"%s\": %s", optarg, why);
 			if (o->delay_ns < 10000000ull)
@@ -713,6 +717,21 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 				return err_set(e, "--prometheus-file: empty path");
 			o->prom_file = optarg;
 			break;
+		case O_RECORD:
+		case O_REPLAY:
+			if (strcmp(cmd, "top") != 0)
+				return err_set(e, "%s: only for climit top", c == O_RECORD ? "--record" : "--replay");
+			if (!optarg[0])
+				return err_set(e, "%s: \"\": an empty file name", c == O_RECORD ? "--record" : "--replay");
+			*(c == O_RECORD ? &o->record : &o->replay) = optarg;
+			break;
+		case O_SPEED: {
+			char *end;
+			o->speed = strtod(optarg, &end);
+			if (strcmp(cmd, "top") != 0 || end == optarg || *end || !(o->speed >= 0.1 && o->speed <= 100))
+				return err_set(e, "--speed: \"%s\": not a factor from 0.1 to 100 (with --replay)", optarg);
+			break;
+		}
 		case O_EXPLAIN:
 			if (strcmp(cmd, "stats") != 0)
 				return err_set(e, "--explain: only for climit stats");
@@ -721,6 +740,14 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 		case 'h': o->help = true; return 0;
 		}
 	}
+	if (o->speed && !o->replay)
+		return err_set(e, "--speed: only with --replay FILE");
+	if (!o->speed)
+		o->speed = 1;
+	if (o->replay && (o->record || o->prometheus || o->prom_file || o->all || o->parent))
+		return err_set(e, "--replay: \"%s\": shows a recording only (not with %s)", o->replay,
+			       o->record ? "--record" : o->prometheus ? "--prometheus" : o->prom_file ? "--prometheus-file"
+			       : o->all ? "--all" : "--parent");
 	if (strcmp(cmd, "stats") == 0) {
 		if (optind >= argc)
 			return err_set(e, "stats: missing container name (usage: climit stats NAME [--json])");
@@ -772,6 +799,12 @@ void cli_usage_top(const char *cmd)
 	      "      --prometheus-file PATH\n"
 	      "                         write them to PATH (atomically) after every refresh, for\n"
 	      "                         node_exporter's textfile collector\n"
+	      "      --record FILE      record every container shown, every refresh (JSON Lines;\n"
+	      "                         climit export, replay and plot read it)\n"
+	      "      --replay FILE      show a recording instead (same as climit replay FILE):\n"
+	      "                         space pause, . , step, left/right seek 10 s, + - speed,\n"
+	      "                         Home/End jump\n"
+	      "      --speed X          with --replay: start at X times the recorded pace\n"
 	      "  -h, --help             show this help and exit\n"
 	      "\n"
 	      "Keys: up/down, j/K select, < > sort column, s cycle sort, r reverse, / filter,\n"

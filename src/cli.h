@@ -69,6 +69,10 @@ struct top_opts {
 	const char *parent;    /* NULL: place_default_parent() */
 	const char *name;      /* stats: the container */
 	bool explain;          /* stats --explain: effective limits up the tree (doctor.h) */
+	const char *record;    /* top --record FILE */
+	const char *replay;    /* top --replay FILE (climit replay FILE) */
+	double speed;          /* --replay's starting pace */
+	bool delay_given;
 };
 
 /* `climit set|kill|freeze|thaw|wait|attach NAME ...` */

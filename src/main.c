@@ -600,6 +600,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; argc >= 2 && i < sizeof ctl_cmds / sizeof ctl_cmds[0]; i++)
 		if (strcmp(argv[1], ctl_cmds[i]) == 0)
 			return cmd_ctl(ctl_cmds[i], argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "top") == 0)
 		return cmd_top(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "ls") == 0)

@@ -24,7 +24,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "replay.h"
 #include "units.h"
+
+static int sampler_scan(struct sampler *s);
 
 #define MAX_DEPTH 8
 
@@ -227,6 +230,41 @@ static void add_group(struct sampler *s, const char *path, int depth)
 		s->index_cap = 0;
 }
 
+int sampler_open_replay(struct sampler *s, struct replay *rp, struct err *e)
+{
+	(void)e;
+	*s = (struct sampler){ .replay = rp };
+	s->ev.inotify_fd = s->ev.kmsg_fd = -1;
+	s->ev.dir_wd = -1;
+	return 0;
+}
+
+struct sample_group *sampler_bare_group(struct sampler *s, const char *path)
+{
+	struct sample_group *g = find_path(s, path);
+	if (g)
+		return g;
+	if (s->ngroups == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 64;
+		struct sample_group **bigger = realloc(s->groups, (size_t)cap * sizeof *bigger);
+		if (!bigger)
+			return NULL;
+		s->groups = bigger;
+		s->cap = cap;
+	}
+	if (!(g = calloc(1, sizeof *g)))
+		return NULL;
+	str_copy(g->path, path, sizeof g->path);
+	str_copy(g->name, path, sizeof g->name);
+	g->watch.wd_oom = g->watch.wd_pids = g->watch.oom_efd = -1;
+	for (int i = 0; i < CG_LIMIT_FILES; i++)
+		g->watch.wd_limits[i] = -1;
+	s->groups[s->ngroups++] = g;
+	if (!index_rebuild(s, s->ngroups))
+		s->index_cap = 0;
+	return g;
+}
+
 /* Under systemd each container is PARENT/SCOPE/NAME (systemd.h): its scope also holds the
  * leaf with climit itself, which is not a container. */
 static bool is_scope(const char *name, size_t len)
@@ -292,6 +330,23 @@ static void scan_dir(struct sampler *s, const char *mount, const char *rel, int 
 			scan_dir(s, mount, child, depth + 1);
 	}
 	closedir(d);
+}
+
+/* Drop the groups a refresh did not mark seen (a replay's groups that ended). */
+void sampler_drop_unseen(struct sampler *s)
+{
+	int w = 0;
+	for (int i = 0; i < s->ngroups; i++) {
+		if (s->groups[i]->seen)
+			s->groups[w++] = s->groups[i];
+		else
+			free(s->groups[i]);
+	}
+	if (w != s->ngroups) {
+		s->ngroups = w;
+		if (!index_rebuild(s, w))
+			s->index_cap = 0;
+	}
 }
 
 static void free_group(struct sampler *s, struct sample_group *g)
@@ -493,7 +548,35 @@ static void carry_over(struct cg_stats *st, const struct cg_stats *prev, unsigne
 	}
 }
 
+/* top --record: one sample per group shown, then the events logged since the last frame. */
+static void record_frame(struct sampler *s)
+{
+	uint64_t now = now_ns();
+	for (int i = 0; i < s->ngroups; i++)
+		rec_sample(s->rec, now, s->groups[i]->name, &s->groups[i]->st);
+	int from = s->ev.log_n - s->rec_events_seen;
+	if (from > EVENT_LOG_LEN)
+		from = EVENT_LOG_LEN; /* more than the ring holds: the oldest are gone */
+	for (int i = from - 1; i >= 0; i--) {
+		const struct event_entry *ev = events_get(&s->ev, i);
+		if (ev)
+			rec_event(s->rec, now, ev->group, ev->kind, ev->text, 0, NULL, 0);
+	}
+	s->rec_events_seen = s->ev.log_n;
+	rec_flush(s->rec);
+}
+
 int sampler_refresh(struct sampler *s)
+{
+	if (s->replay)
+		return replay_fill(s);
+	int n = sampler_scan(s);
+	if (s->rec)
+		record_frame(s);
+	return n;
+}
+
+static int sampler_scan(struct sampler *s)
 {
 	const char *mount = primary_mount(&s->sys);
 	if (s->ev.dir_wd < 0 && !s->all) {
@@ -674,21 +757,24 @@ int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd)
 /* The dashboard's keys and `climit set|kill|freeze|thaw` share control.c. */
 int sampler_set_limits(struct sampler *s, struct sample_group *g, struct ctl_set *cs, struct err *e)
 {
-	(void)s;
+	if (s->replay)
+		return err_set(e, "a replay shows a recording: nothing to change");
 	g->limits_stale = true;
 	return ctl_set(&g->cg, cs, e);
 }
 
 int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e)
 {
-	(void)s;
+	if (s->replay)
+		return err_set(e, "a replay shows a recording: nothing to kill");
 	/* Kill the processes; the group itself belongs to its climit, which removes it. */
 	return ctl_kill(&g->cg, SIGKILL, e) < 0 ? -1 : 0;
 }
 
 int sampler_freeze(struct sampler *s, struct sample_group *g, bool frozen, struct err *e)
 {
-	(void)s;
+	if (s->replay)
+		return err_set(e, "a replay shows a recording: nothing to freeze");
 	g->limits_stale = true;
 	return ctl_freeze(&g->cg, frozen, e);
 }
@@ -715,4 +801,27 @@ void sampler_close(struct sampler *s)
 		struct meminfo_info *mi = s->mem_info;
 		proc2.meminfo_unref(&mi);
 	}
+}
+
+void sampler_replay(struct sampler *s, enum replay_cmd cmd, double arg)
+{
+	if (s->replay)
+		replay_control(s->replay, cmd, arg);
+}
+
+bool sampler_replay_status(struct sampler *s, char *buf, size_t size)
+{
+	struct replay *rp = s->replay;
+	if (!rp)
+		return false;
+	double t = replay_now(rp);
+	const char *base = strrchr(rp->run.path, '/');
+	snprintf(buf, size, "replay %s  %.1f s of %.1f s  x%g%s", base ? base + 1 : rp->run.path, t, rp->end, rp->speed,
+		 rp->paused ? (t >= rp->end ? "  end (space: again)" : "  paused") : "");
+	return true;
+}
+
+bool sampler_replay_ended(struct sampler *s)
+{
+	return s->replay && s->replay->paused && replay_now(s->replay) >= s->replay->end;
 }

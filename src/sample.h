@@ -12,6 +12,9 @@
 #include "cgroup.h"
 #include "control.h"
 #include "events.h"
+#include "record.h"
+
+struct replay;
 
 #define HIST_LEN 64
 
@@ -71,9 +74,24 @@ struct sampler {
 	void *pids_info, *mem_info; /* libproc2 handles */
 	struct pollfd *pfds;        /* sampler_wait's array, grown with the groups */
 	int npfd_cap;
+	struct rec_writer *rec;     /* top --record: every refresh is written there (NULL: not) */
+	int rec_events_seen;        /* event log entries already written */
+	struct replay *replay;      /* replay: the snapshots come from a recording (replay.h) */
 };
 
 int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e);
+/* A sampler whose refreshes show a recording at the replay's position (no cgroupfs at all). */
+int sampler_open_replay(struct sampler *s, struct replay *rp, struct err *e);
+/* The group PATH of a sampler without cgroupfs (replay), made if new; NULL without memory. */
+struct sample_group *sampler_bare_group(struct sampler *s, const char *path);
+void sampler_drop_unseen(struct sampler *s);
+/* Replay controls for the dashboard (no-ops for a live sampler); see replay.h. */
+enum replay_cmd { REPLAY_PAUSE, REPLAY_STEP, REPLAY_SEEK, REPLAY_SPEED, REPLAY_JUMP };
+void sampler_replay(struct sampler *s, enum replay_cmd cmd, double arg);
+/* "replay FILE  12.3 s of 60.0 s  x2  paused" or false for a live sampler. */
+bool sampler_replay_status(struct sampler *s, char *buf, size_t size);
+/* A replay has shown its last sample (false for a live sampler). */
+bool sampler_replay_ended(struct sampler *s);
 /* Rescan the groups (appearing and vanishing groups are normal) and read every counter. */
 int sampler_refresh(struct sampler *s);
 void sampler_close(struct sampler *s);

@@ -14,14 +14,20 @@
 #include "doctor.h"
 #include "exitcodes.h"
 #include "io.h"
+#include "replay.h"
 #include "ui.h"
 #include "units.h"
 
 static void host_line(FILE *f, struct sampler *s)
 {
-	char used[32], total[32];
+	char used[32], total[32], rp[300];
 	units_format_size(s->host.mem_used, used, sizeof used);
 	units_format_size(s->host.mem_total, total, sizeof total);
+	if (sampler_replay_status(s, rp, sizeof rp)) {
+		fprintf(f, "climit %s  %u CPUs  mem %s  %d container%s\n", rp, s->host.ncpus, total, s->ngroups,
+			s->ngroups == 1 ? "" : "s");
+		return;
+	}
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
@@ -215,6 +221,8 @@ static int refresh_loop(struct sampler *s, const struct top_opts *o, struct prom
 		}
 		if (o->iterations && frame + 1 >= o->iterations)
 			break;
+		if (sampler_replay_ended(s))
+			break; /* a replay without a terminal plays once */
 		next += o->delay_ns;
 		for (;;) {
 			uint64_t now = now_ns();
@@ -243,8 +251,34 @@ int cmd_top(int argc, char **argv)
 		return 0;
 	}
 	struct sampler s;
-	if (sampler_open(&s, o.parent, o.all, &e) < 0)
+	static struct replay rp;
+	static struct rec_writer rw;
+	if (o.replay) {
+		if (replay_open(&rp, o.replay, o.speed, &e) < 0) {
+			err_wrap(&e, "--replay");
+			return fail(&e);
+		}
+		sampler_open_replay(&s, &rp, &e);
+		/* Redraw at the recorded pace (at most 10 times a second), unless -d says otherwise. */
+		if (!o.delay_given)
+			o.delay_ns = rp.run.interval >= 0.1 ? (uint64_t)(rp.run.interval * 1e9) : 100000000ull;
+	} else if (sampler_open(&s, o.parent, o.all, &e) < 0) {
 		return fail(&e);
+	}
+	if (o.record) {
+		if (rec_open(&rw, o.record, &e) < 0) {
+			sampler_close(&s);
+			return fail(&e);
+		}
+		struct rec_header h = {
+			.source = "top", .argv = argv, .cgroup = o.all ? "" : s.parent,
+			.cgroup_version = cg_mode_name(s.sys.mode), .interval_ns = o.delay_ns, .mem_max = OPT_UNSET,
+			.mem_high = OPT_UNSET, .swap_max = OPT_UNSET, .pids_max = OPT_UNSET, .cpu_quota_us = OPT_UNSET,
+			.cpu_weight = OPT_UNSET,
+		};
+		rec_header(&rw, &h);
+		s.rec = &rw;
+	}
 	bool exporting = o.prometheus || o.prom_file;
 	int rc = 0;
 	struct prom_server *srv = NULL;
@@ -257,7 +291,27 @@ int cmd_top(int argc, char **argv)
 		rc = fail(&e);
 	prom_close(srv);
 	sampler_close(&s);
+	if (o.record)
+		rec_close(&rw);
+	if (o.replay)
+		replay_close(&rp);
 	return rc;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct recv_opts r;
+	struct err e;
+	if (cli_parse_recv("replay", argc, argv, &r, &e) < 0)
+		return fail(&e);
+	if (r.help) {
+		cli_usage_recv("replay");
+		return 0;
+	}
+	char speed[32];
+	snprintf(speed, sizeof speed, "%g", r.speed);
+	char *args[] = { "top", "--replay", (char *)r.files[0], "--speed", speed, NULL };
+	return cmd_top(5, args);
 }
 
 int cmd_ls(int argc, char **argv)

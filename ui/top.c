@@ -127,7 +127,16 @@ static void put(int y, int x, const char *s)
 
 static void draw_header(struct sampler *s, struct view *v)
 {
-	char used[32], total[32], line[512];
+	char used[32], total[32], line[512], rp[300];
+	if (sampler_replay_status(s, rp, sizeof rp)) {
+		units_format_size(s->host.mem_total, total, sizeof total);
+		snprintf(line, sizeof line, "climit %s  %u CPUs  mem %s  %d shown%s%s", rp, s->host.ncpus, total, v->nrows,
+			 v->filter[0] ? "  filter: " : "", v->filter);
+		attron(A_BOLD);
+		put(0, 0, line);
+		attroff(A_BOLD);
+		return;
+	}
 	units_format_size(s->host.mem_used, used, sizeof used);
 	units_format_size(s->host.mem_total, total, sizeof total);
 	snprintf(line, sizeof line, "climit top  cgroup %s  %u CPUs  load %.2f %.2f %.2f  mem %s/%s  %d shown%s%s",
@@ -627,6 +636,29 @@ static void act_kill(struct key_ctx *k, int ch)
 	set_status(k->v, msg);
 }
 
+/* Replay only: pause, step, seek, speed, jump (no-ops on live figures). */
+static void act_replay(struct key_ctx *k, int ch)
+{
+	if (!k->s->replay) {
+		if (ch == ' ' || ch == '.' || ch == ',' || ch == '+' || ch == '-')
+			return;
+		set_status(k->v, "only in a replay (climit replay FILE)");
+		return;
+	}
+	switch (ch) {
+	case ' ': sampler_replay(k->s, REPLAY_PAUSE, 0); break;
+	case '.': sampler_replay(k->s, REPLAY_STEP, 1); break;
+	case ',': sampler_replay(k->s, REPLAY_STEP, -1); break;
+	case KEY_RIGHT: sampler_replay(k->s, REPLAY_SEEK, 10); break;
+	case KEY_LEFT: sampler_replay(k->s, REPLAY_SEEK, -10); break;
+	case '+': sampler_replay(k->s, REPLAY_SPEED, 2); break;
+	case '-': sampler_replay(k->s, REPLAY_SPEED, 0.5); break;
+	case KEY_HOME: sampler_replay(k->s, REPLAY_JUMP, 0); break;
+	case KEY_END: sampler_replay(k->s, REPLAY_JUMP, 1); break;
+	}
+	sampler_refresh(k->s);
+}
+
 static const struct key_action {
 	const char *keys;  /* as the help screen and climit-top(1) write them */
 	const char *what;
@@ -643,6 +675,11 @@ static const struct key_action {
 	{ "k", "kill every process in the container (asks first)", { 'k' }, act_kill },
 	{ "f", "freeze / thaw", { 'f' }, act_freeze },
 	{ "m p c", "change the memory / pids / CPU limit live (as climit set)", { 'm', 'p', 'c' }, act_limit },
+	{ "space", "replay: pause / play (at the end: from the start)", { ' ' }, act_replay },
+	{ ". ,", "replay: step to the next / previous sample", { '.', ',' }, act_replay },
+	{ "right/left", "replay: seek 10 s forward / back", { KEY_RIGHT, KEY_LEFT }, act_replay },
+	{ "+ -", "replay: twice / half the speed", { '+', '-' }, act_replay },
+	{ "Home/End", "replay: jump to the start / end", { KEY_HOME, KEY_END }, act_replay },
 	{ "?, h", "this help (any key leaves it)", { '?', 'h' }, act_help },
 	{ "Esc", "leave the details", { 27 }, act_quit },
 	{ "q", "leave the details, or quit", { 'q' }, act_quit },

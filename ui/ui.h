@@ -47,6 +47,7 @@ int prom_write_file(const char *path, struct sampler *s);
 struct doctor;
 void doctor_print(FILE *f, const struct doctor *d, bool json, bool utf8);
 int cmd_top(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 /* The interactive dashboard; returns an exit status. Falls back to batch (with a message)
