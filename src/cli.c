@@ -624,7 +624,7 @@ void cli_usage_recv(const char *cmd)
 	else
 		fputs("Usage: climit replay FILE [--speed X]   (also: climit top --replay FILE)\n"
 		      "Play a recording in the dashboard: space pauses, . and , step, left/right seek\n"
-		      "10 s, + and - change the speed, Home/End jump; q quits.\n"
+		      "10 s, + and - change the speed, Home/End (g/G) jump; q quits.\n"
 		      "      --speed X          start at X times the recorded pace (0.1 to 100)\n"
 		      "See climit-top(1), REPLAY.\n", stdout);
 }
@@ -803,7 +803,7 @@ void cli_usage_top(const char *cmd)
 	      "                         climit export, replay and plot read it)\n"
 	      "      --replay FILE      show a recording instead (same as climit replay FILE):\n"
 	      "                         space pause, . , step, left/right seek 10 s, + - speed,\n"
-	      "                         Home/End jump\n"
+	      "                         Home/End or g/G jump\n"
 	      "      --speed X          with --replay: start at X times the recorded pace\n"
 	      "  -h, --help             show this help and exit\n"
 	      "\n"

@@ -12,7 +12,7 @@ note_fails() { # LABEL TEXT...: keeps the FAIL lines of TEXT
 	while IFS= read -r l; do [ -n "$l" ] && FAILS+="$1$l"$'\n'; done <<<"$(printf '%s\n' "$2" | grep -E '^FAIL' || true)"
 }
 # Tests that run as the normal user too (besides every test_user_*): a regex of name stems.
-USER_SUITE='exit|killed_by|command_not|not_exec|program_exiting|timeout|report|script_without|launch_passes|gc_|a_new_run|a_name_in|bad_input|options_after|run_subcommand|help_and|memory_hog|c_fork|shell_fork|cpu_quota|sigterm_is|usr1|second_sigint|strays|prometheus_endpoint|top_|stats_and_ls|hostile|limits_are_written|swap_option|mem_high|zz_|isolate_(behaves|ps_|escape|workload_gets|refuses|cleans|bad_paths|init_reaps|exit_status|limits_are|user_namespace)|no_init|signals_ignored|first_sigint|ctrl_c|sigkilled|share_net|env_and_cwd|psi_columns|quota_is_lifted|parent_group|metrics_endpoint|subgroups|gc_removes_the_sub|exec_failure|signalfd|timer_failure|signal_mask|without_inotify|json_keeps|set_|freeze_thaw_kill|kill_without|doctor_checks|dry_run'
+USER_SUITE='record_staircase|record_survives|exit|killed_by|command_not|not_exec|program_exiting|timeout|report|script_without|launch_passes|gc_|a_new_run|a_name_in|bad_input|options_after|run_subcommand|help_and|memory_hog|c_fork|shell_fork|cpu_quota|sigterm_is|usr1|second_sigint|strays|prometheus_endpoint|top_|stats_and_ls|hostile|limits_are_written|swap_option|mem_high|zz_|isolate_(behaves|ps_|escape|workload_gets|refuses|cleans|bad_paths|init_reaps|exit_status|limits_are|user_namespace)|no_init|signals_ignored|first_sigint|ctrl_c|sigkilled|share_net|env_and_cwd|psi_columns|quota_is_lifted|parent_group|metrics_endpoint|subgroups|gc_removes_the_sub|exec_failure|signalfd|timer_failure|signal_mask|without_inotify|json_keeps|set_|freeze_thaw_kill|kill_without|doctor_checks|dry_run'
 # ...minus what only repeats the root pass at a high cost under TCG.
 USER_SKIP='behind_2000_groups'
 # The systemd guest's root pass leaves out what the busybox guest's root pass has just run on
@@ -20,7 +20,7 @@ USER_SKIP='behind_2000_groups'
 # the filter's own behaviour and the I/O tests that do not depend on where the group lives. It
 # keeps the filter under --isolate, the audit attribution, and I/O limits and figures through
 # a scope (io delegation). Under TCG each of these costs 5-20 s.
-SYSTEMD_ROOT_SKIP='seccomp_(i386|normal_programs|docker_format|allow_and_deny|bad_input|tiocsti|refusals)|io_(iops|read_bps|path_on|weight|bad_devices|top_shows)|behind_2000_groups|prometheus_50_concurrent'
+SYSTEMD_ROOT_SKIP='export_openmetrics|plot_draws|record_export_plot_bad|replay_in_tmux|report_draws_sparklines|seccomp_(i386|normal_programs|docker_format|allow_and_deny|bad_input|tiocsti|refusals)|io_(iops|read_bps|path_on|weight|bad_devices|top_shows)|behind_2000_groups|prometheus_50_concurrent'
 
 # The guest runs only the integration suite: the unit tests are the host's (same binary).
 if [ -z "${CLIMIT_IN_GUEST:-}" ]; then

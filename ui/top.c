@@ -640,7 +640,7 @@ static void act_kill(struct key_ctx *k, int ch)
 static void act_replay(struct key_ctx *k, int ch)
 {
 	if (!k->s->replay) {
-		if (ch == ' ' || ch == '.' || ch == ',' || ch == '+' || ch == '-')
+		if (ch == ' ' || ch == '.' || ch == ',' || ch == '+' || ch == '-' || ch == 'g' || ch == 'G')
 			return;
 		set_status(k->v, "only in a replay (climit replay FILE)");
 		return;
@@ -653,8 +653,8 @@ static void act_replay(struct key_ctx *k, int ch)
 	case KEY_LEFT: sampler_replay(k->s, REPLAY_SEEK, -10); break;
 	case '+': sampler_replay(k->s, REPLAY_SPEED, 2); break;
 	case '-': sampler_replay(k->s, REPLAY_SPEED, 0.5); break;
-	case KEY_HOME: sampler_replay(k->s, REPLAY_JUMP, 0); break;
-	case KEY_END: sampler_replay(k->s, REPLAY_JUMP, 1); break;
+	case KEY_HOME: case 'g': sampler_replay(k->s, REPLAY_JUMP, 0); break;
+	case KEY_END: case 'G': sampler_replay(k->s, REPLAY_JUMP, 1); break;
 	}
 	sampler_refresh(k->s);
 }
@@ -679,7 +679,7 @@ static const struct key_action {
 	{ ". ,", "replay: step to the next / previous sample", { '.', ',' }, act_replay },
 	{ "right/left", "replay: seek 10 s forward / back", { KEY_RIGHT, KEY_LEFT }, act_replay },
 	{ "+ -", "replay: twice / half the speed", { '+', '-' }, act_replay },
-	{ "Home/End", "replay: jump to the start / end", { KEY_HOME, KEY_END }, act_replay },
+	{ "Home/End, g/G", "replay: jump to the start / end", { KEY_HOME, KEY_END, 'g', 'G' }, act_replay },
 	{ "?, h", "this help (any key leaves it)", { '?', 'h' }, act_help },
 	{ "Esc", "leave the details", { 27 }, act_quit },
 	{ "q", "leave the details, or quit", { 'q' }, act_quit },
