@@ -99,17 +99,20 @@ static void data_blocks(FILE *f, int i, const struct series *s, double *tmax, bo
 			continue;
 		const struct cg_stats *st = &c->st;
 		struct rec_rates rt;
-		rec_rates(last, c, &rt);
+		/* The last sample (taken when the workload ended) may follow the one before by a few
+		 * milliseconds: a rate over so short a time is noise. */
+		bool short_dt = last && r->interval > 0 && c->t - last->t < r->interval / 2;
+		rec_rates(short_dt ? NULL : last, c, &rt);
 		fprintf(f, "%.3f", c->t);
 		nan_or(f, st->have & HAVE_MEM, (double)st->mem_current / 1048576);
 		nan_or(f, st->have & HAVE_MEM_PEAK, (double)st->mem_peak / 1048576);
 		nan_or(f, (st->have & HAVE_MEM) && st->mem_max != UNITS_MAX, (double)st->mem_max / 1048576);
-		nan_or(f, last != NULL, rt.cpu_pct);
+		nan_or(f, last != NULL && !short_dt, rt.cpu_pct);
 		nan_or(f, st->cpu_limit_pct > 0, st->cpu_limit_pct);
-		nan_or(f, last != NULL && (st->have & HAVE_THROTTLE), rt.throttled_pct);
+		nan_or(f, last != NULL && !short_dt && (st->have & HAVE_THROTTLE), rt.throttled_pct);
 		nan_or(f, st->have & HAVE_PIDS, (double)st->pids_current);
 		nan_or(f, (st->have & HAVE_PIDS) && st->pids_max != UNITS_MAX, (double)st->pids_max);
-		nan_or(f, last != NULL && (st->have & HAVE_PIDS_EVENTS), rt.refused_rate);
+		nan_or(f, last != NULL && !short_dt && (st->have & HAVE_PIDS_EVENTS), rt.refused_rate);
 		nan_or(f, st->have & HAVE_PSI, st->psi_cpu_avg10);
 		nan_or(f, st->have & HAVE_PSI, st->psi_mem_avg10);
 		nan_or(f, st->have & HAVE_PSI_IO, st->psi_io_avg10);
@@ -118,7 +121,8 @@ static void data_blocks(FILE *f, int i, const struct series *s, double *tmax, bo
 			*psi = true;
 		if (c->t > *tmax)
 			*tmax = c->t;
-		last = c;
+		if (!short_dt)
+			last = c;
 	}
 	fputs("EOD\n", f);
 	fprintf(f, "$e%d << EOD\n", i);

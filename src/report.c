@@ -199,10 +199,10 @@ static void sparks_text(FILE *f, const struct report *r)
 		top = v[i] > top ? v[i] : top;
 	bool clim = r->cpu_quota_us != UNITS_MAX && r->cpu_quota_us != OPT_UNSET;
 	sparkline(line, sizeof line, v, n, clim ? (float)r->cpu_quota_us * 100 / CPU_PERIOD_US : 0, utf8);
-	fprintf(f, "  cpu             %s  max %.0f%%", line, top);
+	fprintf(f, "  cpu             %s  max %.0f%% of one CPU", line, top);
 	if (clim)
-		fprintf(f, " of %g%%", (double)r->cpu_quota_us * 100 / CPU_PERIOD_US);
-	fputs(" of one CPU\n", f);
+		fprintf(f, " (quota %g%%)", (double)r->cpu_quota_us * 100 / CPU_PERIOD_US);
+	fputc('\n', f);
 	n = spark_series(r->spark, 2, v);
 	top = 0;
 	for (int i = 0; i < n; i++)

@@ -11,7 +11,7 @@ test_every_run_option_is_in_help_man_and_readme() {
 	local o missing="" man
 	man=$(mandoc -Tascii man/climit.1 2>/dev/null | col -b)
 	for o in mem mem-high swap pids cpu cpu-weight cpus io-read-bps io-write-bps io-read-iops io-write-iops io-weight \
-		name parent timeout report help version \
+		name parent timeout report record record-interval help version \
 		isolate ns share-net rootfs overlay overlay-keep rootfs-tar hostname uid gid user-ns map-root-user \
 		cap-drop cap-add env cwd no-init seccomp seccomp-log seccomp-allow seccomp-deny; do
 		"$CLIMIT" --help | grep -q -- "--$o\b" || missing="$missing help:--$o"
@@ -49,12 +49,37 @@ test_make_install_and_uninstall_honour_prefix_and_destdir() {
 test_every_top_option_is_in_help_man_and_readme() {
 	local o missing="" man
 	man=$(mandoc -Tascii man/climit-top.1 2>/dev/null | col -b)
-	for o in delay iterations batch json all parent prometheus prometheus-file help; do
+	for o in delay iterations batch json all parent prometheus prometheus-file record replay speed help; do
 		"$CLIMIT" top --help | grep -q -- "--$o\b" || missing="$missing help:--$o"
 		grep -q -- "--$o\b" <<<"$man" || missing="$missing man:--$o"
 	done
 	for o in delay iterations batch json all; do
 		grep -q -- "--$o\b" README.md || missing="$missing readme:--$o"
+	done
+	[ -z "$missing" ] && pass || fail "undocumented:$missing"
+}
+
+# climit export, plot and replay: every option in their --help and in climit(1); every column
+# of the CSV export (the recording's sample fields) in climit-interfaces(7).
+test_every_recording_option_and_field_is_documented() {
+	local man ifc missing="" o c
+	man=$(mandoc -Tascii man/climit.1 2>/dev/null | col -b)
+	ifc=$(mandoc -Tascii man/climit-interfaces.7 2>/dev/null | col -b)
+	for c in "export format output" "plot output size title" "replay speed"; do
+		set -- $c
+		local cmd=$1; shift
+		for o in "$@"; do
+			"$CLIMIT" "$cmd" --help | grep -q -- "--$o\b" || missing+=" $cmd-help:--$o"
+		done
+		grep -q "climit $cmd\|climit\s*$cmd" <<<"$man" || missing+=" man:$cmd"
+	done
+	local d; d=$(mktemp -d /tmp/climit-test-docrec.XXXXXX)
+	"$CLIMIT" --record "$d/r.jsonl" -- true 2>/dev/null
+	local cols; cols=$("$CLIMIT" export "$d/r.jsonl" | head -1 | tr ',' ' ')
+	rm -rf "$d"
+	[ -n "$cols" ] || { fail "no CSV header"; return; }
+	for c in $cols; do
+		grep -qw -- "$c" <<<"$ifc" || missing+=" interfaces:$c"
 	done
 	[ -z "$missing" ] && pass || fail "undocumented:$missing"
 }
