@@ -8,25 +8,31 @@ _climit() {
 	fi
 	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --io-read-bps --io-write-bps --io-read-iops
 		--io-write-iops --io-weight --name --parent --cgroup-manager --timeout
-		--report --report=json --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
+		--report --report=json --record --record-interval --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
 		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
 		--seccomp --seccomp-log --seccomp-allow --seccomp-deny
 		--pid --children --wait --dry-run --json --help --version"
 	local limit_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus"
-	local top_opts="--delay --iterations --batch --json --all --parent --prometheus --prometheus-file --help"
+	local top_opts="--delay --iterations --batch --json --all --parent --prometheus --prometheus-file --record
+		--replay --speed --help"
 	local sub="" i
 	# The subcommand, if any, is the first word; after "--" (or the command) climit is done.
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		--) _climit_command $((i + 1)); return ;;
-		run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor) [ $i = 1 ] && sub=${words[i]} ;;
+		run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor|export|plot|replay) [ $i = 1 ] && sub=${words[i]} ;;
 		esac
 	done
 	case $prev in
 	--mem|--mem-high|--swap) COMPREPLY=($(compgen -W "64M 100M 256M 512M 1G 2G max" -- "$cur")); return ;;
 	--pids) COMPREPLY=($(compgen -W "50 100 1000 max" -- "$cur")); return ;;
 	--cpu) COMPREPLY=($(compgen -W "25% 50% 100% 150% 1.5 max" -- "$cur")); return ;;
-	--cpu-weight|--name|--timeout|--hostname|--env|--delay|-d|--iterations|-n|--prometheus) return ;;
+	--cpu-weight|--name|--timeout|--hostname|--env|--delay|-d|--iterations|-n|--prometheus|--speed|--title) return ;;
+	--record-interval) COMPREPLY=($(compgen -W "10ms 50ms 100ms 1s" -- "$cur")); return ;;
+	--record|--replay) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--format|-f) COMPREPLY=($(compgen -W "csv json openmetrics" -- "$cur")); return ;;
+	--output|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--size) COMPREPLY=($(compgen -W "1200x900 900x600 1600x1200" -- "$cur")); return ;;
 	--cpus) COMPREPLY=($(compgen -W "0 0-$(($(nproc 2>/dev/null || echo 1) - 1))" -- "$cur")); return ;;
 	--ns) COMPREPLY=($(compgen -W "pid mount uts ipc net cgroup user pid,mount,uts,ipc,net,cgroup" -- "$cur")); return ;;
 	--cap-drop|--cap-add)
@@ -55,6 +61,12 @@ _climit() {
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json --explain --delay --parent --help" -- "$cur"))
 		else COMPREPLY=($(compgen -W "$(_climit_names)" -- "$cur")); fi ;;
 	gc) COMPREPLY=($(compgen -W "--parent --help" -- "$cur")) ;;
+	export|plot|replay)
+		local opts="--format --output --help"
+		[ "$sub" = plot ] && opts="--output --size --title --help"
+		[ "$sub" = replay ] && opts="--speed --help"
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		else COMPREPLY=($(compgen -f -X '!*.jsonl' -- "$cur") $(compgen -d -- "$cur")); fi ;;
 	doctor) COMPREPLY=($(compgen -W "$limit_opts --parent --cgroup-manager --json --help" -- "$cur")) ;;
 	set|kill|freeze|thaw|wait|attach)
 		local opts="--json --help"
@@ -75,7 +87,7 @@ _climit() {
 		elif [ "$sub" = attach ]; then COMPREPLY=($(compgen -W "$(ps -eo pid= 2>/dev/null)" -- "$cur")); fi ;;
 	*)
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$run_opts" -- "$cur"))
-		elif [ "$cword" = 1 ]; then COMPREPLY=($(compgen -W "run top ls stats gc set kill freeze thaw wait attach doctor" -- "$cur") $(compgen -c -- "$cur"))
+		elif [ "$cword" = 1 ]; then COMPREPLY=($(compgen -W "run top ls stats gc set kill freeze thaw wait attach doctor export plot replay" -- "$cur") $(compgen -c -- "$cur"))
 		else COMPREPLY=($(compgen -c -- "$cur")); fi ;;
 	esac
 }
