@@ -77,7 +77,9 @@ ui/%.o: ui/%.c
 climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
 
-tests/unit/test_units: tests/unit/test_units.c src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o
+UNIT_OBJ := src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o \
+	    src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o src/jsonlib.o src/record.o src/recorder.o src/events.o
+tests/unit/test_units: tests/unit/test_units.c $(UNIT_OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 HELPERS := tests/helpers/hog tests/helpers/staircase tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static tests/helpers/fault.so \
@@ -125,7 +127,7 @@ build-asan/%.o: %.c
 	$(CC) $(CFLAGS) $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) -Isrc -Iui -c -o $@ $<
 climit-asan: $(ASAN_OBJ)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
-tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o)
+tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,$(UNIT_OBJ))
 	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 asan: climit-asan tests/unit/test_units-asan
 -include $(wildcard build-asan/src/*.d build-asan/ui/*.d)

@@ -13,6 +13,9 @@
 #include "cli.h"
 #include "doctor.h"
 #include "io.h"
+#include "jsonlib.h"
+#include "record.h"
+#include "recorder.h"
 #include "units.h"
 #include "util.h"
 
@@ -571,6 +574,103 @@ static void seccomp_parsers(void)
 	}
 }
 
+/* The recording format: what the writer puts in a file the reader gives back (limits that are
+ * none, figures the kernel lacks, events, the end), and hostile or foreign lines refused. */
+static void recordings(void)
+{
+	char path[] = "/tmp/climit-unit-rec.XXXXXX";
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		close(fd);
+	struct rec_writer w;
+	struct err e;
+	check(rec_open(&w, path, &e) == 0, "rec_open %s", path);
+	char *argv[] = { "stress-ng", "--vm", "2", "quote\"d", NULL };
+	struct rec_header h = { .source = "run", .argv = argv, .name = "x-1", .cgroup = "climit/x-1",
+				.cgroup_version = "v2", .interval_ns = 50000000, .mem_max = 64 << 20, .mem_high = OPT_UNSET,
+				.swap_max = OPT_UNSET, .pids_max = UNITS_MAX, .cpu_quota_us = 50000, .cpu_weight = OPT_UNSET };
+	rec_header(&w, &h);
+	struct cg_stats a = { .have = HAVE_CPU | HAVE_MEM | HAVE_PIDS | HAVE_OOM, .cpu_usage_us = 1000, .mem_current = 8 << 20,
+			      .mem_max = 64 << 20, .pids_current = 3, .pids_max = UNITS_MAX, .cpu_limit_pct = 50 };
+	struct cg_stats b = a;
+	b.cpu_usage_us = 26000; /* 25 ms of CPU in 50 ms: 50% */
+	b.oom_kills = 1;
+	rec_sample(&w, w.start_ns, "x-1", &a);
+	rec_sample(&w, w.start_ns + 50000000, "x-1", &b);
+	rec_event(&w, w.start_ns + 50000000, "x-1", "oom_kill", "OOM kill #1: pid 7 (hog)", 7, "hog", 4096);
+	rec_end(&w, w.start_ns + 60000000, 137, "oom_kill");
+	rec_close(&w);
+	struct rec_run r;
+	int rc = rec_load(path, &r, &e);
+	check(rc == 0, "rec_load of what rec_* wrote (%s)", rc ? e.msg : "ok");
+	if (rc == 0) {
+		check(r.version == 1 && strcmp(r.source, "run") == 0 && r.mem_max == 64 << 20 && r.pids_max == UNITS_MAX &&
+			      r.cpu_max_pct == 50 && strcmp(r.command, "stress-ng --vm 2 quote\"d") == 0,
+		      "header back: version %d source %s command '%s'", r.version, r.source, r.command);
+		check(r.ns == 2 && r.ngroups == 1 && r.s[1].t > 0.049 && r.s[1].t < 0.051, "two samples of one group");
+		check(r.ns == 2 && r.s[1].st.mem_current == 8 << 20 && r.s[1].st.mem_max == 64 << 20 &&
+			      r.s[1].st.pids_max == UNITS_MAX && (r.s[1].st.have & HAVE_PIDS) && !(r.s[1].st.have & HAVE_PSI) &&
+			      r.s[1].st.oom_kills == 1 && r.s[1].st.cpu_limit_pct == 50,
+		      "sample fields back (none stays none, absent stays absent)");
+		struct rec_rates rt;
+		if (r.ns == 2)
+			rec_rates(&r.s[0], &r.s[1], &rt);
+		check(r.ns == 2 && rt.cpu_pct > 49.9 && rt.cpu_pct < 50.1, "cpu %% over the interval: %.2f", r.ns == 2 ? rt.cpu_pct : 0);
+		check(r.nev == 1 && r.ev[0].pid == 7 && strcmp(r.ev[0].comm, "hog") == 0 && r.ev[0].rss == 4096 &&
+			      strcmp(r.ev[0].kind, "oom_kill") == 0,
+		      "event back");
+		check(r.ended && r.exit_status == 137 && strcmp(r.how, "oom_kill") == 0, "end back");
+		rec_free(&r);
+	}
+	/* A file cut mid-line is truncated, not silently shorter. */
+	FILE *f = fopen(path, "a");
+	if (f) {
+		fputs("{\"type\":\"sample\",\"t\":0.1", f);
+		fclose(f);
+	}
+	rc = rec_load(path, &r, &e);
+	check(rc < 0 && strstr(e.msg, "line 6: truncated"), "a cut last line: %s", rc < 0 ? e.msg : "accepted");
+	unlink(path);
+	/* Hostile and foreign lines. */
+	static const struct { const char *line; const char *why; } bad[] = {
+		{ "{", "not a JSON object" },
+		{ "[1,2]", "not a JSON object" },
+		{ "{\"type\":\"sample\",\"t\":0,\"group\":\"a\"}", "not the header" },
+		{ "{\"type\":\"header\",\"format\":\"other\",\"version\":1}", "not a climit recording" },
+		{ "{\"type\":\"header\",\"format\":\"climit-record\",\"version\":2}", "newer than this climit" },
+		{ "{\"type\":\"header\",\"format\":\"climit-record\"}", "no valid \"version\"" },
+	};
+	check(jsn_load() == NULL, "jansson loads");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct rec_run x = { 0 };
+		const char *why = NULL;
+		rc = rec_parse_line(&x, bad[i].line, strlen(bad[i].line), &why);
+		check(rc < 0 && why && strstr(why, bad[i].why), "line %s refused: %s", bad[i].line, why ? why : "accepted");
+		rec_free(&x);
+	}
+	struct rec_run x = { 0 };
+	const char *why = NULL;
+	const char *hdr = "{\"type\":\"header\",\"format\":\"climit-record\",\"version\":1}";
+	const char *later = "{\"type\":\"annotation\",\"t\":1}"; /* a later minor addition */
+	const char *badnum = "{\"type\":\"sample\",\"t\":1,\"group\":\"g\",\"mem\":\"lots\"}";
+	check(rec_parse_line(&x, hdr, strlen(hdr), &why) == 0 && rec_parse_line(&x, later, strlen(later), &why) == 0,
+	      "an unknown record type is skipped");
+	check(rec_parse_line(&x, badnum, strlen(badnum), &why) < 0 && strstr(why, "\"mem\" is not a number"),
+	      "a field of the wrong type is refused: %s", why ? why : "accepted");
+	rec_free(&x);
+	/* Sparklines: buckets merge when full, peaks are kept, CPU is averaged. */
+	struct spark sp = { 0 };
+	for (int i = 0; i < 1000; i++)
+		spark_add(&sp, (float)i, i % 2 ? 100.0f : 0.0f, (float)(i % 7));
+	float out[SPARK_N];
+	int n = spark_series(&sp, 0, out);
+	check(n >= SPARK_N / 2 && n <= SPARK_N && out[n - 1] >= 990, "memory buckets: %d, last %.0f", n, n ? out[n - 1] : -1);
+	n = spark_series(&sp, 1, out);
+	check(n > 0 && out[0] > 49 && out[0] < 51, "cpu bucket is the mean: %.1f", n ? out[0] : -1);
+	n = spark_series(&sp, 2, out);
+	check(n > 0 && out[0] == 6, "tasks bucket is the peak: %.0f", n ? out[0] : -1);
+}
+
 int main(void)
 {
 	sizes();
@@ -588,6 +688,7 @@ int main(void)
 	isolation_options();
 	error_model();
 	doctor_fixture();
+	recordings();
 	printf("unit: %d failed\n", failures);
 	return failures ? 1 : 0;
 }
