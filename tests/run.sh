@@ -74,9 +74,11 @@ else
 		local t rc p f s
 		for t in $(declare -F | awk '{print $3}' | grep -E "$select" | grep -vE "$skip_re" | grep -E -- "$1" | sort); do
 			T_CURRENT=$t${2:+ ($2)}
+			local t0; t0=$(date +%s%N)
 			timeout -k 5 "$limit" bash -c 'source tests/lib.sh; for f in $1; do source "$f"; done; T_CURRENT=$2; "$2"' \
 				_ "$files" "$t" 9>"$res_file" 2>&1 </dev/null | sed "s/^\(PASS\|FAIL\|SKIP\) $t/&${2:+ ($2)}/" >"$out_file"
 			rc=${PIPESTATUS[0]}
+			TIMES+="$(( ($(date +%s%N) - t0) / 1000000 )) $T_CURRENT"$'\n'
 			cat "$out_file"
 			# Counted from fd 9's copy, one clean line per result.
 			p=$(grep -c "^PASS $t\$" "$res_file"); f=$(grep -c "^FAIL $t: " "$res_file")
@@ -92,7 +94,11 @@ else
 			fi
 		done
 	}
+	TIMES=""
 	run_tests "${CLIMIT_TESTS:-.}"
+	# Where the time goes (the budget of make check): the slowest tests of this pass.
+	echo "== slowest tests (ms), $(awk '{ s += $1 } END { printf "%d s", s / 1000 }' <<<"$TIMES") in all"
+	grep . <<<"$TIMES" | sort -rn | head -12 | sed "s/^/  time /"
 	# A fast slice again with climit built with ASan+UBSan (make check builds climit-asan): any
 	# sanitizer report changes the output or the exit status, and the test fails. (Not the
 	# LD_PRELOAD fault tests: ASan must be the first library loaded.)
