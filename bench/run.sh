@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 CL=$PWD/climit
 BIN=$PWD/bench/bin
 OUT=bench/results.md
-SECTIONS=",${BENCH:-launch,isolate,isofloor,monitor,teardown,oom,concurrency,systemd},"
+SECTIONS=",${BENCH:-launch,isolate,isofloor,monitor,teardown,oom,concurrency,record,systemd},"
 mkdir -p "$BIN"
 for h in floor reader cputime kmsgoff teardown; do
 	[ -f "bench/$h.c" ] || continue
@@ -210,6 +210,51 @@ add_oci_peers() {
 	fi
 }
 
+# ---- recording cost ------------------------------------------------------------------------
+# CPU time of climit (and its sleeping workload, ~0) over a 10 s run, with and without
+# --record; the difference is the sampler's. The peer is what one writes by hand: a shell loop
+# appending the same counters of the group to a file every 100 ms.
+bench_record() {
+	local secs=10 rounds=${BENCH_REC_ROUNDS:-3} i base="" r10="" r100="" shl=""
+	local grp; grp=climit-bench-rec
+	cat >"$WORK/loop.sh" <<EOS
+#!/bin/sh
+end=\$((\$(date +%s) + $secs))
+while [ \$(date +%s) -lt \$end ]; do
+	cat $R_MEM/climit/$grp/memory.$([ $V2 = 1 ] && echo current || echo usage_in_bytes) $R_PIDS/climit/$grp/pids.current \
+	    $R_CPU/climit/$grp/$([ $V2 = 1 ] && echo cpu.stat || echo cpuacct.usage) >>$WORK/loop.out 2>/dev/null
+	sleep 0.1
+done
+EOS
+	chmod +x "$WORK/loop.sh"
+	for i in $(seq "$rounds"); do
+		base+="$("$BIN/cputime" "$CL" --mem 100M --pids 100 -- sleep $secs | awk '{print $1}') "
+		r10+="$("$BIN/cputime" "$CL" --mem 100M --pids 100 --record "$WORK/r.jsonl" -- sleep $secs | awk '{print $1}') "
+		r100+="$("$BIN/cputime" "$CL" --mem 100M --pids 100 --record "$WORK/r.jsonl" --record-interval 10ms -- sleep $secs | awk '{print $1}') "
+		"$CL" --name $grp --mem 100M --pids 100 -- sleep $((secs + 2)) &
+		local cl=$!
+		sleep 0.5
+		shl+="$("$BIN/cputime" "$WORK/loop.sh" | awk '{print $1}') "
+		wait "$cl"
+	done
+	local b m10 m100 ms
+	b=$(tr ' ' '\n' <<<"$base" | grep . | median); m10=$(tr ' ' '\n' <<<"$r10" | grep . | median)
+	m100=$(tr ' ' '\n' <<<"$r100" | grep . | median); ms=$(tr ' ' '\n' <<<"$shl" | grep . | median)
+	local lines; lines=$(wc -l <"$WORK/r.jsonl")
+	emit ""
+	emit "## Recording cost: CPU of climit over a ${secs} s run of sleep (median of $rounds; ms)"
+	emit ""
+	emit "| run | CPU ms | sampler's share | % of one CPU |"
+	emit "|---|---|---|---|"
+	emit "| climit --mem 100M --pids 100 -- sleep $secs (floor) | $(fmt "$b") | - | - |"
+	emit "| + --record (every 100 ms) | $(fmt "$m10") | $(fmt "$(awk -v a="$m10" -v b="$b" 'BEGIN { print a - b }')") | $(awk -v a="$m10" -v b="$b" -v s=$secs 'BEGIN { printf "%.3f", (a - b) / (s * 10) }')% |"
+	emit "| + --record --record-interval 10ms | $(fmt "$m100") | $(fmt "$(awk -v a="$m100" -v b="$b" 'BEGIN { print a - b }')") | $(awk -v a="$m100" -v b="$b" -v s=$secs 'BEGIN { printf "%.3f", (a - b) / (s * 10) }')% |"
+	emit "| peer: sh loop, cat of 3 counter files every 100 ms | $(fmt "$ms") | $(fmt "$ms") | $(awk -v a="$ms" -v s=$secs 'BEGIN { printf "%.3f", a / (s * 10) }')% |"
+	emit ""
+	emit "The 10 ms recording wrote $lines lines. Launch with and without the recorder's code: see the"
+	emit "launch table (no --record: nothing is sampled, no file is opened)."
+}
+
 bench_launch() {
 	local lim="--mem 100M --pids 100 --cpu 50%"
 	CTRUN=/bin/true ct_script "$WORK/ct.sh"
@@ -372,7 +417,7 @@ bench_systemd() {
 	grep -qE '^\|' <<<"$out" || emit "systemd guest: no table (see tests/vm/run-v2.sh systemd)"
 }
 
-for s in launch isolate isofloor monitor teardown oom concurrency systemd; do
+for s in launch isolate isofloor monitor teardown oom concurrency record systemd; do
 	[[ $SECTIONS == *",$s,"* ]] || continue
 	declare -F "bench_$s" >/dev/null || { echo "bench: section $s not built yet"; continue; }
 	echo "== bench: $s" >&2

@@ -46,18 +46,24 @@ const char *plot_format(const char *path)
 	return NULL;
 }
 
-/* A string inside gnuplot double quotes: backslash, quote; and enhanced-text specials. */
-static void gp_text(FILE *f, const char *s)
+/* A string inside gnuplot double quotes (backslash and quote escaped); text that is drawn also
+ * has enhanced-text specials escaped (a file name must not). */
+static void gp_quoted(FILE *f, const char *s, bool drawn)
 {
 	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fputc('\\', f);
-		if (*s == '_' || *s == '^' || *s == '@' || *s == '&' || *s == '{' || *s == '}' || *s == '~')
+		if (drawn && (*s == '_' || *s == '^' || *s == '@' || *s == '&' || *s == '{' || *s == '}' || *s == '~'))
 			fputs("\\\\", f);
 		fputc((unsigned char)*s >= 0x20 ? *s : ' ', f);
 	}
 	fputc('"', f);
+}
+
+static void gp_text(FILE *f, const char *s)
+{
+	gp_quoted(f, s, true);
 }
 
 /* "--mem 64M --pids 30 --cpu 50%" from the header's limits. */
@@ -160,6 +166,9 @@ static void script(FILE *f, const struct series *s, int ns, const struct recv_op
 	bool psi = false;
 	for (int i = 0; i < ns; i++)
 		data_blocks(f, i, &s[i], &tmax, &psi);
+	/* One point at the origin in every panel: a panel whose series have no valid point (a run
+	 * too short for a rate) still has a y range. */
+	fputs("$z << EOD\n0 0\nEOD\n", f);
 	if (strcmp(fmt, "png") == 0)
 		fprintf(f, "set terminal pngcairo size %u,%u enhanced font 'Sans,10' background '#ffffff'\n", o->width,
 			o->height);
@@ -169,7 +178,7 @@ static void script(FILE *f, const struct series *s, int ns, const struct recv_op
 		fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin enhanced font 'Sans,9'\n", o->width / 100.0,
 			o->height / 100.0);
 	fputs("set output ", f);
-	gp_text(f, tmp);
+	gp_quoted(f, tmp, false);
 	fputs("\nset datafile missing 'NaN'\nset grid xtics ytics lc '#dddddd'\nset border 3 lc '#555555'\n"
 	      "set tics nomirror\nset key top left opaque box lc '#cccccc' samplen 2 font ',9'\n", f);
 	fprintf(f, "set xrange [0:%.3f]\nset lmargin 12\nset rmargin 12\n", tmax > 0 ? tmax : 1);
@@ -188,10 +197,10 @@ static void script(FILE *f, const struct series *s, int ns, const struct recv_op
 	fputs(" font ',12'\n", f);
 
 	/* Memory. */
-	fputs("set format x ''\nset ylabel 'memory (MiB)'\nset yrange [0:*]\nplot ", f);
+	fputs("set format x ''\nset ylabel 'memory (MiB)'\nset yrange [0:*]\nplot $z using 1:2 with dots notitle", f);
 	for (int i = 0; i < ns; i++) {
 		const char *c = colours[i];
-		fprintf(f, "%s$d%d using 1:2 with lines lw 2 lc '%s' title ", i ? ", " : "", i, c);
+		fprintf(f, "%s$d%d using 1:2 with lines lw 2 lc '%s' title ", ", ", i, c);
 		gp_text(f, ns > 1 ? s[i].label : "in use");
 		fprintf(f, ", $d%d using 1:3 with lines lw 1 dt 3 lc '%s' title %s", i, c, ns > 1 ? "''" : "'peak'");
 		fprintf(f, ", $d%d using 1:4 with lines lw 1.5 dt 2 lc '%s' title %s", i, c, ns > 1 ? "''" : "'limit'");
@@ -200,13 +209,13 @@ static void script(FILE *f, const struct series *s, int ns, const struct recv_op
 	}
 	/* CPU: throttled share on the right axis, shaded. */
 	fputs("\nset ylabel '% of one CPU'\nset y2label 'throttled periods (%)'\nset y2range [0:100]\nset y2tics\n"
-	      "plot ",
+	      "plot $z using 1:2 with dots notitle",
 	      f);
 	for (int i = 0; i < ns; i++) {
 		const char *c = colours[i];
 		fprintf(f, "%s$d%d using 1:($7 > 0 ? $7 : 0) axes x1y2 with filledcurves y1=0 fs transparent solid 0.18 "
 			   "noborder lc '%s' title %s",
-			i ? ", " : "", i, c, i == 0 ? "'throttled'" : "''");
+			", ", i, c, i == 0 ? "'throttled'" : "''");
 		fprintf(f, ", $d%d using 1:5 with lines lw 2 lc '%s' title ", i, c);
 		gp_text(f, ns > 1 ? s[i].label : "CPU");
 		fprintf(f, ", $d%d using 1:6 with lines lw 1.5 dt 2 lc '%s' title %s", i, c, ns > 1 ? "''" : "'quota'");
@@ -214,10 +223,10 @@ static void script(FILE *f, const struct series *s, int ns, const struct recv_op
 	/* Tasks: refused forks per second on the right axis. */
 	if (!psi)
 		fputs("\nset format x '%g'\nset xlabel 'seconds'", f);
-	fputs("\nset ylabel 'tasks'\nset y2label 'refused forks / s'\nset y2range [0:*]\nplot ", f);
+	fputs("\nset ylabel 'tasks'\nset y2label 'refused forks / s'\nset y2range [0:*]\nplot $z using 1:2 with dots notitle, $z using 1:2 axes x1y2 with dots notitle", f);
 	for (int i = 0; i < ns; i++) {
 		const char *c = colours[i];
-		fprintf(f, "%s$d%d using 1:10 axes x1y2 with impulses lw 2 lc '#80d00000' title %s", i ? ", " : "", i,
+		fprintf(f, "%s$d%d using 1:10 axes x1y2 with impulses lw 2 lc '#80d00000' title %s", ", ", i,
 			i == 0 ? "'refused forks/s'" : "''");
 		fprintf(f, ", $e%d using 1:($3 == 2 ? $2 : NaN) with points pt 9 ps 1.3 lc '#d00000' title %s", i,
 			i == 0 ? "'limit hit'" : "''");
@@ -228,10 +237,10 @@ static void script(FILE *f, const struct series *s, int ns, const struct recv_op
 	fputs("\nunset y2tics\nunset y2label\n", f);
 	if (psi) {
 		fputs("set ylabel 'pressure, some avg10 (%)'\nset yrange [0:*]\nset format x '%g'\nset xlabel 'seconds'\n"
-		      "plot ", f);
+		      "plot $z using 1:2 with dots notitle", f);
 		for (int i = 0; i < ns; i++) {
 			const char *c = colours[i];
-			fprintf(f, "%s$d%d using 1:11 with lines lw 1.5 lc '%s' title %s", i ? ", " : "", i, c,
+			fprintf(f, "%s$d%d using 1:11 with lines lw 1.5 lc '%s' title %s", ", ", i, c,
 				ns > 1 ? "''" : "'cpu'");
 			fprintf(f, ", $d%d using 1:12 with lines lw 1.5 dt 2 lc '%s' title %s", i, c, ns > 1 ? "''" : "'memory'");
 			fprintf(f, ", $d%d using 1:13 with lines lw 1.5 dt 3 lc '%s' title %s", i, c, ns > 1 ? "''" : "'io'");

@@ -270,8 +270,13 @@ int cmd_top(int argc, char **argv)
 			sampler_close(&s);
 			return fail(&e);
 		}
+		/* The header's command is climit's own: "climit top ...". */
+		char *cmd[argc + 2];
+		cmd[0] = "climit";
+		memcpy(cmd + 1, argv, (size_t)argc * sizeof *argv);
+		cmd[argc + 1] = NULL;
 		struct rec_header h = {
-			.source = "top", .argv = argv, .cgroup = o.all ? "" : s.parent,
+			.source = "top", .argv = cmd, .cgroup = o.all ? "" : s.parent,
 			.cgroup_version = cg_mode_name(s.sys.mode), .interval_ns = o.delay_ns, .mem_max = OPT_UNSET,
 			.mem_high = OPT_UNSET, .swap_max = OPT_UNSET, .pids_max = OPT_UNSET, .cpu_quota_us = OPT_UNSET,
 			.cpu_weight = OPT_UNSET,
