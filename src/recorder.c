@@ -94,23 +94,23 @@ static void oom_events(struct recorder *r, uint64_t now, uint64_t from, uint64_t
 	}
 }
 
+static void limit_text(uint64_t v, bool bytes, char *out, size_t size)
+{
+	if (v == UNITS_MAX)
+		str_copy(out, "max", size);
+	else if (bytes)
+		units_format_size(v, out, size);
+	else
+		snprintf(out, size, "%" PRIu64, v);
+}
+
 static void limit_event(struct recorder *r, uint64_t now, const char *what, uint64_t a, uint64_t b, bool bytes)
 {
 	if (a == b)
 		return;
 	char x[32], y[32], text[160];
-	if (a == UNITS_MAX)
-		str_copy(x, "max", sizeof x);
-	else if (bytes)
-		units_format_size(a, x, sizeof x);
-	else
-		snprintf(x, sizeof x, "%" PRIu64, a);
-	if (b == UNITS_MAX)
-		str_copy(y, "max", sizeof y);
-	else if (bytes)
-		units_format_size(b, y, sizeof y);
-	else
-		snprintf(y, sizeof y, "%" PRIu64, b);
+	limit_text(a, bytes, x, sizeof x);
+	limit_text(b, bytes, y, sizeof y);
 	snprintf(text, sizeof text, "%s limit changed: %s -> %s", what, x, y);
 	rec_event(&r->w, now, r->group, "limit", text, 0, NULL, 0);
 }

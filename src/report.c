@@ -171,6 +171,14 @@ static void figures_json(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_
 	io_json(f, st, io);
 }
 
+static float series_max(const float *v, int n)
+{
+	float top = 0;
+	for (int i = 0; i < n; i++)
+		top = v[i] > top ? v[i] : top;
+	return top;
+}
+
 /* Memory, CPU and tasks over the run, one line each, scaled to the limit where there is one
  * (a line that touches the top touched the limit). */
 static void sparks_text(FILE *f, const struct report *r)
@@ -183,9 +191,7 @@ static void sparks_text(FILE *f, const struct report *r)
 	int n = spark_series(r->spark, 0, v);
 	if (n < 2)
 		return; /* too short a run to draw */
-	float top = 0;
-	for (int i = 0; i < n; i++)
-		top = v[i] > top ? v[i] : top;
+	float top = series_max(v, n);
 	bool mlim = r->mem_limit != UNITS_MAX && r->mem_limit != OPT_UNSET;
 	hi = mlim ? (float)r->mem_limit : 0;
 	sparkline(line, sizeof line, v, n, hi, utf8);
@@ -194,9 +200,7 @@ static void sparks_text(FILE *f, const struct report *r)
 		units_format_size(r->mem_limit, b, sizeof b);
 	fprintf(f, "  memory          %s  max %s%s%s\n", line, a, mlim ? " of " : "", mlim ? b : "");
 	n = spark_series(r->spark, 1, v);
-	top = 0;
-	for (int i = 0; i < n; i++)
-		top = v[i] > top ? v[i] : top;
+	top = series_max(v, n);
 	bool clim = r->cpu_quota_us != UNITS_MAX && r->cpu_quota_us != OPT_UNSET;
 	sparkline(line, sizeof line, v, n, clim ? (float)r->cpu_quota_us * 100 / CPU_PERIOD_US : 0, utf8);
 	fprintf(f, "  cpu             %s  max %.0f%% of one CPU", line, top);
@@ -204,9 +208,7 @@ static void sparks_text(FILE *f, const struct report *r)
 		fprintf(f, " (quota %g%%)", (double)r->cpu_quota_us * 100 / CPU_PERIOD_US);
 	fputc('\n', f);
 	n = spark_series(r->spark, 2, v);
-	top = 0;
-	for (int i = 0; i < n; i++)
-		top = v[i] > top ? v[i] : top;
+	top = series_max(v, n);
 	bool plim = r->pids_limit != UNITS_MAX && r->pids_limit != OPT_UNSET;
 	sparkline(line, sizeof line, v, n, plim ? (float)r->pids_limit : 0, utf8);
 	fprintf(f, "  tasks           %s  max %.0f", line, top);
