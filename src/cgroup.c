@@ -766,3 +766,46 @@ int cg_read_u64(int dir_fd, const char *file, uint64_t *out, struct err *e)
 		return -1;
 	return parse_u64(buf, file, out, e);
 }
+
+void cg_stats_carry(struct cg_stats *st, const struct cg_stats *prev, unsigned what)
+{
+	if (!(what & STATS_LIMITS)) {
+		st->have = (st->have & ~HAVE_FROZEN) | (prev->have & HAVE_FROZEN);
+		st->mem_max = prev->mem_max;
+		st->pids_max = prev->pids_max;
+		st->cpu_limit_pct = prev->cpu_limit_pct;
+		st->frozen = prev->frozen;
+		st->io_nlim = prev->io_nlim;
+		memcpy(st->io_lim, prev->io_lim, sizeof st->io_lim);
+	}
+	if (!(what & STATS_EVENTS)) {
+		if (!(st->have & HAVE_OOM) && (prev->have & HAVE_OOM)) {
+			st->oom_kills = prev->oom_kills;
+			st->have |= HAVE_OOM;
+		}
+		if (!(st->have & HAVE_PIDS_EVENTS) && (prev->have & HAVE_PIDS_EVENTS)) {
+			st->pids_refused = prev->pids_refused;
+			st->have |= HAVE_PIDS_EVENTS;
+		}
+	}
+	/* v1's operation counts come with the peaks: the last ones read, device by device. */
+	if (!(st->have & HAVE_IO_OPS) && (prev->have & HAVE_IO_OPS)) {
+		st->io_rios = prev->io_rios;
+		st->io_wios = prev->io_wios;
+		for (int i = 0; i < st->io_ndev; i++)
+			for (int j = 0; j < prev->io_ndev; j++)
+				if (st->io_dev[i].major == prev->io_dev[j].major && st->io_dev[i].minor == prev->io_dev[j].minor) {
+					st->io_dev[i].rios = prev->io_dev[j].rios;
+					st->io_dev[i].wios = prev->io_dev[j].wios;
+				}
+		st->have |= HAVE_IO_OPS;
+	}
+	if (!(what & STATS_PEAK) && (prev->have & HAVE_MEM_PEAK)) {
+		st->mem_peak = prev->mem_peak > st->mem_current ? prev->mem_peak : st->mem_current;
+		st->have |= HAVE_MEM_PEAK;
+	}
+	if (!(what & STATS_PEAK) && (prev->have & HAVE_PIDS_PEAK)) {
+		st->pids_peak = prev->pids_peak > st->pids_current ? prev->pids_peak : st->pids_current;
+		st->have |= HAVE_PIDS_PEAK;
+	}
+}

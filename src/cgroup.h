@@ -187,6 +187,9 @@ enum {
 	STATS_ALL = STATS_SPLIT | STATS_LIMITS | STATS_EVENTS | STATS_PEAK | STATS_COUNTERS
 };
 void cg_read_stats(struct cgroup *cg, struct cg_stats *st);
+/* After a read of only WHAT: take what was not read from the previous figures (limits, event
+ * counts, v1 I/O operation counts, peaks as max(peak, current)). */
+void cg_stats_carry(struct cg_stats *st, const struct cg_stats *prev, unsigned what);
 void cg_read_stats_some(struct cgroup *cg, struct cg_stats *st, unsigned what);
 int cg_freeze(struct cgroup *cg, bool frozen, struct err *e);
 /* pread a cached counter file (opened on first use); returns its length, or -1 with e filled

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -115,12 +116,31 @@ static void limit_event(struct recorder *r, uint64_t now, const char *what, uint
 	rec_event(&r->w, now, r->group, "limit", text, 0, NULL, 0);
 }
 
+/* The limits are read when their inotify watch fired (any write(2) to them, by climit set, the
+ * dashboard or any tool), when they could not be watched, and every 50th sample; otherwise
+ * the sample keeps the ones read before. The counters come from the group's open files. */
+static bool limits_due(struct recorder *r)
+{
+	bool due = !r->have_last || !r->watch.limits_watched || r->samples % 50 == 0;
+	int wds[64];
+	int n = r->ev ? events_drain(r->ev, wds, 64) : 0;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < CG_LIMIT_FILES; j++)
+			if (wds[i] < 0 || wds[i] == r->watch.wd_limits[j])
+				due = true;
+	return due;
+}
+
 /* Read the group, write what changed as events, then the sample. */
 static void take_sample(struct recorder *r)
 {
 	struct cg_stats st;
 	uint64_t now = now_ns();
-	cg_read_stats_some(r->cg, &st, STATS_COUNTERS | STATS_EVENTS | STATS_PEAK | STATS_LIMITS);
+	unsigned what = STATS_COUNTERS | STATS_EVENTS | STATS_PEAK | (limits_due(r) ? STATS_LIMITS : 0);
+	cg_read_stats_some(r->cg, &st, what);
+	if (r->have_last)
+		cg_stats_carry(&st, &r->last, what);
+	r->samples++;
 	const struct cg_stats *a = &r->last;
 	if (r->have_last && r->recording) {
 		if ((st.have & HAVE_OOM) && st.oom_kills > a->oom_kills)
@@ -194,12 +214,15 @@ int recorder_start(struct recorder *r, struct cgroup *cg, const struct rec_heade
 		}
 	if (r->recording && !(r->ev = calloc(1, sizeof *r->ev)))
 		return err_sys(e, errno, "--record: out of memory");
+	r->watch.limits_watched = false;
 	if (r->ev) {
 		/* Root only on most systems (dmesg_restrict): without it, OOM events lack the victim. */
-		r->ev->inotify_fd = -1;
 		r->ev->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (r->ev->kmsg_fd >= 0)
 			lseek(r->ev->kmsg_fd, 0, SEEK_END);
+		/* Without inotify the limits are simply read every sample. */
+		r->ev->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		events_watch(r->ev, cg, &r->watch);
 	}
 	r->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	struct itimerspec its = {
@@ -233,8 +256,8 @@ void recorder_close(struct recorder *r)
 		close(r->tfd);
 	r->tfd = -1;
 	if (r->ev) {
-		if (r->ev->kmsg_fd >= 0)
-			close(r->ev->kmsg_fd);
+		events_unwatch(r->ev, &r->watch);
+		events_close(r->ev);
 		free(r->ev);
 		r->ev = NULL;
 	}

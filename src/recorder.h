@@ -39,7 +39,9 @@ struct recorder {
 	bool have_last;
 	uint64_t last_ns;
 	uint64_t pids_event_ns; /* last pids-limit event written (one per second at most) */
-	struct events *ev;      /* /dev/kmsg for OOM victims (only kmsg_fd is used) */
+	struct events *ev;      /* /dev/kmsg for OOM victims, inotify on the limit files */
+	struct group_watch watch;
+	unsigned samples;
 	struct spark spark;
 };
 

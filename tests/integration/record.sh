@@ -257,3 +257,31 @@ test_record_export_plot_bad_input_is_125_and_leaves_nothing() {
 	[ -z "$left" ] || bad+=" [left: $left]"
 	[ -z "$bad" ] && pass || fail "$bad"
 }
+
+# Limits changed while the run records (climit set, any tool): an event at that moment, and the
+# samples after it carry the new limit. The limit files are watched, not re-read every sample.
+test_record_notes_limits_changed_while_it_runs() {
+	local d; d=$(_rec_tmp)
+	"$CLIMIT" --name climit-test-reclim --mem 64M --record "$d/l.jsonl" --record-interval 50ms -- sleep 4 &
+	local pid=$!
+	wait_for 10 group_exists climit-test-reclim || { fail "did not start"; stop_bg "$pid"; rm -rf "$d"; return; }
+	sleep 1
+	local t0; t0=$(date +%s%N)
+	"$CLIMIT" set climit-test-reclim --mem 80M --pids 20 >/dev/null || { fail "set"; stop_bg "$pid"; rm -rf "$d"; return; }
+	wait_bounded "$pid" 10 >/dev/null
+	local f=$d/l.jsonl ev mem_after pids_after start
+	ev=$(jq -r 'select(.type == "event" and .kind == "limit") | .text' "$f")
+	start=$(head -1 "$f" | jq .start_unix)
+	local et; et=$(jq -s '[.[] | select(.type == "event" and .kind == "limit")][0].t' "$f")
+	mem_after=$(jq -s '[.[] | select(.type == "sample")] | last | .mem_max' "$f")
+	pids_after=$(jq -s '[.[] | select(.type == "sample")] | last | .pids_max' "$f")
+	rm -rf "$d"
+	grep -q "memory limit changed: 64M -> 80M" <<<"$ev" && grep -q "pids limit changed: max -> 20" <<<"$ev" ||
+		{ fail "limit events: '$ev'"; return; }
+	expect_eq "memory limit in the last sample" 83886080 "$mem_after" || return
+	expect_eq "pids limit in the last sample" 20 "$pids_after" || return
+	# The event's time against the moment climit set ran (two intervals of slack, plus set's own time).
+	awk -v s="$start" -v e="$et" -v t="$t0" 'BEGIN { d = (s + e) - t / 1e9; exit !(d >= -0.05 && d <= 0.6) }' ||
+		{ fail "event at $et s after the start; set ran at $(awk -v s="$start" -v t="$t0" 'BEGIN { print t / 1e9 - s }') s"; return; }
+	pass
+}
