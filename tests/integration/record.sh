@@ -145,7 +145,7 @@ test_replay_in_tmux_shows_the_recorded_values_at_the_recorded_times() {
 		local t pids
 		t=$(jq -s -r "[.[] | select(.type == \"sample\")][$k].t" "$f" | awk '{ printf "%.1f", $1 }')
 		pids=$(jq -s -r "[.[] | select(.type == \"sample\")][$k].pids" "$f")
-		if ! wait_for 5 screen_has "  $t s of"; then bad+=" sample $k: time $t not shown;"; continue; fi
+		if ! wait_for 5 screen_has "  $t s of"; then bad+=" sample $k: time $t not shown: $(screen | head -1);"; continue; fi
 		local row; row=$(screen | grep -E '^climit-test-rp ')
 		[ "$(awk '{ print $3 }' <<<"$row")" = "$pids" ] || bad+=" sample $k (t=$t): pids $pids expected, row '$row';"
 	done
@@ -217,7 +217,9 @@ test_report_draws_sparklines_on_a_terminal_only() {
 
 # Bad input: one line, 125, nothing made, nothing half-written.
 test_record_export_plot_bad_input_is_125_and_leaves_nothing() {
-	local d; d=$(_rec_tmp) bad="" out rc
+	local d bad="" out rc
+	d=$(_rec_tmp)
+	[ -d "$d" ] || { fail "no temporary directory"; return; }
 	"$CLIMIT" --record "$d/ok.jsonl" --record-interval 20ms -- true 2>/dev/null
 	printf '%s' "$(head -c 300 "$d/ok.jsonl")" >"$d/cut.jsonl"                   # cut mid-line
 	sed '1s/"version":1/"version":2/' "$d/ok.jsonl" >"$d/v2.jsonl"            # from a newer climit
