@@ -1,8 +1,13 @@
 # climit run: exit statuses pass through; climit's own failures are told apart.
 
+# Every code on the host; in the guests (each launch through a systemd scope costs ~0.5 s under
+# emulation, and the path does not depend on the code) the codes next to climit's own and the
+# edges.
 test_exit_codes_0_to_255_pass_through() {
-	local code rc bad=""
-	for code in $(seq 0 255); do
+	local code rc bad="" codes
+	codes=$(seq 0 255)
+	[ -n "${CLIMIT_IN_GUEST:-}" ] && codes="0 1 2 3 42 99 100 123 124 125 126 127 128 129 137 143 200 254 255"
+	for code in $codes; do
 		"$CLIMIT" -- sh -c "exit $code"; rc=$?
 		[ "$rc" = "$code" ] || bad="$bad $code->$rc"
 	done
