@@ -78,7 +78,8 @@ climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
 
 UNIT_OBJ := src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o \
-	    src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o src/jsonlib.o src/record.o src/recorder.o src/events.o
+	    src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o src/jsonlib.o src/record.o src/recorder.o src/events.o \
+	    src/replay.o src/sample.o src/control.o
 tests/unit/test_units: tests/unit/test_units.c $(UNIT_OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 

@@ -36,6 +36,13 @@ int replay_open(struct replay *rp, const char *file, double speed, struct err *e
 		if (r->s[k].t > rp->end)
 			rp->end = r->s[k].t;
 	}
+	/* Start on the first sample: it is taken a moment after t = 0 (on an emulated machine,
+	 * milliseconds), and nothing would be shown before it. */
+	rp->begin = rp->end;
+	for (size_t k = 0; k < r->ns; k++)
+		if (r->s[k].t < rp->begin)
+			rp->begin = r->s[k].t;
+	rp->pos = rp->begin;
 	rp->base_ns = now_ns();
 	return 0;
 }
@@ -67,7 +74,7 @@ double replay_now(struct replay *rp)
 
 static void set_pos(struct replay *rp, double t)
 {
-	rp->pos = t < 0 ? 0 : t > rp->end ? rp->end : t;
+	rp->pos = t < rp->begin ? rp->begin : t > rp->end ? rp->end : t;
 	rp->base_ns = now_ns();
 }
 
@@ -75,7 +82,7 @@ static void set_pos(struct replay *rp, double t)
 static double step_time(const struct replay *rp, double t, int dir)
 {
 	const struct rec_run *r = &rp->run;
-	double best = dir > 0 ? rp->end : 0;
+	double best = dir > 0 ? rp->end : rp->begin;
 	for (size_t k = 0; k < r->ns; k++) {
 		double x = r->s[k].t;
 		if (dir > 0 && x > t + 1e-6 && x < best)
@@ -91,7 +98,7 @@ void replay_control(struct replay *rp, enum replay_cmd cmd, double arg)
 	double now = replay_now(rp);
 	switch (cmd) {
 	case REPLAY_PAUSE:
-		set_pos(rp, now >= rp->end && rp->paused ? 0 : now); /* at the end: play again */
+		set_pos(rp, now >= rp->end && rp->paused ? rp->begin : now); /* at the end: play again */
 		rp->paused = !rp->paused;
 		break;
 	case REPLAY_STEP:
@@ -102,7 +109,7 @@ void replay_control(struct replay *rp, enum replay_cmd cmd, double arg)
 		set_pos(rp, now + arg);
 		break;
 	case REPLAY_JUMP:
-		set_pos(rp, arg > 0 ? rp->end : 0);
+		set_pos(rp, arg > 0 ? rp->end : rp->begin);
 		break;
 	case REPLAY_SPEED:
 		set_pos(rp, now);

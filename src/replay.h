@@ -18,7 +18,7 @@ struct replay {
 	uint64_t base_ns;
 	double speed;
 	bool paused;
-	double end;              /* the last sample's time */
+	double begin, end;       /* the first and last samples' times */
 	size_t ev_fed;           /* events given to the sampler's log */
 	double fed_until;
 };

@@ -145,9 +145,12 @@ test_replay_in_tmux_shows_the_recorded_values_at_the_recorded_times() {
 		# Step from the start to sample k.
 		tm send-keys -t t g; sleep 0.2
 		while [ $i -lt "$k" ]; do tm send-keys -t t .; i=$((i + 1)); done
-		local t pids
-		t=$(jq -s -r "[.[] | select(.type == \"sample\")][$k].t" "$f" | awk '{ printf "%.1f", $1 }')
-		pids=$(jq -s -r "[.[] | select(.type == \"sample\")][$k].pids" "$f")
+		# A step goes to the next recorded time (samples written in the same millisecond are
+		# one moment), and shows the last sample at it.
+		local t t3 pids
+		t3=$(jq -s -r "[.[] | select(.type == \"sample\") | .t] | unique | .[$k]" "$f")
+		t=$(awk -v x="$t3" 'BEGIN { printf "%.1f", x }')
+		pids=$(jq -s -r "[.[] | select(.type == \"sample\" and .t == $t3)] | last | .pids" "$f")
 		if ! wait_for 5 screen_has "  $t s of"; then bad+=" sample $k: time $t not shown: $(screen | head -1);"; continue; fi
 		local row; row=$(screen | grep -E '^climit-test-rp ')
 		[ "$(awk '{ print $3 }' <<<"$row")" = "$pids" ] || bad+=" sample $k (t=$t): pids $pids expected, row '$row';"
