@@ -184,6 +184,28 @@ struct sample_group *sampler_find(struct sampler *s, const char *name)
 	return NULL;
 }
 
+static void free_group(struct sampler *s, struct sample_group *g);
+
+/* Add g to the groups and to the index; false without memory (g is then the caller's). */
+static bool append_group(struct sampler *s, struct sample_group *g)
+{
+	if (s->ngroups == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 64;
+		struct sample_group **bigger = realloc(s->groups, (size_t)cap * sizeof *bigger);
+		if (!bigger)
+			return false;
+		s->groups = bigger;
+		s->cap = cap;
+	}
+	s->groups[s->ngroups++] = g;
+	/* At most half full: past that, grow and index everything again. */
+	if (s->index_cap && 2 * s->ngroups <= s->index_cap)
+		index_put(s, s->ngroups - 1);
+	else if (!index_rebuild(s, s->ngroups))
+		s->index_cap = 0;
+	return true;
+}
+
 static void add_group(struct sampler *s, const char *path, int depth)
 {
 	struct sample_group *g = find_path(s, path);
@@ -210,24 +232,8 @@ static void add_group(struct sampler *s, const char *path, int depth)
 	g->depth = depth;
 	g->seen = true;
 	events_watch(&s->ev, &g->cg, &g->watch);
-	if (s->ngroups == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 64;
-		struct sample_group **bigger = realloc(s->groups, (size_t)cap * sizeof *bigger);
-		if (!bigger) {
-			events_unwatch(&s->ev, &g->watch);
-			cg_close(&g->cg);
-			free(g);
-			return;
-		}
-		s->groups = bigger;
-		s->cap = cap;
-	}
-	s->groups[s->ngroups++] = g;
-	/* At most half full: past that, grow and index everything again. */
-	if (s->index_cap && 2 * s->ngroups <= s->index_cap)
-		index_put(s, s->ngroups - 1);
-	else if (!index_rebuild(s, s->ngroups))
-		s->index_cap = 0;
+	if (!append_group(s, g))
+		free_group(s, g);
 }
 
 int sampler_open_replay(struct sampler *s, struct replay *rp, struct err *e)
@@ -244,14 +250,6 @@ struct sample_group *sampler_bare_group(struct sampler *s, const char *path)
 	struct sample_group *g = find_path(s, path);
 	if (g)
 		return g;
-	if (s->ngroups == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 64;
-		struct sample_group **bigger = realloc(s->groups, (size_t)cap * sizeof *bigger);
-		if (!bigger)
-			return NULL;
-		s->groups = bigger;
-		s->cap = cap;
-	}
 	if (!(g = calloc(1, sizeof *g)))
 		return NULL;
 	str_copy(g->path, path, sizeof g->path);
@@ -259,9 +257,10 @@ struct sample_group *sampler_bare_group(struct sampler *s, const char *path)
 	g->watch.wd_oom = g->watch.wd_pids = g->watch.oom_efd = -1;
 	for (int i = 0; i < CG_LIMIT_FILES; i++)
 		g->watch.wd_limits[i] = -1;
-	s->groups[s->ngroups++] = g;
-	if (!index_rebuild(s, s->ngroups))
-		s->index_cap = 0;
+	if (!append_group(s, g)) {
+		free(g);
+		return NULL;
+	}
 	return g;
 }
 
@@ -332,7 +331,7 @@ static void scan_dir(struct sampler *s, const char *mount, const char *rel, int 
 	closedir(d);
 }
 
-/* Drop the groups a refresh did not mark seen (a replay's groups that ended). */
+/* Drop the groups a refresh did not mark seen (gone from cgroupfs, or from a replay). */
 void sampler_drop_unseen(struct sampler *s)
 {
 	int w = 0;
@@ -340,7 +339,7 @@ void sampler_drop_unseen(struct sampler *s)
 		if (s->groups[i]->seen)
 			s->groups[w++] = s->groups[i];
 		else
-			free(s->groups[i]);
+			free_group(s, s->groups[i]);
 	}
 	if (w != s->ngroups) {
 		s->ngroups = w;
@@ -406,20 +405,13 @@ static void derive(struct sampler *s, struct sample_group *g)
 		events_read_kmsg(ev);
 		/* One log line per kill the counter shows, named by kmsg where it told us. */
 		for (uint64_t n = a->oom_kills + 1; n <= b->oom_kills; n++) {
+			/* The "oom-kill:" line is rate-limited by the kernel (10 per 5 s): a kill may
+			 * have no record to claim. */
 			struct kmsg_oom k = { .pid = -1 };
-			/* The kernel bumps the counter between its "oom-kill:" line and its "Killed
-			 * process ... anon-rss" line, so the size may not be known yet (0). The
-			 * "oom-kill:" line itself is rate-limited by the kernel (10 per 5 s). */
-			if (events_claim_kmsg(ev, g->path, &k) && k.rss_kb)
-				events_log(ev, "oom_kill", g->name, k.ts_us,
-					   "%s: OOM kill #%llu: pid %d (%s), anon-rss %llu kB", g->name,
-					   (unsigned long long)n, k.pid, k.task, (unsigned long long)k.rss_kb);
-			else if (k.pid > 0 && k.memcg[0])
-				events_log(ev, "oom_kill", g->name, k.ts_us, "%s: OOM kill #%llu: pid %d (%s)",
-					   g->name, (unsigned long long)n, k.pid, k.task);
-			else
-				events_log(ev, "oom_kill", g->name, -1, "%s: OOM kill #%llu", g->name,
-					   (unsigned long long)n);
+			bool named = events_claim_kmsg(ev, g->path, &k) && k.pid > 0 && k.memcg[0];
+			char text[160];
+			events_oom_text(named ? &k : NULL, n, text, sizeof text);
+			events_log(ev, "oom_kill", g->name, named ? k.ts_us : -1, "%s: %s", g->name, text);
 			if (n + 8 < b->oom_kills) /* a storm between two refreshes: keep the log readable */
 				n = b->oom_kills - 8;
 		}
@@ -504,8 +496,6 @@ static void orphan_kills(struct sampler *s)
 	}
 }
 
-/* Figures not read this refresh (see sampler_refresh) keep their last value. */
-
 /* top --record: one sample per group shown, then the events logged since the last frame. */
 static void record_frame(struct sampler *s)
 {
@@ -548,18 +538,7 @@ static int sampler_scan(struct sampler *s)
 		scan_dir(s, mount, "", 0);
 	else
 		scan_dir(s, mount, s->parent, 0);
-	int w = 0;
-	for (int i = 0; i < s->ngroups; i++) {
-		if (s->groups[i]->seen)
-			s->groups[w++] = s->groups[i];
-		else
-			free_group(s, s->groups[i]);
-	}
-	if (w != s->ngroups) {
-		s->ngroups = w;
-		if (!index_rebuild(s, w))
-			s->index_cap = 0;
-	}
+	sampler_drop_unseen(s);
 	uint64_t now = now_ns();
 	events_read_kmsg(&s->ev);
 	bool kmsg_hint = s->ev.nkmsg > 0; /* an OOM kill the counters may not show yet */
