@@ -257,3 +257,16 @@ const struct event_entry *events_get(const struct events *ev, int i)
 		return NULL;
 	return &ev->log[(ev->log_n - 1 - i) % EVENT_LOG_LEN];
 }
+
+void events_oom_text(const struct kmsg_oom *k, uint64_t n, char *out, size_t size)
+{
+	/* The kernel bumps the counter between its "oom-kill:" line and its "Killed process ...
+	 * anon-rss" line, so the size may not be known yet (0). */
+	if (k && k->pid > 0 && k->rss_kb)
+		snprintf(out, size, "OOM kill #%llu: pid %d (%s), anon-rss %llu kB", (unsigned long long)n, k->pid, k->task,
+			 (unsigned long long)k->rss_kb);
+	else if (k && k->pid > 0)
+		snprintf(out, size, "OOM kill #%llu: pid %d (%s)", (unsigned long long)n, k->pid, k->task);
+	else
+		snprintf(out, size, "OOM kill #%llu", (unsigned long long)n);
+}

@@ -71,6 +71,8 @@ int events_read_kmsg(struct events *ev);
 /* Take the oldest queued kill whose memcg is PATH (relative, no leading slash) or inside it;
  * false if none. */
 bool events_claim_kmsg(struct events *ev, const char *path, struct kmsg_oom *out);
+/* "OOM kill #N: pid P (COMM), anon-rss R kB" as far as k (NULL or pid 0: unnamed) tells. */
+void events_oom_text(const struct kmsg_oom *k, uint64_t n, char *out, size_t size);
 /* Drop queued entry i. */
 void events_drop_kmsg(struct events *ev, int i);
 void events_log(struct events *ev, const char *kind, const char *group, int64_t kmsg_us, const char *fmt, ...)

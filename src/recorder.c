@@ -79,18 +79,10 @@ static void oom_events(struct recorder *r, uint64_t now, uint64_t from, uint64_t
 	events_read_kmsg(r->ev);
 	for (uint64_t n = from + 1; n <= to; n++) {
 		struct kmsg_oom k = { .pid = 0 };
+		if (!events_claim_kmsg(r->ev, r->memcg, &k) || k.pid <= 0)
+			k = (struct kmsg_oom){ .pid = 0 };
 		char text[200];
-		if (events_claim_kmsg(r->ev, r->memcg, &k) && k.pid > 0) {
-			if (k.rss_kb)
-				snprintf(text, sizeof text, "OOM kill #%" PRIu64 ": pid %d (%s), anon-rss %" PRIu64 " kB", n,
-					 k.pid, k.task, k.rss_kb);
-			else
-				snprintf(text, sizeof text, "OOM kill #%" PRIu64 ": pid %d (%s)", n, k.pid, k.task);
-		} else {
-			k.pid = 0;
-			k.task[0] = '\0';
-			snprintf(text, sizeof text, "OOM kill #%" PRIu64, n);
-		}
+		events_oom_text(&k, n, text, sizeof text);
 		rec_event(&r->w, now, r->group, "oom_kill", text, k.pid, k.task, k.rss_kb * 1024);
 	}
 }
