@@ -293,12 +293,8 @@ static int group_index(struct rec_run *r, const char *name)
 	for (int i = r->ngroups - 1; i >= 0; i--)
 		if (strcmp(r->groups[i], name) == 0)
 			return i;
-	if (r->ngroups % 16 == 0) {
-		void *n = realloc(r->groups, (size_t)(r->ngroups + 16) * sizeof *r->groups);
-		if (!n)
-			return -1;
-		r->groups = n;
-	}
+	if (!grow_for(&r->groups, (size_t)r->ngroups, 16, sizeof *r->groups))
+		return -1;
 	str_copy(r->groups[r->ngroups], name, sizeof r->groups[0]);
 	return r->ngroups++;
 }
@@ -355,12 +351,8 @@ static int parse_header(struct rec_run *r, const json_t *o, const char **why)
 
 static int parse_sample(struct rec_run *r, const json_t *o, const char **why)
 {
-	if (r->ns % 1024 == 0) {
-		void *n = realloc(r->s, (r->ns + 1024) * sizeof *r->s);
-		if (!n)
-			return *why = "out of memory", -1;
-		r->s = n;
-	}
+	if (!grow_for(&r->s, r->ns, 1024, sizeof *r->s))
+		return *why = "out of memory", -1;
 	struct rec_sample *s = &r->s[r->ns];
 	memset(s, 0, sizeof *s);
 	s->t = get_num(o, "t", -1);
@@ -405,12 +397,8 @@ static int parse_sample(struct rec_run *r, const json_t *o, const char **why)
 
 static int parse_event(struct rec_run *r, const json_t *o, const char **why)
 {
-	if (r->nev % 64 == 0) {
-		void *n = realloc(r->ev, (r->nev + 64) * sizeof *r->ev);
-		if (!n)
-			return *why = "out of memory", -1;
-		r->ev = n;
-	}
+	if (!grow_for(&r->ev, r->nev, 64, sizeof *r->ev))
+		return *why = "out of memory", -1;
 	struct rec_event *ev = &r->ev[r->nev];
 	memset(ev, 0, sizeof *ev);
 	ev->t = get_num(o, "t", -1);

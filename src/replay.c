@@ -24,13 +24,9 @@ int replay_open(struct replay *rp, const char *file, double speed, struct err *e
 	}
 	for (size_t k = 0; k < r->ns; k++) {
 		int g = r->s[k].group;
-		if (rp->nidx[g] % 256 == 0) {
-			size_t *n = realloc(rp->idx[g], (rp->nidx[g] + 256) * sizeof *n);
-			if (!n) {
-				replay_close(rp);
-				return err_set(e, "out of memory");
-			}
-			rp->idx[g] = n;
+		if (!grow_for(&rp->idx[g], rp->nidx[g], 256, sizeof *rp->idx[g])) {
+			replay_close(rp);
+			return err_set(e, "out of memory");
 		}
 		rp->idx[g][rp->nidx[g]++] = k;
 		if (r->s[k].t > rp->end)

@@ -274,3 +274,15 @@ int file_commit(FILE *f, const char *tmp, const char *path)
 	}
 	return 0;
 }
+
+bool grow_for(void *arrp, size_t n, size_t chunk, size_t elem)
+{
+	if (n % chunk)
+		return true;
+	void *old, *bigger;
+	memcpy(&old, arrp, sizeof old);
+	if (!(bigger = realloc(old, (n + chunk) * elem)))
+		return false;
+	memcpy(arrp, &bigger, sizeof bigger);
+	return true;
+}

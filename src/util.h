@@ -46,6 +46,9 @@ static inline void *take_ptr(void *pp)
 
 /* A JSON string of untrusted bytes: valid UTF-8 as it is, any other byte as the text \xHH. */
 void json_text(FILE *f, const char *s);
+/* Room for element n of the array *ARRP (ELEM bytes each, grown CHUNK elements at a time, so
+ * called for every n from 0 up); false without memory, the array unchanged. */
+bool grow_for(void *arrp, size_t n, size_t chunk, size_t elem);
 /* Write PATH atomically: a temporary file next to it (same filesystem), then file_commit
  * renames it into place; on any failure nothing is left and errno says why (-1). */
 FILE *file_create_tmp(const char *path, char *tmp, size_t size);
