@@ -308,8 +308,8 @@ static int cmd_run(int argc, char **argv)
 	/* --record's file, before the group: an unwritable path is a 125 with nothing made. The
 	 * sampler also runs without it for --report's sparklines (a terminal only). */
 	static struct recorder rec;
-	bool sampling = o.record || (o.report == REPORT_TEXT && isatty(STDERR_FILENO));
-	if (sampling && recorder_open(&rec, o.record, o.record_interval_ns, o.report == REPORT_TEXT, &e) < 0)
+	bool sparks = o.report == REPORT_TEXT && isatty(STDERR_FILENO), sampling = o.record || sparks;
+	if (sampling && recorder_open(&rec, o.record, o.record_interval_ns, sparks, &e) < 0)
 		return fail(&e);
 	if (registry_claim(&sys, name, parent, o.pid != 0, &e) < 0) {
 		recorder_discard(&rec);

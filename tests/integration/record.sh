@@ -218,6 +218,11 @@ test_report_draws_sparklines_on_a_terminal_only() {
 	[[ $mem == *"▁"* || $mem == *"▂"* ]] && [[ $mem == *"of 64M"* ]] || { fail "memory line: $mem"; return; }
 	local piped; piped=$(LANG=C.UTF-8 "$CLIMIT" --report --mem 64M -- "$H/staircase" 8 100 2>&1 >/dev/null)
 	grep -q '^  memory  ' <<<"$piped" && { fail "sparklines into a pipe: $piped"; return; }
+	# Recording does not make them appear there either.
+	local r; r=$(mktemp /tmp/climit-test-spark.XXXXXX)
+	piped=$(LANG=C.UTF-8 "$CLIMIT" --report --record "$r" --mem 64M -- "$H/staircase" 8 100 2>&1 >/dev/null)
+	rm -f "$r"
+	grep -q '^  memory  ' <<<"$piped" && { fail "sparklines into a pipe with --record: $piped"; return; }
 	pass
 }
 
