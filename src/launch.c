@@ -500,14 +500,12 @@ static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, con
 		}
 		/* A signal from the terminal (SI_KERNEL, e.g. Ctrl-C) went to the whole foreground
 		 * process group, the workload included: forwarding it would deliver it twice. */
-		if (si.ssi_code != SI_KERNEL && kill(pid, sig) == 0) {
-			char text[64];
-			snprintf(text, sizeof text, "SIG%s forwarded to the workload", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-			note(hooks, "signal", text);
-		} else if (si.ssi_code == SI_KERNEL) {
+		bool from_terminal = si.ssi_code == SI_KERNEL;
+		bool forwarded = !from_terminal && kill(pid, sig) == 0;
+		if ((from_terminal || forwarded) && hooks && hooks->on_note) {
 			char text[80];
-			snprintf(text, sizeof text, "SIG%s from the terminal (the workload got it too)",
-				 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+			snprintf(text, sizeof text, "SIG%s %s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+				 from_terminal ? "from the terminal (the workload got it too)" : "forwarded to the workload");
 			note(hooks, "signal", text);
 		}
 	}
