@@ -415,14 +415,14 @@ static int cmd_recv(const char *cmd, int argc, char **argv)
 		return 0;
 	}
 	static struct rec_run runs[8];
-	int rc = 0;
-	for (int i = 0; i < o.nfiles && rc == 0; i++)
+	for (int i = 0; i < o.nfiles; i++)
 		if (rec_load(o.files[i], &runs[i], &e) < 0) {
 			err_wrap(&e, "%s", cmd);
 			for (int j = 0; j < i; j++)
 				rec_free(&runs[j]);
 			return fail(&e);
 		}
+	int rc;
 	if (strcmp(cmd, "export") == 0)
 		rc = export_run(&runs[0], (enum export_format)o.format, o.out, &e);
 	else
