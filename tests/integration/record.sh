@@ -298,3 +298,19 @@ test_record_notes_limits_changed_while_it_runs() {
 		{ fail "event at $et s after the start; set ran at $(awk -v s="$start" -v t="$t0" 'BEGIN { print t / 1e9 - s }') s"; return; }
 	pass
 }
+
+# Signals climit forwards are events of the recording, with the end they led to.
+test_record_notes_forwarded_signals() {
+	local d; d=$(_rec_tmp)
+	"$CLIMIT" --name climit-test-recsig --record "$d/s.jsonl" -- sh -c 'trap "exit 3" USR1; touch '"$d"'/ready; while :; do sleep 0.1; done' &
+	local pid=$!
+	wait_for 10 test -e "$d/ready" || { fail "did not start"; stop_bg "$pid"; rm -rf "$d"; return; }
+	kill -USR1 "$pid"
+	wait_bounded "$pid" 10 >/dev/null; local rc=$?
+	local ev end; ev=$(jq -r 'select(.type == "event" and .kind == "signal") | .text' "$d/s.jsonl")
+	end=$(tail -1 "$d/s.jsonl" | jq -r '"\(.type) \(.exit_status) \(.how)"')
+	rm -rf "$d"
+	expect_eq "exit" 3 "$rc" || return
+	expect_eq "signal event" "SIGUSR1 forwarded to the workload" "$ev" || return
+	expect_eq "end" "end 3 exited" "$end" && pass
+}
