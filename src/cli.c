@@ -517,6 +517,16 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 	return 0;
 }
 
+/* A replay's pace, for replay --speed and top --replay --speed. */
+static int parse_speed(const char *arg, double *out, struct err *e)
+{
+	char *end;
+	*out = strtod(arg, &end);
+	if (end == arg || *end || !(*out >= 0.1 && *out <= 100))
+		return err_set(e, "--speed: \"%s\": not a factor from 0.1 to 100", arg);
+	return 0;
+}
+
 int cli_parse_recv(const char *cmd, int argc, char **argv, struct recv_opts *o, struct err *e)
 {
 	enum { O_FORMAT = 'f', O_OUT = 'o', O_SIZE = 300, O_TITLE, O_SPEED };
@@ -581,9 +591,8 @@ int cli_parse_recv(const char *cmd, int argc, char **argv, struct recv_opts *o, 
 			o->title = optarg;
 			break;
 		case O_SPEED:
-			o->speed = strtod(optarg, &end);
-			if (end == optarg || *end || !(o->speed >= 0.1 && o->speed <= 100))
-				return err_set(e, "--speed: \"%s\": not a factor from 0.1 to 100", optarg);
+			if (parse_speed(optarg, &o->speed, e) < 0)
+				return -1;
 			break;
 		}
 	}
@@ -725,13 +734,12 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 				return err_set(e, "%s: \"\": an empty file name", c == O_RECORD ? "--record" : "--replay");
 			*(c == O_RECORD ? &o->record : &o->replay) = optarg;
 			break;
-		case O_SPEED: {
-			char *end;
-			o->speed = strtod(optarg, &end);
-			if (strcmp(cmd, "top") != 0 || end == optarg || *end || !(o->speed >= 0.1 && o->speed <= 100))
-				return err_set(e, "--speed: \"%s\": not a factor from 0.1 to 100 (with --replay)", optarg);
+		case O_SPEED:
+			if (strcmp(cmd, "top") != 0)
+				return err_set(e, "--speed: only for climit top --replay");
+			if (parse_speed(optarg, &o->speed, e) < 0)
+				return -1;
 			break;
-		}
 		case O_EXPLAIN:
 			if (strcmp(cmd, "stats") != 0)
 				return err_set(e, "--explain: only for climit stats");

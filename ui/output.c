@@ -240,16 +240,11 @@ static int refresh_loop(struct sampler *s, const struct top_opts *o, struct prom
 	return 0;
 }
 
-int cmd_top(int argc, char **argv)
+/* The dashboard, its batch and JSON frames and its exporters, live or replayed; ARGV is the
+ * command line for a recording's header. */
+static int top_run(struct top_opts o, int argc, char **argv)
 {
-	struct top_opts o;
 	struct err e;
-	if (cli_parse_top("top", argc, argv, &o, &e) < 0)
-		return fail(&e);
-	if (o.help) {
-		cli_usage_top("top");
-		return 0;
-	}
 	struct sampler s;
 	static struct replay rp;
 	static struct rec_writer rw;
@@ -303,6 +298,19 @@ int cmd_top(int argc, char **argv)
 	return rc;
 }
 
+int cmd_top(int argc, char **argv)
+{
+	struct top_opts o;
+	struct err e;
+	if (cli_parse_top("top", argc, argv, &o, &e) < 0)
+		return fail(&e);
+	if (o.help) {
+		cli_usage_top("top");
+		return 0;
+	}
+	return top_run(o, argc, argv);
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	struct recv_opts r;
@@ -313,10 +321,14 @@ int cmd_replay(int argc, char **argv)
 		cli_usage_recv("replay");
 		return 0;
 	}
-	char speed[32];
-	snprintf(speed, sizeof speed, "%g", r.speed);
-	char *args[] = { "top", "--replay", (char *)r.files[0], "--speed", speed, NULL };
-	return cmd_top(5, args);
+	/* top's defaults, then the replay's file and pace. */
+	char *top[] = { "top", NULL };
+	struct top_opts o;
+	if (cli_parse_top("top", 1, top, &o, &e) < 0)
+		return fail(&e);
+	o.replay = r.files[0];
+	o.speed = r.speed;
+	return top_run(o, 1, top);
 }
 
 int cmd_ls(int argc, char **argv)
