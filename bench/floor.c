@@ -41,6 +41,8 @@ int main(int argc, char **argv)
 	snprintf(name, sizeof name, "floor-%d", getpid());
 	static char dirs[6][256];
 	int n = 0;
+	/* The parent climit-bench is kept between runs, as climit keeps its own parent: bench/run.sh
+	 * removes it when it ends (run the floor through it, or rmdir the parent after). */
 	bool v2 = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
 	if (v2) {
 		mkdir("/sys/fs/cgroup/climit-bench", 0755);

@@ -255,6 +255,38 @@ EOS
 	emit "launch table (no --record: nothing is sampled, no file is opened)."
 }
 
+# ---- launch before and after a change ---------------------------------------------------------
+# BENCH_BASE=COMMIT builds that commit's climit in a temporary worktree and runs it against
+# this one and the floor, BENCH_ROUNDS (6) rounds of hyperfine with the order swapped each
+# round (a machine that drifts favours neither). Medians of the rounds.
+bench_launchdiff() {
+	local base=${BENCH_BASE:-}
+	[ -n "$base" ] || { emit ""; emit "launchdiff: set BENCH_BASE=COMMIT"; return; }
+	local wt=$WORK/base
+	git worktree add -q --detach "$wt" "$base" && make -s -C "$wt" climit >/dev/null 2>&1 || {
+		emit "launchdiff: cannot build $base"; git worktree remove --force "$wt" 2>/dev/null; return; }
+	local lim="--mem 100M --pids 100 --cpu 50%" i old="" new="" flo="" rows=""
+	for i in $(seq "${BENCH_ROUNDS:-6}"); do
+		local a=$wt/climit b=$CL
+		[ $((i % 2)) = 0 ] && { a=$CL; b=$wt/climit; }
+		hyperfine -N --warmup 20 --runs 200 -i --export-json "$WORK/ld.json" "$a $lim -- /bin/true" "$b $lim -- /bin/true" \
+			"$BIN/floor /bin/true" >/dev/null 2>&1 || continue
+		local m; mapfile -t m < <(jq -r '.results[] | .median * 1000' "$WORK/ld.json")
+		local mo=${m[0]} mn=${m[1]}
+		[ $((i % 2)) = 0 ] && { mo=${m[1]}; mn=${m[0]}; }
+		old+="$mo "; new+="$mn "; flo+="${m[2]} "
+		rows+="| $i ($([ $((i % 2)) = 0 ] && echo after || echo before) first) | $(fmt "$mo") | $(fmt "$mn") | $(fmt "${m[2]}") |"$'\n'
+	done
+	git worktree remove --force "$wt"
+	emit ""
+	emit "## Launch before and after a change: $(git rev-parse --short "$base") against $(git rev-parse --short HEAD) (median wall ms, hyperfine -N, 200 runs)"
+	emit ""
+	emit "| round | before | after | floor (bench/floor.c) |"
+	emit "|---|---|---|---|"
+	printf '%s' "$rows" | while IFS= read -r l; do emit "$l"; done
+	emit "| median | $(fmt "$(tr ' ' '\n' <<<"$old" | grep . | median)") | $(fmt "$(tr ' ' '\n' <<<"$new" | grep . | median)") | $(fmt "$(tr ' ' '\n' <<<"$flo" | grep . | median)") |"
+}
+
 bench_launch() {
 	local lim="--mem 100M --pids 100 --cpu 50%"
 	CTRUN=/bin/true ct_script "$WORK/ct.sh"
@@ -417,7 +449,7 @@ bench_systemd() {
 	grep -qE '^\|' <<<"$out" || emit "systemd guest: no table (see tests/vm/run-v2.sh systemd)"
 }
 
-for s in launch isolate isofloor monitor teardown oom concurrency record systemd; do
+for s in launch isolate isofloor monitor teardown oom concurrency record launchdiff systemd; do
 	[[ $SECTIONS == *",$s,"* ]] || continue
 	declare -F "bench_$s" >/dev/null || { echo "bench: section $s not built yet"; continue; }
 	echo "== bench: $s" >&2
