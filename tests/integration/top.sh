@@ -14,28 +14,33 @@ test_top_shows_a_running_container_with_its_limits() {
 }
 
 test_top_shows_oom_kills_as_they_happen() {
-	top_start -d 30 # a long delay: only the event can make the kill appear within the 4 s below
+	# A long delay (120 s): only the event can make the kills appear within the 30 s below. The
+	# wait is generous because three hogs in an emulated guest under load took over 4 s (CI).
+	top_start -d 120
 	sleep 1
-	"$CLIMIT" --name climit-test-topoom --mem 32M -- sh -c "for i in 1 2 3; do $H/hog; done; sleep 20" 2>/dev/null &
+	local t0; t0=$(date +%s%N)
+	"$CLIMIT" --name climit-test-topoom --mem 32M -- sh -c "for i in 1 2 3; do $H/hog; done; sleep 60" 2>/dev/null &
 	local pid=$!
-	if wait_for 4 screen_has "climit-test-topoom: OOM kill #3"; then # (delay 30 s)
+	if wait_for 30 screen_has "climit-test-topoom: OOM kill #3"; then
+		echo "  third OOM kill shown after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 		local hdr row pos oom
 		hdr=$(screen | grep -E '^NAME '); row=$(screen | grep -E '^climit-test-topoom ')
 		hdr=${hdr%%OOM*}; pos=${#hdr} # the column ends under the title (right-aligned, width 5)
 		oom=$(LANG=C.UTF-8 bash -c 'r=$1; echo ${r:$2-2:5}' _ "$row" "$pos" | tr -d ' ')
 		expect_eq "OOM column" 3 "$oom" && pass
 	else
-		fail "no OOM event within 4 s (delay 30 s): $(screen)"
+		fail "no third OOM kill shown within 30 s (delay 120 s): $(screen | tr '\n' '|')"
 	fi
 	top_stop; stop_bg "$pid"
 }
 
 # Limits changed by another tool (cgset, systemctl, echo) are noticed through inotify on the
-# limit files: with a 5 s refresh they show at once, not on some later periodic re-read.
+# limit files: with a 60 s refresh they show within the 15 s allowed (an emulated guest under load
+# is slow), not on some later periodic re-read.
 test_top_shows_limits_changed_by_another_tool_at_once() {
-	"$CLIMIT" --name climit-test-ext --mem 64M --pids 30 -- sleep 30 &
+	"$CLIMIT" --name climit-test-ext --mem 64M --pids 30 -- sleep 120 &
 	local pid=$! row freeze
-	top_start -d 5
+	top_start -d 60
 	if ! wait_for 10 screen_has climit-test-ext; then
 		fail "not shown: $(screen)"; top_stop; stop_bg "$pid"; return
 	fi
@@ -46,14 +51,14 @@ test_top_shows_limits_changed_by_another_tool_at_once() {
 		echo 96M >"$(cg_dir memory climit/climit-test-ext)/memory.memsw.limit_in_bytes"
 		echo 96M >"$(cg_dir memory climit/climit-test-ext)/memory.limit_in_bytes"
 	fi
-	if ! wait_for 3 eval 'row=$(screen | grep climit-test-ext); [[ $row == *" 77 "* && $row == *96M* ]]'; then
-		fail "new limits not shown within 3 s (refresh 5 s): $(screen | grep climit-test-ext)"
+	if ! wait_for 15 eval 'row=$(screen | grep climit-test-ext); [[ $row == *" 77 "* && $row == *96M* ]]'; then
+		fail "new limits not shown within 15 s (refresh 60 s): $(screen | grep climit-test-ext)"
 		top_stop; stop_bg "$pid"; return
 	fi
 	if [ "$CG_MODE" = v2 ]; then freeze="$(cg_dir memory climit/climit-test-ext)/cgroup.freeze"; echo 1 >"$freeze"
 	else freeze="$(cg_dir freezer climit/climit-test-ext)/freezer.state"; echo FROZEN >"$freeze"; fi
-	if wait_for 3 eval 'screen | grep climit-test-ext | grep -q frozen'; then pass
-	else fail "freezing not shown within 3 s: $(screen | grep climit-test-ext)"; fi
+	if wait_for 15 eval 'screen | grep climit-test-ext | grep -q frozen'; then pass
+	else fail "freezing not shown within 15 s (refresh 60 s): $(screen | grep climit-test-ext)"; fi
 	if [ "$CG_MODE" = v2 ]; then echo 0 >"$freeze"; else echo THAWED >"$freeze"; fi
 	top_stop; stop_bg "$pid"
 }
