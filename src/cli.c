@@ -128,6 +128,16 @@ static int bad(struct err *e, int c, const char *val, const char *why)
 	return err_set(e, "%s: \"%s\": %s", optname(c), val, why);
 }
 
+static int parse_io(int c, const char *arg, struct run_opts *o, struct err *e)
+{
+	const char *why;
+	/* enum io_key follows the option order; --io-weight is IO_WEIGHT. */
+	if (io_parse_arg(&o->io, c - OPT_IO_RBPS,
+			 c == OPT_IO_WEIGHT ? "--io-weight" : io_key_option((enum io_key)(c - OPT_IO_RBPS)), arg, &why) < 0)
+		return bad(e, c, arg, why);
+	return 0;
+}
+
 /* getopt leaves the failing argument at argv[optind-1]; name it as typed. */
 static int getopt_failure(struct err *e, char **argv, int c)
 {
@@ -279,11 +289,8 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 				return -1;
 			break;
 		case OPT_IO_RBPS: case OPT_IO_WBPS: case OPT_IO_RIOPS: case OPT_IO_WIOPS: case OPT_IO_WEIGHT:
-			/* enum io_key follows the option order; --io-weight is IO_WEIGHT. */
-			if (io_parse_arg(&o->io, c - OPT_IO_RBPS,
-					 c == OPT_IO_WEIGHT ? "--io-weight" : io_key_option((enum io_key)(c - OPT_IO_RBPS)),
-					 optarg, &why) < 0)
-				return bad(e, c, optarg, why);
+			if (parse_io(c, optarg, o, e) < 0)
+				return -1;
 			break;
 		case OPT_PID:
 			if (units_parse_uint(optarg, 1, INT_MAX, false, &v, &why) < 0)
@@ -965,6 +972,11 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 		{ "cpu", required_argument, NULL, OPT_CPU },
 		{ "cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "io-read-bps", required_argument, NULL, OPT_IO_RBPS },
+		{ "io-write-bps", required_argument, NULL, OPT_IO_WBPS },
+		{ "io-read-iops", required_argument, NULL, OPT_IO_RIOPS },
+		{ "io-write-iops", required_argument, NULL, OPT_IO_WIOPS },
+		{ "io-weight", required_argument, NULL, OPT_IO_WEIGHT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "signal", required_argument, NULL, OPT_SIGNAL },
@@ -985,8 +997,10 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 	while ((c = opts_next(&it, argc, argv, ":m:p:c:s:t:h", longopts, e)) != -1) {
 		if (c == -2)
 			return -1;
+		bool io = c == OPT_IO_RBPS || c == OPT_IO_WBPS || c == OPT_IO_RIOPS || c == OPT_IO_WIOPS ||
+			  c == OPT_IO_WEIGHT;
 		bool limit = c == OPT_MEM || c == OPT_MEM_HIGH || c == OPT_SWAP || c == OPT_PIDS || c == OPT_CPU ||
-			     c == OPT_CPU_WEIGHT || c == OPT_CPUS;
+			     c == OPT_CPU_WEIGHT || c == OPT_CPUS || io;
 		if ((limit || c == OPT_FORCE) && !set)
 			return err_set(e, "%s: only for climit set", argv[optind - 1 - (optarg && argv[optind - 1] == optarg)]);
 		if (c == 's' || c == OPT_SIGNAL) {
@@ -1005,6 +1019,15 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 		case OPT_CPU_WEIGHT: case OPT_CPUS:
 			if (parse_limit(c, optarg, &o->lim, e) < 0)
 				return -1;
+			break;
+		case OPT_IO_RBPS: case OPT_IO_WBPS: case OPT_IO_RIOPS: case OPT_IO_WIOPS: case OPT_IO_WEIGHT:
+			if (parse_io(c, optarg, &o->lim, e) < 0)
+				return -1;
+			/* run's default disk is the one under the command's working directory; climit set
+			 * runs elsewhere, so a limit names its disk (a weight alone is for every disk). */
+			if (c != OPT_IO_WEIGHT && !strchr(optarg, '='))
+				return bad(e, c, optarg, "say which disk: PATH=RATE, /dev/DISK=RATE or MAJ:MIN=RATE "
+							 "(climit set does not know the container's working directory)");
 			break;
 		case OPT_FORCE:
 			o->force = true;
@@ -1053,11 +1076,12 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 		return err_set(e, "\"%s\": unexpected argument (usage: climit %s NAME ...)", argv[optind], cmd);
 	if (set) {
 		const struct run_opts *l = &o->lim;
-		bool any = l->cpus != NULL;
+		bool any = l->cpus != NULL || l->io.first;
 		for (int i = 0; i <= LIMIT_CPU_WEIGHT; i++)
 			any |= l->arg[i] != NULL;
 		if (!any)
-			return err_set(e, "nothing to set (give --mem, --mem-high, --swap, --pids, --cpu, --cpu-weight or --cpus)");
+			return err_set(e, "nothing to set (give --mem, --mem-high, --swap, --pids, --cpu, --cpu-weight, "
+					  "--cpus or an --io-* option)");
 		if (check_mem_high(l, e) < 0)
 			return -1;
 	}
@@ -1080,6 +1104,11 @@ void cli_usage_ctl(const char *cmd)
 		      "  -c, --cpu QUOTA        CPU quota (50%, 1.5, max)\n"
 		      "      --cpu-weight N     relative CPU weight 1..10000\n"
 		      "      --cpus LIST        CPUs it may run on\n"
+		      "      --io-read-bps WHERE=RATE    --io-write-bps WHERE=RATE\n"
+		      "      --io-read-iops WHERE=N      --io-write-iops WHERE=N\n"
+		      "                         I/O limits as for a run, each naming its disk (a path, /dev/sda\n"
+		      "                         or 8:0): climit set does not know the container's directory\n"
+		      "      --io-weight [WHERE=]N  I/O weight 1..10000 (without WHERE: of every disk)\n"
 		      "      --force            lower memory below the current usage anyway\n"
 		      "      --json             print the result as one JSON object\n"
 		      "  -h, --help             show this help and exit\n", stdout);

@@ -89,6 +89,52 @@ static int change_failed(struct ctl_change *c, struct err *e)
 	return c->opt ? err_wrap(e, "%s: \"%s\"", c->opt, c->arg) : -1;
 }
 
+/* Device i of --io-* back to the limits it had (only the keys that were to change). */
+static int restore_io(struct cgroup *cg, const struct ctl_set *s, int i, struct err *e)
+{
+	struct io_dev d = s->io->dev[i];
+	for (int k = 0; k < IO_KEYS; k++)
+		if (d.v[k] != IO_UNSET)
+			d.v[k] = s->io_old[i].v[k];
+	return io_apply_dev(cg, &d, e);
+}
+
+/* A write failed (e says which): write back the old values of the first nlim limits and the first
+ * nio devices' I/O limits, and say in e how many of the changes asked for were undone (one the
+ * caller implied, and the failing device's keys written before the refused one, are put back but
+ * not counted: the user did not see them change). Always -1. */
+static int undo(struct cgroup *cg, struct ctl_set *s, int nlim, int nio, int failing_io, int mem, int implied,
+		struct err *e)
+{
+	int undone = 0, kept = 0;
+	for (int i = nio - 1; i >= 0; i--) {
+		struct err ignored;
+		bool ok = restore_io(cg, s, i, &ignored) == 0;
+		if (i != failing_io)
+			ok ? undone++ : kept++;
+	}
+	for (int j = nlim - 1; j >= 0; j--) {
+		struct err ignored;
+		bool ok = write_change(cg, &s->ch[j], true, &ignored) == 0;
+		if (s->ch[j].opt)
+			ok ? undone++ : kept++;
+	}
+	/* v1: memsw was raised with the new memory limit; with the old one back, the old swap
+	 * allowance goes on top of it again. */
+	if (mem >= 0 && s->ch[mem].written && implied >= 0) {
+		struct err ignored;
+		write_change(cg, &s->ch[implied], true, &ignored);
+	}
+	size_t len = strlen(e->msg);
+	if (undone || kept)
+		snprintf(e->msg + len, sizeof e->msg - len, kept ? " (%d change%s could not be undone)"
+								  : " (nothing changed: %d change%s undone)",
+			 kept ? kept : undone, (kept ? kept : undone) == 1 ? "" : "s");
+	else
+		snprintf(e->msg + len, sizeof e->msg - len, " (nothing changed)");
+	return -1;
+}
+
 int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 {
 	s->nnotes = 0;
@@ -106,6 +152,16 @@ int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 		if (!c->is_cpus && c->limit == LIMIT_SWAP_MAX)
 			swap = i;
 	}
+	const struct io_opts *io = s->io && s->io->first ? s->io : NULL;
+	if (io && cg_fd(cg, CTRL_IO) < 0)
+		return err_set(e, "%s: the io controller is not available in this group", io->first);
+	for (int i = 0; io && i < io->ndev; i++)
+		if (io_read_dev(cg, io->dev[i].major, io->dev[i].minor, &s->io_old[i], e) < 0)
+			return -1;
+	if (io && io->weight != IO_UNSET &&
+	    (io_weight_check(cg->sys, io, &s->weight_plan, e) < 0 ||
+	     io_read_weight(cg, io, &s->weight_plan, s->weight_old, sizeof s->weight_old, e) < 0))
+		return -1;
 	/* v1 keeps memory+swap in one file: a new memory limit alone would change the swap
 	 * allowance with it. Keep the allowance as it is (written after the memory limit). */
 	if (mem >= 0 && swap < 0 && cg->sys->mode != CG_V2) {
@@ -140,33 +196,25 @@ int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 			err_wrap(e, "the kernel could not reclaim the group down to that (cgroup v1 refuses "
 				    "instead of OOM-killing)");
 		change_failed(c, e);
-		int undone = 0, kept = 0;
-		for (int j = i - 1; j >= 0; j--) {
-			struct err ignored;
-			if (write_change(cg, &s->ch[j], true, &ignored) == 0)
-				undone++;
-			else
-				kept++;
-		}
-		/* v1: memsw was raised with the new memory limit; with the old one back, the old swap
-		 * allowance goes on top of it again. */
-		if (mem >= 0 && s->ch[mem].written && implied >= 0) {
-			struct err ignored;
-			write_change(cg, &s->ch[implied], true, &ignored);
-		}
-		size_t len = strlen(e->msg);
-		if (undone || kept)
-			snprintf(e->msg + len, sizeof e->msg - len, kept ? " (%d change%s could not be undone)"
-									  : " (nothing changed: %d change%s undone)",
-				 kept ? kept : undone, (kept ? kept : undone) == 1 ? "" : "s");
-		else
-			snprintf(e->msg + len, sizeof e->msg - len, " (nothing changed)");
-		return -1;
+		return undo(cg, s, i, 0, -1, mem, implied, e);
 	}
+	/* A device's v1 limits are one file each: a failure may come after some were written, so the
+	 * failing device is restored too. */
+	for (int i = 0; io && i < io->ndev; i++)
+		if (io_apply_dev(cg, &io->dev[i], e) < 0)
+			return undo(cg, s, s->n, i + 1, i, mem, implied, e);
+	if (io && io->weight != IO_UNSET && io_apply_weight(cg, io, e) < 0)
+		return undo(cg, s, s->n, io->ndev, -1, mem, implied, e);
 	/* 4. What is in force now, and what the kernel did about it. */
 	for (int i = 0; i < s->n; i++)
 		if (read_change(cg, &s->ch[i], true, e) < 0)
 			return change_failed(&s->ch[i], e);
+	for (int i = 0; io && i < io->ndev; i++)
+		if (io_read_dev(cg, io->dev[i].major, io->dev[i].minor, &s->io_now[i], e) < 0)
+			return -1;
+	if (io && io->weight != IO_UNSET &&
+	    io_read_weight(cg, io, &s->weight_plan, s->weight_now, sizeof s->weight_now, e) < 0)
+		return -1;
 	struct cg_stats after;
 	cg_read_stats(cg, &after);
 	if (mem >= 0 && s->ch[mem].value < before.mem_current) {

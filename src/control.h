@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "io.h"
 #include "util.h"
 
 /* Open running container NAME (its climit's registry record says where its group is). */
@@ -32,17 +33,24 @@ struct ctl_set {
 	struct ctl_change ch[CTL_MAX_CHANGES];
 	int n;
 	bool force;             /* lower memory below what the group uses now */
+	const struct io_opts *io; /* --io-*, devices resolved (io_resolve); NULL or none given: no change */
 	/* Filled by ctl_set: what the kernel did that the caller should hear about. */
 	char notes[CTL_MAX_NOTES][256];
 	int nnotes;
+	/* ... and each of io->dev's limits before and after, and the weight as the kernel's file has
+	 * it (weight_plan.file) before and after. */
+	struct cg_io_lim io_old[IO_DEVS], io_now[IO_DEVS];
+	struct io_weight_plan weight_plan;
+	char weight_old[16], weight_now[16];
 };
 
 /* Add a change (the caller's parser has validated the value). */
 void ctl_add(struct ctl_set *s, enum cg_limit limit, uint64_t value, const char *opt, const char *arg);
 void ctl_add_cpus(struct ctl_set *s, const char *cpus, const char *opt);
 /* All or nothing: check every change against the group first (memory below its usage is refused
- * unless s->force), write them in order, and if a write fails, write back the old values of the
- * ones already written. Then read back what is in force (ch[i].now) and note what the kernel did
+ * unless s->force; an I/O weight where the disk's scheduler has none), write them in order (the
+ * limits, then each disk's I/O limits, then the I/O weight), and if a write fails, write back the
+ * old values of the ones already written. Then read back what is in force (ch[i].now) and note what the kernel did
  * (reclaimed, OOM-killed, a pids limit below the tasks running). */
 int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e);
 /* Words for a limit value: "64M", "50%", "100", "max". */

@@ -15,6 +15,10 @@
 #include "cgroup.h"
 #include "units.h"
 
+/* Each line of a file's text. */
+#define EACH_LINE(text, line) \
+	for (const char *line = (text); line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+
 static const char *const key_names[IO_KEYS] = { "rbps", "wbps", "riops", "wiops" };
 static const char *const key_opts[IO_KEYS] = { "--io-read-bps", "--io-write-bps", "--io-read-iops",
 					       "--io-write-iops" };
@@ -275,10 +279,19 @@ int io_weight_check(const struct cg_system *sys, const struct io_opts *o, struct
 	return 0;
 }
 
-static int apply_weight(struct cgroup *cg, int fd, const struct io_opts *o, struct err *e)
+static int io_fd(struct cgroup *cg, const char *opt, struct err *e)
+{
+	int fd = cg_fd(cg, CTRL_IO);
+	if (fd < 0)
+		return err_set(e, "%s: the io controller is not available here", opt);
+	return fd;
+}
+
+int io_apply_weight(struct cgroup *cg, const struct io_opts *o, struct err *e)
 {
 	struct io_weight_plan p;
-	if (io_weight_check(cg->sys, o, &p, e) < 0)
+	int fd = io_fd(cg, "--io-weight", e);
+	if (fd < 0 || io_weight_check(cg->sys, o, &p, e) < 0)
 		return -1;
 	const char *file = p.file, *val = p.value;
 	if (write_file_at(fd, file, val, e) < 0)
@@ -286,49 +299,108 @@ static int apply_weight(struct cgroup *cg, int fd, const struct io_opts *o, stru
 	return 0;
 }
 
+int io_apply_dev(struct cgroup *cg, const struct io_dev *d, struct err *e)
+{
+	int fd = io_fd(cg, "--io-*", e);
+	if (fd < 0)
+		return -1;
+	bool v2 = cg->sys->mode == CG_V2;
+	char line[256];
+	int n = snprintf(line, sizeof line, "%u:%u", d->major, d->minor);
+	const char *first = NULL;
+	for (int k = 0; k < IO_KEYS; k++) {
+		if (d->v[k] == IO_UNSET)
+			continue;
+		if (!first)
+			first = d->arg[k];
+		if (v2) {
+			if (d->v[k] == UNITS_MAX)
+				n += snprintf(line + n, sizeof line - (size_t)n, " %s=max", key_names[k]);
+			else
+				n += snprintf(line + n, sizeof line - (size_t)n, " %s=%" PRIu64, key_names[k], d->v[k]);
+			continue;
+		}
+		/* v1: one file per key; 0 removes the rule ("max"). */
+		char one[64];
+		snprintf(one, sizeof one, "%u:%u %" PRIu64, d->major, d->minor, d->v[k] == UNITS_MAX ? 0 : d->v[k]);
+		if (write_file_at(fd, v1_files[k], one, e) < 0)
+			return err_set(e, "%s: \"%s\": the kernel cannot throttle %s (%u:%u): %s", key_opts[k], d->arg[k],
+				       d->name, d->major, d->minor, strerror(e->errnum));
+	}
+	if (v2 && first && write_file_at(fd, "io.max", line, e) < 0) {
+		const char *opt = "--io-*";
+		for (int k = 0; k < IO_KEYS; k++)
+			if (d->arg[k] == first)
+				opt = key_opts[k];
+		return err_set(e, "%s: \"%s\": the kernel cannot throttle %s (%u:%u): %s", opt, first, d->name,
+			       d->major, d->minor, strerror(e->errnum));
+	}
+	return 0;
+}
+
 int io_apply(struct cgroup *cg, const struct io_opts *o, struct err *e)
 {
 	if (!o->first)
 		return 0;
-	int fd = cg_fd(cg, CTRL_IO);
+	if (io_fd(cg, o->first, e) < 0)
+		return -1;
+	for (int i = 0; i < o->ndev; i++)
+		if (io_apply_dev(cg, &o->dev[i], e) < 0)
+			return -1;
+	if (o->weight != IO_UNSET && io_apply_weight(cg, o, e) < 0)
+		return -1;
+	return 0;
+}
+
+static bool line_value(const char *line, const char *key, uint64_t *out);
+
+int io_read_dev(struct cgroup *cg, unsigned major, unsigned minor, struct cg_io_lim *l, struct err *e)
+{
+	*l = (struct cg_io_lim){ .major = major, .minor = minor, .v = { UNITS_MAX, UNITS_MAX, UNITS_MAX, UNITS_MAX } };
+	int fd = io_fd(cg, "--io-*", e);
 	if (fd < 0)
-		return err_set(e, "%s: the io controller is not available here", o->first);
+		return -1;
 	bool v2 = cg->sys->mode == CG_V2;
-	for (int i = 0; i < o->ndev; i++) {
-		const struct io_dev *d = &o->dev[i];
-		char line[256];
-		int n = snprintf(line, sizeof line, "%u:%u", d->major, d->minor);
-		const char *first = NULL;
-		for (int k = 0; k < IO_KEYS; k++) {
-			if (d->v[k] == IO_UNSET)
+	char key[32], buf[16384];
+	size_t klen = (size_t)snprintf(key, sizeof key, "%u:%u ", major, minor);
+	for (int k = 0; k < (v2 ? 1 : IO_KEYS); k++) {
+		if (read_small_file_at(fd, v2 ? "io.max" : v1_files[k], buf, sizeof buf, e) < 0)
+			return -1;
+		EACH_LINE(buf, line) {
+			if (strncmp(line, key, klen) != 0)
 				continue;
-			if (!first)
-				first = d->arg[k];
-			if (v2) {
-				if (d->v[k] == UNITS_MAX)
-					n += snprintf(line + n, sizeof line - (size_t)n, " %s=max", key_names[k]);
-				else
-					n += snprintf(line + n, sizeof line - (size_t)n, " %s=%" PRIu64, key_names[k], d->v[k]);
-				continue;
-			}
-			/* v1: one file per key; 0 removes the rule ("max"). */
-			char one[64];
-			snprintf(one, sizeof one, "%u:%u %" PRIu64, d->major, d->minor, d->v[k] == UNITS_MAX ? 0 : d->v[k]);
-			if (write_file_at(fd, v1_files[k], one, e) < 0)
-				return err_set(e, "%s: \"%s\": the kernel cannot throttle %s (%u:%u): %s", key_opts[k], d->arg[k],
-					       d->name, d->major, d->minor, strerror(e->errnum));
-		}
-		if (v2 && write_file_at(fd, "io.max", line, e) < 0) {
-			const char *opt = "--io-*";
-			for (int k = 0; k < IO_KEYS; k++)
-				if (d->arg[k] == first)
-					opt = key_opts[k];
-			return err_set(e, "%s: \"%s\": the kernel cannot throttle %s (%u:%u): %s", opt, first, d->name,
-				       d->major, d->minor, strerror(e->errnum));
+			uint64_t v;
+			if (v2)
+				for (int j = 0; j < IO_KEYS; j++)
+					line_value(line, key_names[j], &l->v[j]);
+			else if (sscanf(line + klen, "%" SCNu64, &v) == 1)
+				l->v[k] = v ? v : UNITS_MAX;
 		}
 	}
-	if (o->weight != IO_UNSET && apply_weight(cg, fd, o, e) < 0)
+	return 0;
+}
+
+int io_read_weight(struct cgroup *cg, const struct io_opts *o, const struct io_weight_plan *p, char *out, size_t size,
+		   struct err *e)
+{
+	int fd = io_fd(cg, "--io-weight", e);
+	char buf[8192], key[32];
+	if (fd < 0 || read_small_file_at(fd, p->file, buf, sizeof buf, e) < 0)
 		return -1;
+	size_t klen = (size_t)snprintf(key, sizeof key, "%u:%u ", o->wdev.major, o->wdev.minor);
+	const char *own = NULL, *dflt = NULL;
+	EACH_LINE(buf, line) {
+		if (!o->weight_all && strncmp(line, key, klen) == 0)
+			own = line + klen;
+		else if (strncmp(line, "default ", 8) == 0)
+			dflt = line + 8;
+		else if (line[0] >= '0' && line[0] <= '9' && !memchr(line, ':', strcspn(line, "\n")))
+			dflt = line; /* v1 blkio.bfq.weight: the number alone */
+	}
+	const char *v = own ? own : dflt;
+	if (!v)
+		return err_set(e, "--io-weight: %s says no weight", p->file);
+	snprintf(out, size, "%.*s", (int)strcspn(v, " \n"), v);
 	return 0;
 }
 
@@ -355,10 +427,6 @@ static struct cg_io_lim *lim_slot(struct cg_stats *st, unsigned maj, unsigned mi
 	*l = (struct cg_io_lim){ .major = maj, .minor = min, .v = { UNITS_MAX, UNITS_MAX, UNITS_MAX, UNITS_MAX } };
 	return l;
 }
-
-/* Each line of a file, with the line's "MAJ:MIN" parsed (lines without one get maj -1). */
-#define EACH_LINE(text, line) \
-	for (const char *line = (text); line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
 
 /* "key=value" in one line (up to its newline). */
 static bool line_value(const char *line, const char *key, uint64_t *out)

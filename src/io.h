@@ -68,6 +68,15 @@ struct io_weight_plan {
 int io_weight_check(const struct cg_system *sys, const struct io_opts *o, struct io_weight_plan *plan, struct err *e);
 /* Write the limits and the weight into the group; -1 with e naming the option and the fix. */
 int io_apply(struct cgroup *cg, const struct io_opts *o, struct err *e);
+/* The parts of it: one device's limits (the keys not IO_UNSET), and the weight. */
+int io_apply_dev(struct cgroup *cg, const struct io_dev *d, struct err *e);
+int io_apply_weight(struct cgroup *cg, const struct io_opts *o, struct err *e);
+/* What is in force now: one device's limits (UNITS_MAX where none), and the weight the plan's
+ * file gives the device (its own line, else the default) as the kernel writes it ("136"). */
+struct cg_io_lim;
+int io_read_dev(struct cgroup *cg, unsigned major, unsigned minor, struct cg_io_lim *l, struct err *e);
+int io_read_weight(struct cgroup *cg, const struct io_opts *o, const struct io_weight_plan *p, char *out, size_t size,
+		   struct err *e);
 
 /* Parsers of the kernel's files into st (pure; fixtures in tests/unit). */
 void io_parse_v2_stat(const char *text, struct cg_stats *st);

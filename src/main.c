@@ -456,7 +456,7 @@ static int cmd_gc(int argc, char **argv)
 
 static void print_set(const char *name, const struct ctl_set *s, bool json)
 {
-	char was[32], now[32];
+	char was[128], now[128];
 	if (json) {
 		printf("{\"name\":\"%s\",\"limits\":{", name);
 		bool first = true;
@@ -475,6 +475,28 @@ static void print_set(const char *name, const struct ctl_set *s, bool json)
 			printf(",\"now\":");
 			c->now == UNITS_MAX ? printf("null") : printf("%" PRIu64, c->now);
 			printf("}");
+		}
+		const struct io_opts *io = s->io && s->io->first ? s->io : NULL;
+		for (int i = 0; io && i < io->ndev; i++) {
+			const struct io_dev *d = &io->dev[i];
+			printf("%s\"io:%u:%u\":{\"device\":", first ? "" : ",", d->major, d->minor);
+			json_text(stdout, d->name);
+			first = false;
+			for (int when = 0; when < 2; when++) {
+				const struct cg_io_lim *l = when ? &s->io_now[i] : &s->io_old[i];
+				printf(",\"%s\":{", when ? "now" : "was");
+				for (int k = 0; k < IO_KEYS; k++) {
+					printf("%s\"%s\":", k ? "," : "", io_key_name((enum io_key)k));
+					l->v[k] == UNITS_MAX ? printf("null") : printf("%" PRIu64, l->v[k]);
+				}
+				printf("}");
+			}
+			printf("}");
+		}
+		if (io && io->weight != IO_UNSET) {
+			printf("%s\"io-weight\":{\"file\":\"%s\",\"device\":", first ? "" : ",", s->weight_plan.file);
+			io->weight_all ? printf("null") : json_text(stdout, io->wdev.name);
+			printf(",\"was\":%s,\"now\":%s}", s->weight_old, s->weight_now);
 		}
 		printf("},\"notes\":[");
 		for (int i = 0; i < s->nnotes; i++) {
@@ -499,6 +521,17 @@ static void print_set(const char *name, const struct ctl_set *s, bool json)
 		}
 		first = false;
 	}
+	const struct io_opts *io = s->io && s->io->first ? s->io : NULL;
+	for (int i = 0; io && i < io->ndev; i++) {
+		io_limit_text(&s->io_now[i], now, sizeof now);
+		io_limit_text(&s->io_old[i], was, sizeof was);
+		printf("%s io %s %s (was %s)", first ? "" : ",", io->dev[i].name, now[0] ? now : "none",
+		       was[0] ? was : "none");
+		first = false;
+	}
+	if (io && io->weight != IO_UNSET)
+		printf("%s io-weight %s %s (was %s; %s)", first ? "" : ",", io->weight_all ? "default" : io->wdev.name,
+		       s->weight_now, s->weight_old, s->weight_plan.file);
 	printf("\n");
 	for (int i = 0; i < s->nnotes; i++)
 		printf("%s: %s\n", name, s->notes[i]);
@@ -516,7 +549,7 @@ static int cmd_ctl(const char *cmd, int argc, char **argv)
 	}
 	static struct cg_system sys;
 	struct cgroup cg;
-	if (cg_detect(&sys, &e) < 0 || ctl_open(&sys, o.name, &cg, &e) < 0)
+	if (io_resolve(&o.lim.io, &e) < 0 || cg_detect(&sys, &e) < 0 || ctl_open(&sys, o.name, &cg, &e) < 0)
 		return fail(&e);
 	int rc = 0;
 	if (strcmp(cmd, "set") == 0) {
@@ -529,7 +562,7 @@ static int cmd_ctl(const char *cmd, int argc, char **argv)
 			[LIMIT_SWAP_MAX] = o.lim.swap_max, [LIMIT_PIDS_MAX] = o.lim.pids_max,
 			[LIMIT_CPU_MAX] = o.lim.cpu_quota_us, [LIMIT_CPU_WEIGHT] = o.lim.cpu_weight,
 		};
-		struct ctl_set s = { .force = o.force };
+		struct ctl_set s = { .force = o.force, .io = &o.lim.io };
 		for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 			if (o.lim.arg[order[i].limit])
 				ctl_add(&s, order[i].limit, val[order[i].limit], order[i].opt, o.lim.arg[order[i].limit]);

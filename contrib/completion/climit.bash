@@ -71,7 +71,7 @@ _climit() {
 	set|kill|freeze|thaw|wait|attach)
 		local opts="--json --help"
 		case $sub in
-		set) opts="$limit_opts --force --json --help" ;;
+		set) opts="$limit_opts --io-read-bps --io-write-bps --io-read-iops --io-write-iops --io-weight --force --json --help" ;;
 		kill) opts="--signal --json --help" ;;
 		wait) opts="--timeout --json --help" ;;
 		attach) opts="--children --json --help" ;;
@@ -79,7 +79,7 @@ _climit() {
 		# Words after the subcommand that are not options: the first is the container.
 		local n=0
 		for ((i = 2; i < cword; i++)); do
-			[[ ${words[i]} == -* ]] || [[ ${words[i-1]} == --@(mem|mem-high|swap|pids|cpu|cpu-weight|cpus|signal|timeout) ]] || n=$((n + 1))
+			[[ ${words[i]} == -* ]] || [[ ${words[i-1]} == --@(mem|mem-high|swap|pids|cpu|cpu-weight|cpus|io-*|signal|timeout) ]] || n=$((n + 1))
 		done
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		elif [ $n = 0 ]; then COMPREPLY=($(compgen -W "$(_climit_names)" -- "$cur"))

@@ -67,9 +67,14 @@ int openat(int dirfd, const char *path, int flags, ...)
 	    ++n == atoi(f + 5))
 		return errno = EACCES, -1;
 	/* "write:FILE": opening FILE (a name relative to a group's directory) for writing fails
-	 * with EACCES, as a kernel refusal of one limit would. */
-	if (f && strncmp(f, "write:", 6) == 0 && strcmp(path, f + 6) == 0 && (flags & O_WRONLY))
-		return errno = EACCES, -1;
+	 * with EACCES, as a kernel refusal of one limit would; "write:FILE#N": only the Nth time. */
+	static int writes;
+	if (f && strncmp(f, "write:", 6) == 0 && (flags & O_WRONLY)) {
+		const char *hash = strchr(f + 6, '#');
+		size_t len = hash ? (size_t)(hash - (f + 6)) : strlen(f + 6);
+		if (strlen(path) == len && strncmp(path, f + 6, len) == 0 && (!hash || ++writes == atoi(hash + 1)))
+			return errno = EACCES, -1;
+	}
 	return REAL(openat)(dirfd, path, flags, mode);
 }
 

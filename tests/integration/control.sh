@@ -135,6 +135,10 @@ set climit-test-setbad|nothing to set
 set climit-test-nosuch --pids 5|"climit-test-nosuch": no running container of that name
 set climit-test-setbad --mem 1G --mem-high 2G|--mem-high: "2G": above --mem
 set climit-test-setbad --cpus 999|--cpus: "999"
+set climit-test-setbad --io-write-bps 5M|--io-write-bps: "5M": say which disk
+set climit-test-setbad --io-read-bps /nonexistent/db=1M|--io-read-bps: "/nonexistent/db=1M"
+set climit-test-setbad --io-read-iops /dev/null=5|--io-read-iops: "/dev/null=5"
+freeze climit-test-setbad --io-weight 5|--io-weight: only for climit set
 set ../etc --pids 5|"../etc"
 kill climit-test-setbad NOSIG|"NOSIG": not a signal
 freeze climit-test-setbad --pids 3|--pids: only for climit set

@@ -217,6 +217,104 @@ test_io_weight_needs_bfq_and_is_written() {
 	[ -z "$(cg_leftovers climit-test-iowt)" ] && pass || fail "group left behind"
 }
 
+# climit set changes a running container's I/O limits: set prints each disk's limits before and
+# after, the kernel's files hold the new ones, and dd started after it moves at the new rate.
+test_set_io_limits_of_a_running_container() {
+	io_can || return
+	local lo dev f mm name=climit-test-ioset tmp=/tmp/climit-test-ioset.$$ out rc b s pct line
+	lo=$(io_loop) || { fail "cannot set up a loop device"; return; }
+	read -r dev f <<<"$lo"
+	mm=$(lsblk -dno MAJ:MIN "$dev" | tr -d ' ')
+	"$CLIMIT" --name $name --io-write-bps "$dev=50M" -- sh -c \
+		"while [ ! -e $tmp.go ]; do sleep 0.05; done; exec dd if=/dev/zero of=$dev bs=64k count=80 oflag=direct 2>$tmp.dd" &
+	local pid=$!
+	wait_for 10 group_exists $name || { fail "not started"; stop_bg "$pid"; io_unloop "$dev" "$f"; return; }
+	out=$("$CLIMIT" set $name --io-write-bps "$dev=2M" --io-read-iops "$mm=50" 2>&1); rc=$?
+	if [ "$CG_MODE" = v2 ]; then line=$(grep "^$mm " "$(cg_dir io climit/$name)/io.max")
+	else line="$(grep "^$mm " "$(cg_dir blkio climit/$name)/blkio.throttle.write_bps_device") $(grep "^$mm " "$(cg_dir blkio climit/$name)/blkio.throttle.read_iops_device")"; fi
+	local json; json=$("$CLIMIT" set $name --io-write-bps "$mm=2M" --json 2>&1)
+	touch $tmp.go
+	wait "$pid"
+	read -r b s <<<"$(dd_figures $tmp.dd)"
+	rm -f $tmp.go $tmp.dd
+	io_unloop "$dev" "$f"
+	expect_eq "exit" 0 "$rc" || return
+	expect_eq "set's line" "$name: io ${dev#/dev/} write 2M/s, read 50 IOPS (was write 50M/s)" "$out" || return
+	if [ "$CG_MODE" = v2 ]; then expect_eq "io.max" "$mm rbps=max wbps=2097152 riops=50 wiops=max" "$line" || return
+	else expect_eq "v1 throttle files" "$mm 2097152 $mm 50" "$line" || return; fi
+	expect_eq "--json" "2097152 2097152 50" "$(jq -r --arg k "io:$mm" '.limits[$k] | "\(.was.wbps) \(.now.wbps) \(.now.riops)"' <<<"$json")" || return
+	expect_eq "bytes dd wrote" 5242880 "$b" || return
+	pct=$(pct_of "$b" "$s" 2097152)
+	[ "$pct" -ge 80 ] && [ "$pct" -le 120 ] || { fail "dd ran at $pct% of the new 2M/s ($b bytes in $s s)"; return; }
+	[ -z "$(cg_leftovers $name)" ] && pass || fail "group left behind"
+}
+
+# All or nothing across disks: when the kernel refuses the second disk's limit, the first disk's
+# and the memory limit written before it are put back.
+test_set_io_is_all_or_nothing_across_disks() {
+	io_can || return
+	local lo1 lo2 d1 f1 d2 f2 mm1 mm2 name=climit-test-ioall out rc file fault m l1 l2
+	lo1=$(io_loop) || { fail "cannot set up a loop device"; return; }
+	read -r d1 f1 <<<"$lo1"
+	lo2=$(io_loop) || { io_unloop "$d1" "$f1"; fail "cannot set up a second loop device"; return; }
+	read -r d2 f2 <<<"$lo2"
+	mm1=$(lsblk -dno MAJ:MIN "$d1" | tr -d ' '); mm2=$(lsblk -dno MAJ:MIN "$d2" | tr -d ' ')
+	"$CLIMIT" --name $name --mem 100M --io-write-bps "$d1=7M" --io-write-bps "$d2=9M" -- sleep 30 &
+	local pid=$!
+	if wait_for 10 group_exists $name; then
+		if [ "$CG_MODE" = v2 ]; then file=io.max; else file=blkio.throttle.write_bps_device; fi
+		out=$(CLIMIT_FAULT="write:$file#2" LD_PRELOAD=$H/fault.so "$CLIMIT" set $name --mem 200M \
+			--io-write-bps "$d1=1M" --io-write-bps "$d2=2M" 2>&1); rc=$?
+		m=$(_mem_limit $name)
+		l1=$(grep "^$mm1 " "$(cg_dir "$([ "$CG_MODE" = v2 ] && echo io || echo blkio)" climit/$name)/$file")
+		l2=$(grep "^$mm2 " "$(cg_dir "$([ "$CG_MODE" = v2 ] && echo io || echo blkio)" climit/$name)/$file")
+	fi
+	stop_bg "$pid"
+	io_unloop "$d1" "$f1"; io_unloop "$d2" "$f2"
+	expect_eq "exit" 125 "$rc" || return
+	[[ $out == "climit: --io-write-bps: \"$d2=2M\": the kernel cannot throttle ${d2#/dev/} ($mm2): Permission denied (nothing changed: 2 changes undone)" ]] || { fail "message: $out"; return; }
+	expect_eq "memory put back" $((100 << 20)) "$m" || return
+	if [ "$CG_MODE" = v2 ]; then
+		expect_eq "first disk put back" "$mm1 rbps=max wbps=7340032 riops=max wiops=max" "$l1" || return
+		expect_eq "second disk as it was" "$mm2 rbps=max wbps=9437184 riops=max wiops=max" "$l2" || return
+	else
+		expect_eq "first disk put back" "$mm1 7340032" "$l1" || return
+		expect_eq "second disk as it was" "$mm2 9437184" "$l2" || return
+	fi
+	pass
+}
+
+# climit set --io-weight: a disk without weight-based control is refused before anything is
+# written (the memory limit asked for with it stays as it was); with bfq the weight is written
+# and set prints it as the kernel's file has it, before and after.
+test_set_io_weight_is_checked_first_then_written() {
+	io_can || return
+	local lo dev f sched mm name=climit-test-iosetw out rc m file got
+	lo=$(io_loop) || { fail "cannot set up a loop device"; return; }
+	read -r dev f <<<"$lo"
+	sched=/sys/block/${dev#/dev/}/queue/scheduler
+	grep -qw bfq "$sched" || { io_unloop "$dev" "$f"; skip "no bfq I/O scheduler in this kernel"; return; }
+	mm=$(lsblk -dno MAJ:MIN "$dev" | tr -d ' ')
+	echo none >"$sched"
+	"$CLIMIT" --name $name --mem 100M -- sleep 30 &
+	local pid=$!
+	if wait_for 10 group_exists $name; then
+		out=$("$CLIMIT" set $name --mem 150M --io-weight "$dev=500" 2>&1); rc=$?
+		m=$(_mem_limit $name)
+		echo bfq >"$sched"
+		if [ "$CG_MODE" = v2 ]; then file=io.bfq.weight; else file=blkio.bfq.weight_device; fi
+		local set; set=$("$CLIMIT" set $name --io-weight "$dev=500" 2>&1)
+		got=$(grep "^$mm " "$(cg_dir "$([ "$CG_MODE" = v2 ] && echo io || echo blkio)" climit/$name)/$file")
+	fi
+	stop_bg "$pid"
+	io_unloop "$dev" "$f"
+	expect_eq "exit without bfq" 125 "$rc" || return
+	[[ $out == "climit: --io-weight: \"$dev=500\": ${dev#/dev/} has no weight-based I/O control"* ]] || { fail "message: $out"; return; }
+	expect_eq "memory as it was" $((100 << 20)) "$m" || return
+	expect_eq "set's line" "$name: io-weight ${dev#/dev/} 136 (was 100; $file)" "$set" || return
+	expect_eq "$file" "$mm 136" "$got" && pass
+}
+
 # Bad values, unknown devices, paths without a block device: one line naming the option and the
 # value, exit 125, nothing created.
 test_io_bad_devices_and_paths_are_refused() {
