@@ -398,9 +398,10 @@ int io_read_weight(struct cgroup *cg, const struct io_opts *o, const struct io_w
 			dflt = line; /* v1 blkio.bfq.weight: the number alone */
 	}
 	const char *v = own ? own : dflt;
-	if (!v)
-		return err_set(e, "--io-weight: %s says no weight", p->file);
-	snprintf(out, size, "%.*s", (int)strcspn(v, " \n"), v);
+	size_t len = v ? strcspn(v, " \n") : 0;
+	if (!len || strspn(v, "0123456789") != len || len >= size)
+		return err_set(e, "--io-weight: %s says no weight for %s", p->file, o->weight_all ? "every disk" : o->wdev.name);
+	snprintf(out, size, "%.*s", (int)len, v);
 	return 0;
 }
 
