@@ -90,7 +90,7 @@ test_sigkilled_climit_takes_its_command_along() {
 	local pid=$!
 	wait_for 10 pgrep -f "^$marker" >/dev/null || { fail "did not start"; stop_bg "$pid"; return; }
 	kill -KILL "$pid"; wait "$pid" 2>/dev/null
-	if ! wait_for 2 sh -c "! pgrep -f '^$marker' >/dev/null"; then
+	if ! wait_for 10 sh -c "! pgrep -f '^$marker' >/dev/null"; then
 		fail "the command outlived climit: $(pgrep -af "^$marker")"; pkill -f "^$marker"; "$CLIMIT" gc >/dev/null 2>&1; return
 	fi
 	"$CLIMIT" gc >/dev/null 2>&1
