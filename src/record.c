@@ -3,6 +3,7 @@
 #include "record.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
@@ -62,11 +63,31 @@ int rec_open(struct rec_writer *w, const char *path, struct err *e)
 {
 	*w = (struct rec_writer){ .fd = -1 };
 	str_copy(w->path, path, sizeof w->path);
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
+	if (w->fd >= 0)
+		w->created = true;
+	else if (errno == EEXIST)
+		w->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (w->fd < 0)
 		return err_sys(e, errno, "--record: \"%s\": cannot write it", path);
 	w->start_ns = now_ns();
 	return 0;
+}
+
+void rec_discard(struct rec_writer *w)
+{
+	if (w->mem) {
+		fclose(w->mem);
+		w->mem = NULL;
+		free(w->buf);
+		w->buf = NULL;
+	}
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	if (w->created)
+		unlink(w->path);
+	w->created = false;
 }
 
 /* "name": with the comma that separates it from the member before (none before the first). */
@@ -87,11 +108,14 @@ static void limit_field(FILE *f, bool *first, const char *name, uint64_t v)
 		fprintf(f, "%" PRIu64, v);
 }
 
-void rec_header(struct rec_writer *w, const struct rec_header *h)
+int rec_header(struct rec_writer *w, const struct rec_header *h, struct err *e)
 {
+	struct stat st;
+	if (!w->created && fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(w->fd, 0) < 0)
+		return err_sys(e, errno, "--record: \"%s\": cannot truncate it", w->path);
 	FILE *f = out(w);
 	if (!f || w->fd < 0)
-		return;
+		return err_sys(e, errno ? errno : EIO, "--record: \"%s\": cannot write it", w->path);
 	struct timespec rt;
 	clock_gettime(CLOCK_REALTIME, &rt);
 	/* The wall-clock time of t = 0 (the writer's start), for exports with absolute times. */
@@ -154,6 +178,10 @@ void rec_header(struct rec_writer *w, const struct rec_header *h)
 	fprintf(f, ",\"cpus\":%ld,\"memory\":%" PRIu64 "}}\n", sysconf(_SC_NPROCESSORS_ONLN),
 		(uint64_t)si.totalram * si.mem_unit);
 	rec_flush(w);
+	if (w->failed)
+		return err_sys(e, w->errnum, "--record: \"%s\": cannot write it", w->path);
+	w->started = true;
+	return 0;
 }
 
 void rec_sample(struct rec_writer *w, uint64_t now, const char *group, const struct cg_stats *st)
@@ -239,21 +267,30 @@ void rec_flush(struct rec_writer *w)
 	w->mem = NULL;
 	const char *p = w->buf;
 	size_t left = w->len;
+	uint64_t whole = w->written; /* the file ends with a whole line here */
 	while (w->fd >= 0 && left > 0) {
 		ssize_t n = write(w->fd, p, left);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			/* A full disk must not end the run: the recording stops, and says why once. */
-			fprintf(stderr, "climit: --record: \"%s\": %s; recording stopped\n", w->path,
-				n < 0 ? strerror(errno) : "short write");
+			/* A full disk must not end the run: the recording stops, and says why once (the
+			 * header's failure is rec_header's caller's to say). */
+			w->errnum = n < 0 ? errno : ENOSPC;
+			if (w->started)
+				fprintf(stderr, "climit: --record: \"%s\": %s; recording stopped\n", w->path,
+					strerror(w->errnum));
 			w->failed = true;
+			/* Part of the lines went out: cut the file back to its last whole line, so it
+			 * reads back like one from a SIGKILLed climit. */
+			if (w->written != whole && ftruncate(w->fd, (off_t)whole) == 0)
+				w->written = whole;
 			close(w->fd);
 			w->fd = -1;
 			break;
 		}
 		p += n;
 		left -= (size_t)n;
+		w->written += (uint64_t)n;
 	}
 	free(w->buf);
 	w->buf = NULL;

@@ -38,6 +38,10 @@ struct rec_writer {
 	char *buf;
 	size_t len;
 	bool failed;            /* a write failed: said once on stderr, recording stopped */
+	bool created;           /* rec_open made the file (else it existed: truncated by rec_header) */
+	bool started;           /* the header is out: a later write error is said on stderr */
+	int errnum;             /* of the failed write */
+	uint64_t written;       /* bytes in the file: a flush cut short by a full disk is undone */
 };
 
 /* What the header says about the run (run: limits as asked; top: the parent it watches). */
@@ -51,10 +55,15 @@ struct rec_header {
 	uint64_t timeout_ns;
 };
 
-/* Create (truncate) PATH for writing: called before anything else is made, so an unwritable
- * path is a 125 with nothing left behind. */
+/* Open PATH for writing, creating it: called before anything else is made, so an unwritable
+ * path is a 125 with nothing left behind. An existing file is left as it is until rec_header
+ * (a run refused before it starts keeps the old recording; /dev/null stays /dev/null). */
 int rec_open(struct rec_writer *w, const char *path, struct err *e);
-void rec_header(struct rec_writer *w, const struct rec_header *h);
+/* The first record (an existing regular file is truncated first); -1 with e if it cannot be
+ * written (a full disk): the run has not started, so that is a 125. */
+int rec_header(struct rec_writer *w, const struct rec_header *h, struct err *e);
+/* After a failure before the run: close, and remove the file if rec_open made it. */
+void rec_discard(struct rec_writer *w);
 /* One sample of one group at monotonic time now_ns. */
 void rec_sample(struct rec_writer *w, uint64_t now_ns, const char *group, const struct cg_stats *st);
 /* An event: KIND (oom_kill, pids_max, limit, signal, timeout, interrupt, seccomp), its text;

@@ -66,8 +66,7 @@ int recorder_open(struct recorder *r, const char *path, uint64_t interval_ns, bo
 void recorder_discard(struct recorder *r)
 {
 	if (r->recording) {
-		rec_close(&r->w);
-		unlink(r->w.path);
+		rec_discard(&r->w);
 		r->recording = false;
 	}
 	recorder_close(r);
@@ -224,8 +223,8 @@ int recorder_start(struct recorder *r, struct cgroup *cg, const struct rec_heade
 	if (r->tfd < 0 || timerfd_settime(r->tfd, 0, &its, NULL) < 0)
 		return err_sys(e, errno, "--record: cannot create the sampling timer");
 	r->w.start_ns = now_ns();
-	if (r->recording)
-		rec_header(&r->w, h);
+	if (r->recording && rec_header(&r->w, h, e) < 0)
+		return -1;
 	take_sample(r);
 	*hooks = (struct launch_hooks){ .fd = r->tfd, .on_fd = on_tick, .on_note = on_note, .ctx = r };
 	return 0;

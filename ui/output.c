@@ -276,7 +276,11 @@ static int top_run(struct top_opts o, int argc, char **argv)
 			.mem_high = OPT_UNSET, .swap_max = OPT_UNSET, .pids_max = OPT_UNSET, .cpu_quota_us = OPT_UNSET,
 			.cpu_weight = OPT_UNSET,
 		};
-		rec_header(&rw, &h);
+		if (rec_header(&rw, &h, &e) < 0) {
+			rec_discard(&rw);
+			sampler_close(&s);
+			return fail(&e);
+		}
 		s.rec = &rw;
 	}
 	bool exporting = o.prometheus || o.prom_file;

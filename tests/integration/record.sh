@@ -271,6 +271,46 @@ test_record_export_plot_bad_input_is_125_and_leaves_nothing() {
 	[ -z "$bad" ] && pass || fail "$bad"
 }
 
+# --record never destroys what it did not make, and a full disk is handled both ways: a run
+# refused before it starts (its name in use) leaves an existing file as it was and a device node
+# where it is (as root, /dev/null was unlinked); a header that cannot be written is a 125 before
+# the command runs; a disk that fills up during the run stops the recording with one line, the
+# run goes on, and the file reads back up to its last whole line.
+test_record_keeps_what_it_did_not_make_and_survives_a_full_disk() {
+	local d out rc name=climit-test-recdup
+	d=$(_rec_tmp)
+	[ -d "$d" ] || { fail "no temporary directory"; return; }
+	echo "precious" >"$d/old.jsonl"
+	mknod "$d/null" c 1 3 || { fail "mknod"; rm -rf "$d"; return; }
+	"$CLIMIT" --name $name -- sleep 30 &
+	local pid=$!
+	wait_for 10 group_exists $name || { fail "not started"; stop_bg "$pid"; rm -rf "$d"; return; }
+	out=$("$CLIMIT" --name $name --record "$d/old.jsonl" -- true 2>&1); rc=$?
+	"$CLIMIT" --name $name --record "$d/null" -- true 2>/dev/null
+	stop_bg "$pid"
+	expect_eq "exit with the name in use" 125 "$rc" || { rm -rf "$d"; return; }
+	expect_eq "the old recording" "precious" "$(cat "$d/old.jsonl")" || { rm -rf "$d"; return; }
+	[ -c "$d/null" ] || { fail "the device node was removed"; rm -rf "$d"; return; }
+	# Reused (not refused), the old file is replaced whole.
+	"$CLIMIT" --record "$d/old.jsonl" -- true
+	[ "$(head -c 17 "$d/old.jsonl")" = '{"type":"header",' ] || { fail "not rewritten: $(head -c 40 "$d/old.jsonl")"; rm -rf "$d"; return; }
+	# The header cannot be written: 125, and the command never ran.
+	out=$("$CLIMIT" --name climit-test-recfull --record /dev/full -- touch "$d/ran" 2>&1); rc=$?
+	expect_eq "exit when the header cannot be written" 125 "$rc" || { rm -rf "$d"; return; }
+	expect_eq "message" 'climit: --record: "/dev/full": cannot write it: No space left on device' "$out" || { rm -rf "$d"; return; }
+	[ ! -e "$d/ran" ] || { fail "the command ran"; rm -rf "$d"; return; }
+	[ -c /dev/full ] || { fail "/dev/full was removed"; rm -rf "$d"; return; }
+	# 12 KiB of disk: full after a second of samples every 10 ms.
+	mkdir "$d/small" && mount -t tmpfs -o size=12k tmpfs "$d/small" || { fail "cannot mount a small tmpfs"; rm -rf "$d"; return; }
+	out=$("$CLIMIT" --name climit-test-recfull --record "$d/small/r.jsonl" --record-interval 10ms -- sh -c 'sleep 1.5; exit 3' 2>&1); rc=$?
+	local n; n=$("$CLIMIT" export "$d/small/r.jsonl" 2>&1 | wc -l)
+	umount "$d/small"; rm -rf "$d"
+	expect_eq "the run's exit status" 3 "$rc" || return
+	expect_eq "said once" "climit: --record: \"$d/small/r.jsonl\": No space left on device; recording stopped" "$out" || return
+	[ "$n" -gt 5 ] || { fail "export read $n lines of the full file"; return; }
+	[ -z "$(cg_leftovers climit-test-recfull)" ] && pass || fail "group left behind"
+}
+
 # Limits changed while the run records (climit set, any tool): an event at that moment, and the
 # samples after it carry the new limit. The limit files are watched, not re-read every sample.
 test_record_notes_limits_changed_while_it_runs() {

@@ -590,7 +590,7 @@ static void recordings(void)
 	struct rec_header h = { .source = "run", .argv = argv, .name = "x-1", .cgroup = "climit/x-1",
 				.cgroup_version = "v2", .interval_ns = 50000000, .mem_max = 64 << 20, .mem_high = OPT_UNSET,
 				.swap_max = OPT_UNSET, .pids_max = UNITS_MAX, .cpu_quota_us = 50000, .cpu_weight = OPT_UNSET };
-	rec_header(&w, &h);
+	check(rec_header(&w, &h, &e) == 0, "rec_header");
 	struct cg_stats a = { .have = HAVE_CPU | HAVE_MEM | HAVE_PIDS | HAVE_OOM, .cpu_usage_us = 1000, .mem_current = 8 << 20,
 			      .mem_max = 64 << 20, .pids_current = 3, .pids_max = UNITS_MAX, .cpu_limit_pct = 50 };
 	struct cg_stats b = a;
