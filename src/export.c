@@ -120,9 +120,9 @@ static void openmetrics(FILE *f, const struct rec_run *r)
 
 int export_run(const struct rec_run *r, enum export_format fmt, const char *out, struct err *e)
 {
-	char tmp[4096];
+	static struct out_file of;
 	FILE *f = stdout;
-	if (out && !(f = file_create_tmp(out, tmp, sizeof tmp)))
+	if (out && !(f = file_create_tmp(&of, out)))
 		return err_sys(e, errno, "-o: \"%s\": cannot write it", out);
 	if (fmt == EXPORT_CSV)
 		csv(f, r);
@@ -130,7 +130,7 @@ int export_run(const struct rec_run *r, enum export_format fmt, const char *out,
 		json(f, r);
 	else
 		openmetrics(f, r);
-	if (out && file_commit(f, tmp, out) < 0)
+	if (out && file_commit(&of) < 0)
 		return err_sys(e, errno, "-o: \"%s\": cannot write it", out);
 	if (!out && (fflush(stdout) != 0 || ferror(stdout)))
 		return err_sys(e, errno, "cannot write the export");

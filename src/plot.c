@@ -296,8 +296,14 @@ int plot_runs(const struct rec_run *runs, int n, const struct recv_opts *o, stru
 full:
 	if (!ns)
 		return err_set(e, "plot: \"%s\": no samples to draw", runs[0].path);
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d.%s", o->out, (int)getpid(), fmt);
+	/* Next to the file a symbolic link points to (renaming over the link would replace it). */
+	char dest[4096], tmp[4200];
+	int how = file_dest(o->out, dest, sizeof dest);
+	if (how < 0)
+		return err_sys(e, errno, "-o: \"%s\": cannot write it", o->out);
+	if (how == 1)
+		return err_set(e, "-o: \"%s\": not a regular file (a chart is written to a file)", o->out);
+	snprintf(tmp, sizeof tmp, "%s.tmp.%d.%s", dest, (int)getpid(), fmt);
 	/* The output must be writable before gnuplot is started (its own message is less clear). */
 	int probe = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (probe < 0)
@@ -343,7 +349,7 @@ full:
 	close(errfd);
 	struct stat sb;
 	bool ok = WIFEXITED(st) && WEXITSTATUS(st) == 0 && stat(tmp, &sb) == 0 && sb.st_size > 0;
-	if (!ok || rename(tmp, o->out) < 0) {
+	if (!ok || rename(tmp, dest) < 0) {
 		int saved = errno;
 		unlink(tmp);
 		if (ok)

@@ -100,12 +100,12 @@ void prom_render(FILE *f, struct sampler *s)
 
 int prom_write_file(const char *path, struct sampler *s)
 {
-	char tmp[PATH_MAX];
-	FILE *f = file_create_tmp(path, tmp, sizeof tmp);
+	static struct out_file of;
+	FILE *f = file_create_tmp(&of, path);
 	if (!f)
 		return -1;
 	prom_render(f, s);
-	return file_commit(f, tmp, path); /* errno says why: the caller reports it */
+	return file_commit(&of); /* errno says why: the caller reports it */
 }
 
 /* The HTTP side is libmicrohttpd (the server the Prometheus C client uses), in a thread of its

@@ -311,6 +311,37 @@ test_record_keeps_what_it_did_not_make_and_survives_a_full_disk() {
 	[ -z "$(cg_leftovers climit-test-recfull)" ] && pass || fail "group left behind"
 }
 
+# export -o and plot -o write a temporary file and rename it over the output: never over a
+# device (as root, export -o /dev/null replaced /dev/null with a file) or a symbolic link (the
+# link is kept, its file replaced); a device or pipe is written in place.
+test_export_and_plot_outputs_keep_devices_and_links() {
+	local d bad="" out
+	d=$(_rec_tmp)
+	[ -d "$d" ] || { fail "no temporary directory"; return; }
+	"$CLIMIT" --record "$d/ok.jsonl" --record-interval 20ms -- sleep 0.2 2>/dev/null
+	mknod "$d/null" c 1 3 && mknod "$d/null.png" c 1 3 || { fail "mknod"; rm -rf "$d"; return; }
+	"$CLIMIT" export "$d/ok.jsonl" -o "$d/null" || bad+=" [export to a device failed]"
+	[ -c "$d/null" ] || bad+=" [the device was replaced: $(ls -l "$d/null")]"
+	echo old >"$d/real.csv"; ln -s real.csv "$d/link.csv"
+	"$CLIMIT" export "$d/ok.jsonl" -o "$d/link.csv" || bad+=" [export through a link failed]"
+	[ -L "$d/link.csv" ] || bad+=" [the link was replaced]"
+	[ "$(head -c 2 "$d/real.csv")" = "t," ] || bad+=" [the linked file: $(head -c 20 "$d/real.csv")]"
+	ln -s /proc/self/fd/1 "$d/stdout"
+	out=$("$CLIMIT" export "$d/ok.jsonl" -o "$d/stdout" | head -1)
+	[[ $out == t,* ]] || bad+=" [through a link to standard output: '$out']"
+	[ -L "$d/stdout" ] || bad+=" [the link to standard output was replaced]"
+	ln -s real.png "$d/link.png"
+	"$CLIMIT" plot "$d/ok.jsonl" -o "$d/link.png" || bad+=" [plot through a link failed]"
+	[ -L "$d/link.png" ] && file "$d/real.png" | grep -q PNG || bad+=" [plot: link or file wrong: $(ls -l "$d" | tr '\n' ' ')]"
+	out=$("$CLIMIT" plot "$d/ok.jsonl" -o "$d/null.png" 2>&1); local rc=$?
+	[ "$rc" = 125 ] && [[ $out == "climit: -o: \"$d/null.png\": not a regular file"* ]] || bad+=" [plot onto a device: $rc $out]"
+	[ -c "$d/null.png" ] || bad+=" [plot replaced the device]"
+	local left; left=$(ls "$d" | grep '\.tmp\.' || true)
+	[ -z "$left" ] || bad+=" [left: $left]"
+	rm -rf "$d"
+	[ -z "$bad" ] && pass || fail "$bad"
+}
+
 # Limits changed while the run records (climit set, any tool): an event at that moment, and the
 # samples after it carry the new limit. The limit files are watched, not re-read every sample.
 test_record_notes_limits_changed_while_it_runs() {
