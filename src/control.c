@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "place.h"
 #include "registry.h"
 #include "units.h"
 
@@ -153,8 +154,12 @@ int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 			swap = i;
 	}
 	const struct io_opts *io = s->io && s->io->first ? s->io : NULL;
-	if (io && cg_fd(cg, CTRL_IO) < 0)
-		return err_set(e, "%s: the io controller is not available in this group", io->first);
+	/* A normal user's group under systemd has what user@.service delegates (io is not by
+	 * default); its climit run could not have limited I/O either. */
+	if (io && !io_in_group(cg))
+		return err_set(e, "%s: the io controller is not available in this group%s%s", io->first,
+			       geteuid() != 0 && cg->sys->mode == CG_V2 ? "; " : "",
+			       geteuid() != 0 && cg->sys->mode == CG_V2 ? place_delegate_fix() : "");
 	for (int i = 0; io && i < io->ndev; i++)
 		if (io_read_dev(cg, io->dev[i].major, io->dev[i].minor, &s->io_old[i], e) < 0)
 			return -1;

@@ -287,6 +287,24 @@ static int io_fd(struct cgroup *cg, const char *opt, struct err *e)
 	return fd;
 }
 
+bool io_in_group(struct cgroup *cg)
+{
+	int fd = cg_fd(cg, CTRL_IO);
+	if (fd < 0)
+		return false;
+	if (cg->sys->mode != CG_V2)
+		return true; /* v1: the group has a directory in the blkio hierarchy */
+	/* v2: one directory for every controller; the io files exist only where io is enabled. */
+	char buf[512];
+	if (read_small_file_at(fd, "cgroup.controllers", buf, sizeof buf, NULL) < 0)
+		return false;
+	char *save = NULL;
+	for (char *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+		if (strcmp(t, "io") == 0)
+			return true;
+	return false;
+}
+
 int io_apply_weight(struct cgroup *cg, const struct io_opts *o, struct err *e)
 {
 	struct io_weight_plan p;

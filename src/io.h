@@ -68,6 +68,8 @@ struct io_weight_plan {
 int io_weight_check(const struct cg_system *sys, const struct io_opts *o, struct io_weight_plan *plan, struct err *e);
 /* Write the limits and the weight into the group; -1 with e naming the option and the fix. */
 int io_apply(struct cgroup *cg, const struct io_opts *o, struct err *e);
+/* The group has the io controller (v2: in its cgroup.controllers, which systemd may leave out). */
+bool io_in_group(struct cgroup *cg);
 /* The parts of it: one device's limits (the keys not IO_UNSET), and the weight. */
 int io_apply_dev(struct cgroup *cg, const struct io_dev *d, struct err *e);
 int io_apply_weight(struct cgroup *cg, const struct io_opts *o, struct err *e);

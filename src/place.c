@@ -71,13 +71,16 @@ static int check_delegated(const struct run_opts *o, unsigned have, struct err *
 		if (geteuid() == 0)
 			return err_set(e, "%s: systemd does not offer the %s controller here (it has: %s)", need_opt(o, &needs[i]),
 				       cg_ctrl_name(needs[i].ctrl), names);
-		/* The fix podman's maintainers give for rootless cpuset and io limits. */
-		return err_set(e, "%s: the %s controller is not delegated to %s (it has: %s); as root, create "
-				  "/etc/systemd/system/user@.service.d/delegate.conf with \"[Service]\" and "
-				  "\"Delegate=cpu cpuset io memory pids\", run `systemctl daemon-reload` and log in again",
-			       need_opt(o, &needs[i]), cg_ctrl_name(needs[i].ctrl), sd_delegating_unit(), names);
+		return err_set(e, "%s: the %s controller is not delegated to %s (it has: %s); %s", need_opt(o, &needs[i]),
+			       cg_ctrl_name(needs[i].ctrl), sd_delegating_unit(), names, place_delegate_fix());
 	}
 	return 0;
+}
+
+const char *place_delegate_fix(void)
+{
+	return "as root, create /etc/systemd/system/user@.service.d/delegate.conf with \"[Service]\" and "
+	       "\"Delegate=cpu cpuset io memory pids\", run `systemctl daemon-reload` and log in again";
 }
 
 static const char *user_name(void)

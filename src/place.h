@@ -15,5 +15,8 @@ int place_choose(const struct cg_system *sys, struct run_opts *o, unsigned *ctrl
 /* The parent directory climit top/ls/stats look in by default: "climit", or the systemd slice
  * (which holds one scope per container) where runs go to systemd. */
 void place_default_parent(const struct cg_system *sys, char *out, size_t size);
+/* How a normal user gets a controller systemd does not delegate: "as root, create ... and log
+ * in again" (the fix podman's maintainers give for rootless cpuset and io limits). */
+const char *place_delegate_fix(void);
 
 #endif

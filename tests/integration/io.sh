@@ -348,6 +348,19 @@ test_user_io_limit_needs_the_io_controller_delegated() {
 	expect_eq "exit" 125 "$rc" || return
 	case $out in "climit: --io-write-bps: the io controller is not delegated to"*"Delegate=cpu cpuset io memory pids"*) ;;
 	*) fail "message: $out"; return ;; esac
+	[ -z "$(cg_leftovers climit-test-iouser)" ] || { fail "group left behind"; return; }
+	# climit set on a running container: the same fix named, and nothing written (the memory
+	# limit asked for with it stays as it was).
+	"$CLIMIT" --name climit-test-iouser --mem 100M -- sleep 30 &
+	local pid=$! m
+	wait_for 10 sh -c "'$CLIMIT' ls 2>/dev/null | grep -q climit-test-iouser" || { fail "not started"; stop_bg "$pid"; return; }
+	out=$("$CLIMIT" set climit-test-iouser --mem 150M --io-write-bps "$dev=5M" 2>&1); rc=$?
+	m=$("$CLIMIT" stats climit-test-iouser --json -d 0.1 2>/dev/null | jq -r .memory_limit_bytes)
+	stop_bg "$pid"
+	expect_eq "set's exit" 125 "$rc" || return
+	case $out in "climit: --io-write-bps: the io controller is not available in this group; as root, create"*"Delegate=cpu cpuset io memory pids"*) ;;
+	*) fail "set's message: $out"; return ;; esac
+	expect_eq "memory limit as it was" $((100 << 20)) "$m" || return
 	[ -z "$(cg_leftovers climit-test-iouser)" ] && pass || fail "group left behind"
 }
 
