@@ -188,15 +188,22 @@ int cg_detect(struct cg_system *sys, struct err *e)
 	if (sys->v2_mount[0]) {
 		char buf[512], path[PATH_MAX + 32];
 		snprintf(path, sizeof path, "%s/cgroup.controllers", sys->v2_mount);
-		if (read_small_file(path, buf, sizeof buf, NULL) >= 0) {
-			char *save = NULL;
-			for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
-				for (int c = 0; c < CTRL_COUNT; c++)
-					if (strcmp(w, ctrl_names[c]) == 0)
-						sys->v2_controllers |= CTRL_BIT(c);
-		}
+		if (read_small_file(path, buf, sizeof buf, NULL) >= 0)
+			sys->v2_controllers |= cg_parse_controllers(buf);
 	}
 	return 0;
+}
+
+unsigned cg_parse_controllers(const char *text)
+{
+	char buf[512], *save = NULL;
+	str_copy(buf, text, sizeof buf);
+	unsigned mask = 0;
+	for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+		for (int c = 0; c < CTRL_COUNT; c++)
+			if (strcmp(w, ctrl_names[c]) == 0)
+				mask |= CTRL_BIT(c);
+	return mask;
 }
 
 bool cg_has_controller(const struct cg_system *sys, enum cg_ctrl ctrl)

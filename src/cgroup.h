@@ -146,6 +146,9 @@ void cg_parse_mountinfo(const char *text, struct cg_system *sys);
 int cg_detect(struct cg_system *sys, struct err *e);
 const char *cg_mode_name(enum cg_mode mode);
 const char *cg_ctrl_name(enum cg_ctrl ctrl);
+/* The controllers a v2 list names ("cpu io memory pids\n": cgroup.controllers,
+ * cgroup.subtree_control), as CTRL_BIT()s; whole words only ("cpu" is not in "cpuset"). */
+unsigned cg_parse_controllers(const char *text);
 /* The name a v1 hierarchy is mounted with ("blkio" for CTRL_IO). */
 const char *cg_ctrl_v1_name(enum cg_ctrl ctrl);
 bool cg_has_controller(const struct cg_system *sys, enum cg_ctrl ctrl);

@@ -19,17 +19,10 @@ static int v2_enable_children(int dir_fd, const char *path, unsigned ctrls, stru
 	char have[256];
 	if (read_small_file_at(dir_fd, "cgroup.subtree_control", have, sizeof have, NULL) < 0)
 		have[0] = '\0';
+	unsigned enabled = cg_parse_controllers(have);
 	for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
 		const char *name = cg_ctrl_name(real[i]);
-		if (!(ctrls & CTRL_BIT(real[i])))
-			continue;
-		/* Word match: "cpu" must not be found inside "cpuset". */
-		bool found = false;
-		char copy[256], *save = NULL;
-		str_copy(copy, have, sizeof copy);
-		for (char *w = strtok_r(copy, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
-			found |= strcmp(w, name) == 0;
-		if (found)
+		if (!(ctrls & CTRL_BIT(real[i])) || (enabled & CTRL_BIT(real[i])))
 			continue;
 		char op[32];
 		snprintf(op, sizeof op, "+%s", name);

@@ -90,6 +90,11 @@ static int change_failed(struct ctl_change *c, struct err *e)
 	return c->opt ? err_wrap(e, "%s: \"%s\"", c->opt, c->arg) : -1;
 }
 
+const struct io_opts *ctl_io(const struct ctl_set *s)
+{
+	return s->io && s->io->first ? s->io : NULL;
+}
+
 /* Device i of --io-* back to the limits it had (only the keys that were to change). */
 static int restore_io(struct cgroup *cg, const struct ctl_set *s, int i, struct err *e)
 {
@@ -153,13 +158,14 @@ int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 		if (!c->is_cpus && c->limit == LIMIT_SWAP_MAX)
 			swap = i;
 	}
-	const struct io_opts *io = s->io && s->io->first ? s->io : NULL;
+	const struct io_opts *io = ctl_io(s);
 	/* A normal user's group under systemd has what user@.service delegates (io is not by
 	 * default); its climit run could not have limited I/O either. */
-	if (io && !io_in_group(cg))
+	if (io && !io_in_group(cg)) {
+		bool delegated = geteuid() != 0 && cg->sys->mode == CG_V2;
 		return err_set(e, "%s: the io controller is not available in this group%s%s", io->first,
-			       geteuid() != 0 && cg->sys->mode == CG_V2 ? "; " : "",
-			       geteuid() != 0 && cg->sys->mode == CG_V2 ? place_delegate_fix() : "");
+			       delegated ? "; " : "", delegated ? place_delegate_fix() : "");
+	}
 	for (int i = 0; io && i < io->ndev; i++)
 		if (io_read_dev(cg, io->dev[i].major, io->dev[i].minor, &s->io_old[i], e) < 0)
 			return -1;

@@ -44,6 +44,8 @@ struct ctl_set {
 	char weight_old[16], weight_now[16];
 };
 
+/* The --io-* options of s, NULL if none were given. */
+const struct io_opts *ctl_io(const struct ctl_set *s);
 /* Add a change (the caller's parser has validated the value). */
 void ctl_add(struct ctl_set *s, enum cg_limit limit, uint64_t value, const char *opt, const char *arg);
 void ctl_add_cpus(struct ctl_set *s, const char *cpus, const char *opt);

@@ -296,13 +296,8 @@ bool io_in_group(struct cgroup *cg)
 		return true; /* v1: the group has a directory in the blkio hierarchy */
 	/* v2: one directory for every controller; the io files exist only where io is enabled. */
 	char buf[512];
-	if (read_small_file_at(fd, "cgroup.controllers", buf, sizeof buf, NULL) < 0)
-		return false;
-	char *save = NULL;
-	for (char *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
-		if (strcmp(t, "io") == 0)
-			return true;
-	return false;
+	return read_small_file_at(fd, "cgroup.controllers", buf, sizeof buf, NULL) >= 0 &&
+	       (cg_parse_controllers(buf) & CTRL_BIT(CTRL_IO));
 }
 
 int io_apply_weight(struct cgroup *cg, const struct io_opts *o, struct err *e)

@@ -476,7 +476,7 @@ static void print_set(const char *name, const struct ctl_set *s, bool json)
 			c->now == UNITS_MAX ? printf("null") : printf("%" PRIu64, c->now);
 			printf("}");
 		}
-		const struct io_opts *io = s->io && s->io->first ? s->io : NULL;
+		const struct io_opts *io = ctl_io(s);
 		for (int i = 0; io && i < io->ndev; i++) {
 			const struct io_dev *d = &io->dev[i];
 			printf("%s\"io:%u:%u\":{\"device\":", first ? "" : ",", d->major, d->minor);
@@ -521,7 +521,7 @@ static void print_set(const char *name, const struct ctl_set *s, bool json)
 		}
 		first = false;
 	}
-	const struct io_opts *io = s->io && s->io->first ? s->io : NULL;
+	const struct io_opts *io = ctl_io(s);
 	for (int i = 0; io && i < io->ndev; i++) {
 		io_limit_text(&s->io_now[i], now, sizeof now);
 		io_limit_text(&s->io_old[i], was, sizeof was);

@@ -67,12 +67,7 @@ unsigned sd_delegated_controllers(const struct cg_system *sys)
 	}
 	if (read_small_file(path, buf, sizeof buf, NULL) < 0)
 		return mask; /* nothing delegated that we can see: the refusal names what is missing */
-	char *save = NULL;
-	for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
-		for (int c = 0; c < CTRL_COUNT; c++)
-			if (strcmp(w, cg_ctrl_name(c)) == 0)
-				mask |= CTRL_BIT(c);
-	return mask;
+	return mask | cg_parse_controllers(buf);
 }
 
 /* The handful of sd-bus calls climit makes, resolved from libsystemd.so.0. */

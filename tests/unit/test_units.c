@@ -388,6 +388,11 @@ static void mountinfo(void)
 	check(sys.mode == CG_NONE, "no cgroup mounted -> none");
 	cg_parse_mountinfo("garbage\n1 2 3\n- - -\n", &sys);
 	check(sys.mode == CG_NONE, "garbage mountinfo -> none");
+	check(cg_parse_controllers("cpuset io memory hugetlb pids rdma misc\n") ==
+		      (CTRL_BIT(CTRL_CPUSET) | CTRL_BIT(CTRL_IO) | CTRL_BIT(CTRL_MEMORY) | CTRL_BIT(CTRL_PIDS)),
+	      "cgroup.controllers: whole words (cpuset is not cpu), unknown ones ignored");
+	check(cg_parse_controllers("cpu\n") == CTRL_BIT(CTRL_CPU) && cg_parse_controllers("") == 0,
+	      "cgroup.controllers: cpu alone, and an empty list");
 	cg_parse_mountinfo("35 1 0:31 / /mnt/a\\040b rw - cgroup cgroup rw,memory\n", &sys);
 	check(strcmp(sys.v1_mount[CTRL_MEMORY], "/mnt/a b") == 0, "octal escapes decoded (%s)", sys.v1_mount[CTRL_MEMORY]);
 }
