@@ -310,6 +310,7 @@ test_set_io_weight_is_checked_first_then_written() {
 	io_unloop "$dev" "$f"
 	expect_eq "exit without bfq" 125 "$rc" || return
 	[[ $out == "climit: --io-weight: \"$dev=500\": ${dev#/dev/} has no weight-based I/O control"* ]] || { fail "message: $out"; return; }
+	[[ $out != *undone* ]] || { fail "written, then undone (not checked first): $out"; return; }
 	expect_eq "memory as it was" $((100 << 20)) "$m" || return
 	expect_eq "set's line" "$name: io-weight ${dev#/dev/} 136 (was 100; $file)" "$set" || return
 	expect_eq "$file" "$mm 136" "$got" && pass
