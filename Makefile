@@ -31,7 +31,7 @@ STATIC_MISSING = $(shell for l in $(STATIC_ARCHIVES); do [ "$$($(CC) -print-file
 LINK_LIBS = $(if $(STATIC_MISSING),$(shell pkg-config --libs libcgroup ncursesw),-Wl,-Bstatic $(shell pkg-config --libs libcgroup ncursesw) -Wl,-Bdynamic) -ldl
 
 CORE_SRC := src/util.c src/control.c src/doctor.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
-	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c src/io.c src/scfilter.c src/jsonlib.c src/record.c src/recorder.c src/metrics.c src/export.c src/plot.c src/replay.c
+	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c src/io.c src/scfilter.c src/jsonlib.c src/record.c src/recorder.c src/metrics.c src/export.c src/plot.c src/replay.c src/outfile.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)
@@ -79,7 +79,7 @@ climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 
 UNIT_OBJ := src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o \
 	    src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o src/jsonlib.o src/record.o src/recorder.o src/events.o \
-	    src/replay.o src/sample.o src/control.o
+	    src/replay.o src/sample.o src/control.o src/outfile.o
 tests/unit/test_units: tests/unit/test_units.c $(UNIT_OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "outfile.h"
 
 static void csv_text(FILE *f, const char *s)
 {
@@ -120,17 +121,21 @@ static void openmetrics(FILE *f, const struct rec_run *r)
 
 int export_run(const struct rec_run *r, enum export_format fmt, const char *out, struct err *e)
 {
-	static struct out_file of;
+	struct out_file of;
 	FILE *f = stdout;
-	if (out && !(f = file_create_tmp(&of, out)))
-		return err_sys(e, errno, "-o: \"%s\": cannot write it", out);
+	if (out && out_open(&of, out, OUT_REPLACE, 0, e) < 0)
+		return err_wrap(e, "-o");
+	if (out && !(f = out_stdio(&of))) {
+		out_abort(&of);
+		return err_sys(e, ENOMEM, "-o: \"%s\"", out);
+	}
 	if (fmt == EXPORT_CSV)
 		csv(f, r);
 	else if (fmt == EXPORT_JSON)
 		json(f, r);
 	else
 		openmetrics(f, r);
-	if (out && file_commit(&of) < 0)
+	if (out && out_commit(&of) < 0)
 		return err_sys(e, errno, "-o: \"%s\": cannot write it", out);
 	if (!out && (fflush(stdout) != 0 || ferror(stdout)))
 		return err_sys(e, errno, "cannot write the export");

@@ -215,6 +215,37 @@ static int check_dir(struct err *e, const char *opt, const char *val, char *out,
 	return 0;
 }
 
+/* The overlay's upper and work directories are made in DIR and named in the mount's options by
+ * path: another user who can write to DIR could put a link there and have the overlay (mounted
+ * by root) write wherever it points. DIR must be the caller's and writable by nobody else, and
+ * upper and work, if there, real directories of the caller's. */
+static int keep_dir_is_ours(const char *given, const char *dir, struct err *e)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return err_sys(e, errno, "--overlay-keep: \"%s\"", given);
+	if (st.st_uid != geteuid())
+		return err_set(e, "--overlay-keep: \"%s\": owned by uid %u, not by you: its owner could plant links "
+				  "in it", given, (unsigned)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return err_set(e, "--overlay-keep: \"%s\": others can write to it (mode %04o): they could plant links "
+				  "in it", given, (unsigned)(st.st_mode & 07777));
+	static const char *const sub[] = { "upper", "work" };
+	for (int i = 0; i < 2; i++) {
+		char p[PATH_MAX + 8];
+		snprintf(p, sizeof p, "%s/%s", dir, sub[i]);
+		if (lstat(p, &st) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return err_sys(e, errno, "--overlay-keep: \"%s\"", p);
+		}
+		if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			return err_set(e, "--overlay-keep: \"%s\": %s, not a directory of yours", p,
+				       S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "another user's" : "a file");
+	}
+	return 0;
+}
+
 int iso_resolve_paths(struct iso_opts *o, struct err *e)
 {
 	static char rootfs_abs[PATH_MAX], keep_abs[PATH_MAX];
@@ -226,7 +257,8 @@ int iso_resolve_paths(struct iso_opts *o, struct err *e)
 		o->rootfs = rootfs_abs;
 	}
 	if (o->overlay_keep) {
-		if (check_dir(e, "--overlay-keep", o->overlay_keep, keep_abs, sizeof keep_abs) < 0)
+		if (check_dir(e, "--overlay-keep", o->overlay_keep, keep_abs, sizeof keep_abs) < 0 ||
+		    keep_dir_is_ours(o->overlay_keep, keep_abs, e) < 0)
 			return -1;
 		o->overlay_keep = keep_abs;
 	}

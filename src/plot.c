@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "units.h"
 
 extern char **environ;
@@ -46,19 +47,22 @@ const char *plot_format(const char *path)
 	return NULL;
 }
 
-/* A string inside gnuplot double quotes (backslash and quote escaped); text that is drawn also
- * has enhanced-text specials escaped (a file name must not). */
-static void gp_quoted(FILE *f, const char *s, bool drawn)
+/* A string for gnuplot, in single quotes: nothing inside them is expanded (double quotes run
+ * `backquoted` commands and take backslash escapes), and a quote is written twice. Text that is
+ * drawn also has enhanced-text specials escaped. Recordings are shared: plotting one must run
+ * nothing that is in it. */
+void gp_quoted(FILE *f, const char *s, bool drawn)
 {
-	fputc('"', f);
+	fputc('\'', f);
 	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
+		if (*s == '\'')
+			fputc('\'', f);
+		if (drawn && (*s == '_' || *s == '^' || *s == '@' || *s == '&' || *s == '{' || *s == '}' || *s == '~' ||
+			      *s == '\\'))
 			fputc('\\', f);
-		if (drawn && (*s == '_' || *s == '^' || *s == '@' || *s == '&' || *s == '{' || *s == '}' || *s == '~'))
-			fputs("\\\\", f);
 		fputc((unsigned char)*s >= 0x20 ? *s : ' ', f);
 	}
-	fputc('"', f);
+	fputc('\'', f);
 }
 
 static void gp_text(FILE *f, const char *s)
@@ -159,8 +163,7 @@ static void data_blocks(FILE *f, int i, const struct series *s, double *tmax, bo
 }
 
 /* One panel's plot command over every series: cols as gnuplot "using" expressions. */
-static void script(FILE *f, const struct series *s, int ns, const struct recv_opts *o, const char *fmt,
-		   const char *tmp)
+static void script(FILE *f, const struct series *s, int ns, const struct recv_opts *o, const char *fmt)
 {
 	double tmax = 0;
 	bool psi = false;
@@ -169,17 +172,8 @@ static void script(FILE *f, const struct series *s, int ns, const struct recv_op
 	/* One point at the origin in every panel: a panel whose series have no valid point (a run
 	 * too short for a rate) still has a y range. */
 	fputs("$z << EOD\n0 0\nEOD\n", f);
-	if (strcmp(fmt, "png") == 0)
-		fprintf(f, "set terminal pngcairo size %u,%u enhanced font 'Sans,10' background '#ffffff'\n", o->width,
-			o->height);
-	else if (strcmp(fmt, "svg") == 0)
-		fprintf(f, "set terminal svg size %u,%u enhanced font 'Sans,10' background '#ffffff'\n", o->width, o->height);
-	else
-		fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin enhanced font 'Sans,9'\n", o->width / 100.0,
-			o->height / 100.0);
-	fputs("set output ", f);
-	gp_quoted(f, tmp, false);
-	fputs("\nset datafile missing 'NaN'\nset grid xtics ytics lc '#dddddd'\nset border 3 lc '#555555'\n"
+	gp_terminal(f, fmt, o->width, o->height);
+	fputs("set datafile missing 'NaN'\nset grid xtics ytics lc '#dddddd'\nset border 3 lc '#555555'\n"
 	      "set tics nomirror\nset key top left opaque box lc '#cccccc' samplen 2 font ',9'\n", f);
 	fprintf(f, "set xrange [0:%.3f]\nset lmargin 12\nset rmargin 12\n", tmax > 0 ? tmax : 1);
 	int panels = psi ? 4 : 3;
@@ -266,6 +260,103 @@ static void first_error(int fd, char *out, size_t size)
 	str_copy(out, p, size);
 }
 
+void gp_terminal(FILE *f, const char *fmt, unsigned width, unsigned height)
+{
+	if (strcmp(fmt, "png") == 0)
+		fprintf(f, "set terminal pngcairo size %u,%u enhanced font 'Sans,10' background '#ffffff'\n", width, height);
+	else if (strcmp(fmt, "svg") == 0)
+		fprintf(f, "set terminal svg size %u,%u enhanced font 'Sans,10' background '#ffffff'\n", width, height);
+	else
+		fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin enhanced font 'Sans,9'\n", width / 100.0,
+			height / 100.0);
+	/* The chart goes to a memory file climit hands gnuplot as fd 3: the output path is never in
+	 * the script, and climit alone writes it (outfile.c's rules). */
+	fputs("set output '/proc/self/fd/3'\n", f);
+}
+
+int gp_render(const char *out, const char *fmt, gp_script_fn *fn, const void *arg, struct err *e)
+{
+	(void)fmt;
+	/* The output must be writable before gnuplot is started (its own message is less clear). */
+	struct out_file of;
+	if (out_open(&of, out, OUT_REPLACE, OUT_REGULAR_ONLY, e) < 0)
+		return err_wrap(e, "-o");
+	int in[2], errfd = memfd_create("gnuplot-stderr", MFD_CLOEXEC), chart = memfd_create("chart", MFD_CLOEXEC);
+	if (errfd < 0 || chart < 0 || pipe2(in, O_CLOEXEC) < 0) {
+		err_sys(e, errno, "plot: cannot start gnuplot");
+		goto fail;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, errfd, STDERR_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, errfd, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, chart, 3);
+	char *argv[] = { "gnuplot", NULL };
+	pid_t pid;
+	int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	if (rc != 0) {
+		close(in[1]);
+		err_code(e, rc, "plot: cannot run gnuplot: %s (apt-get install gnuplot-nox)", strerror(rc));
+		goto fail;
+	}
+	/* gnuplot exiting early (a script error) must not kill climit with SIGPIPE. */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigaction(SIGPIPE, &ign, &old);
+	FILE *f = fdopen(in[1], "w");
+	if (f) {
+		fn(f, arg);
+		fclose(f);
+	} else {
+		close(in[1]);
+	}
+	sigaction(SIGPIPE, &old, NULL);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	char why[300];
+	first_error(errfd, why, sizeof why);
+	struct stat sb;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || fstat(chart, &sb) < 0 || sb.st_size == 0) {
+		err_set(e, "plot: gnuplot failed: %s", why[0] ? why : "no output");
+		goto fail;
+	}
+	char buf[65536];
+	off_t at = 0;
+	for (ssize_t n; (n = pread(chart, buf, sizeof buf, at)) != 0; at += n)
+		if (n < 0 || write(of.fd, buf, (size_t)n) != n) { /* a short write is a full disk */
+			err_sys(e, errno, "-o: \"%s\": cannot write it", out);
+			goto fail;
+		}
+	close(errfd);
+	close(chart);
+	if (out_commit(&of) < 0)
+		return err_sys(e, errno, "-o: \"%s\": cannot write it", out);
+	return 0;
+fail:
+	if (errfd >= 0)
+		close(errfd);
+	if (chart >= 0)
+		close(chart);
+	out_abort(&of);
+	return -1;
+}
+
+struct draw_args {
+	const struct series *s;
+	int ns;
+	const struct recv_opts *o;
+	const char *fmt;
+};
+
+static void draw(FILE *f, const void *arg)
+{
+	const struct draw_args *a = arg;
+	script(f, a->s, a->ns, a->o, a->fmt);
+}
+
 int plot_runs(const struct rec_run *runs, int n, const struct recv_opts *o, struct err *e)
 {
 	const char *fmt = plot_format(o->out);
@@ -296,65 +387,5 @@ int plot_runs(const struct rec_run *runs, int n, const struct recv_opts *o, stru
 full:
 	if (!ns)
 		return err_set(e, "plot: \"%s\": no samples to draw", runs[0].path);
-	/* Next to the file a symbolic link points to (renaming over the link would replace it). */
-	char dest[4096], tmp[4200];
-	int how = file_dest(o->out, dest, sizeof dest);
-	if (how < 0)
-		return err_sys(e, errno, "-o: \"%s\": cannot write it", o->out);
-	if (how == 1)
-		return err_set(e, "-o: \"%s\": not a regular file (a chart is written to a file)", o->out);
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d.%s", dest, (int)getpid(), fmt);
-	/* The output must be writable before gnuplot is started (its own message is less clear). */
-	int probe = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (probe < 0)
-		return err_sys(e, errno, "-o: \"%s\": cannot write it", o->out);
-	close(probe);
-	int in[2], errfd = memfd_create("gnuplot-stderr", MFD_CLOEXEC);
-	if (errfd < 0 || pipe2(in, O_CLOEXEC) < 0) {
-		unlink(tmp);
-		return err_sys(e, errno, "plot: cannot start gnuplot");
-	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, errfd, STDERR_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, errfd, STDOUT_FILENO);
-	char *argv[] = { "gnuplot", NULL };
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(in[0]);
-	if (rc != 0) {
-		close(in[1]);
-		close(errfd);
-		unlink(tmp);
-		return err_code(e, rc, "plot: cannot run gnuplot: %s (apt-get install gnuplot-nox)", strerror(rc));
-	}
-	/* gnuplot exiting early (a script error) must not kill climit with SIGPIPE. */
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-	sigaction(SIGPIPE, &ign, &old);
-	FILE *f = fdopen(in[1], "w");
-	if (f) {
-		script(f, s, ns, o, fmt, tmp);
-		fclose(f);
-	} else {
-		close(in[1]);
-	}
-	sigaction(SIGPIPE, &old, NULL);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	char why[300];
-	first_error(errfd, why, sizeof why);
-	close(errfd);
-	struct stat sb;
-	bool ok = WIFEXITED(st) && WEXITSTATUS(st) == 0 && stat(tmp, &sb) == 0 && sb.st_size > 0;
-	if (!ok || rename(tmp, dest) < 0) {
-		int saved = errno;
-		unlink(tmp);
-		if (ok)
-			return err_sys(e, saved, "-o: \"%s\": cannot write it", o->out);
-		return err_set(e, "plot: gnuplot failed: %s", why[0] ? why : "no output");
-	}
-	return 0;
+	return gp_render(o->out, fmt, draw, &(struct draw_args){ s, ns, o, fmt }, e);
 }

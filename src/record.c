@@ -63,13 +63,14 @@ int rec_open(struct rec_writer *w, const char *path, struct err *e)
 {
 	*w = (struct rec_writer){ .fd = -1 };
 	str_copy(w->path, path, sizeof w->path);
-	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
-	if (w->fd >= 0)
-		w->created = true;
-	else if (errno == EEXIST)
-		w->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	if (w->fd < 0)
-		return err_sys(e, errno, "--record: \"%s\": cannot write it", path);
+	/* A new file, or one of the caller's own written in place (truncated by rec_header, once
+	 * the run is sure to start); never through another user's link or into their file. */
+	if (out_open(&w->out, path, OUT_STREAM, 0, e) < 0) {
+		w->out.dirfd = -1;
+		return err_wrap(e, "--record");
+	}
+	w->fd = take_fd(&w->out.fd);
+	w->created = w->out.created;
 	w->start_ns = now_ns();
 	return 0;
 }
@@ -85,8 +86,7 @@ void rec_discard(struct rec_writer *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
-	if (w->created)
-		unlink(w->path);
+	out_abort(&w->out); /* removes the file only if rec_open made it */
 	w->created = false;
 }
 
@@ -303,6 +303,8 @@ void rec_close(struct rec_writer *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
+	w->out.created = false; /* it stays */
+	out_abort(&w->out);
 }
 
 /* ---- reading ---- */

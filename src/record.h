@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cgroup.h"
+#include "outfile.h"
 #include "util.h"
 
 #define REC_FORMAT "climit-record"
@@ -32,6 +33,7 @@ extern const size_t rec_nfields;
 /* ---- writing ---- */
 struct rec_writer {
 	int fd;                 /* -1: not recording (or stopped after a write error) */
+	struct out_file out;    /* the file's directory and name (its fd is the one above) */
 	char path[1024];
 	uint64_t start_ns;      /* CLOCK_MONOTONIC of t = 0 */
 	FILE *mem;              /* records formatted since the last flush */

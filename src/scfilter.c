@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include "jsonlib.h"
+#include "outfile.h"
 #include <limits.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
@@ -678,19 +679,19 @@ static void cache_write(const char *path, const struct sc_opts *o)
 	char dir[PATH_MAX];
 	if (!cache_dir(dir, sizeof dir, true))
 		return; /* someone else's directory: no cache rather than a filter from there */
-	char tmp[PATH_MAX + 16];
-	snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
+	struct out_file of;
+	struct err e;
+	if (out_open(&of, path, OUT_REPLACE, OUT_REGULAR_ONLY, &e) < 0)
 		return;
 	struct cache_head hd = { .magic = CACHE_MAGIC, .len = o->len, .qlen = o->quiet_len };
 	str_copy(hd.summary, o->summary, sizeof hd.summary);
 	size_t a = o->len * sizeof(struct sock_filter), b = o->quiet_len * sizeof(struct sock_filter);
-	bool ok = write(fd, &hd, sizeof hd) == (ssize_t)sizeof hd && write(fd, o->prog, a) == (ssize_t)a &&
-		  (!b || write(fd, o->quiet, b) == (ssize_t)b);
-	close(fd);
-	if (!ok || rename(tmp, path) < 0)
-		unlink(tmp);
+	bool ok = write(of.fd, &hd, sizeof hd) == (ssize_t)sizeof hd && write(of.fd, o->prog, a) == (ssize_t)a &&
+		  (!b || write(of.fd, o->quiet, b) == (ssize_t)b);
+	if (ok)
+		out_commit(&of);
+	else
+		out_abort(&of);
 }
 
 static int compile(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e);

@@ -255,66 +255,6 @@ void sparkline(char *out, size_t size, const float *h, int n, float hi, bool utf
 	out[o] = '\0';
 }
 
-int file_dest(const char *path, char *dest, size_t size)
-{
-	struct stat st;
-	str_copy(dest, path, size);
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return 1;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		char real[PATH_MAX];
-		if (realpath(path, real)) {
-			str_copy(dest, real, size);
-			return 0;
-		}
-		/* A link to a file not made yet: its target, relative to the link's directory. */
-		ssize_t n = readlink(path, real, sizeof real - 1);
-		if (n < 0)
-			return -1;
-		real[n] = '\0';
-		const char *slash = strrchr(path, '/');
-		if (real[0] == '/' || !slash)
-			str_copy(dest, real, size);
-		else
-			snprintf(dest, size, "%.*s/%s", (int)(slash - path), path, real);
-	}
-	return 0;
-}
-
-FILE *file_create_tmp(struct out_file *o, const char *path)
-{
-	int how = file_dest(path, o->dest, sizeof o->dest);
-	o->in_place = how == 1;
-	o->tmp[0] = '\0';
-	if (how < 0)
-		return o->f = NULL;
-	if (o->in_place)
-		return o->f = fopen(o->dest, "we");
-	snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%d", o->dest, (int)getpid());
-	return o->f = fopen(o->tmp, "we");
-}
-
-int file_commit(struct out_file *o)
-{
-	FILE *f = o->f;
-	int bad = ferror(f) ? EIO : 0;
-	/* fsync of a device or FIFO can fail (EINVAL) with nothing wrong. */
-	if (fflush(f) != 0 || (!o->in_place && fsync(fileno(f)) != 0))
-		bad = bad ? bad : errno;
-	if (fclose(f) != 0 && !bad)
-		bad = errno;
-	o->f = NULL;
-	if (!bad && !o->in_place && rename(o->tmp, o->dest) < 0)
-		bad = errno;
-	if (bad) {
-		if (!o->in_place)
-			unlink(o->tmp);
-		errno = bad;
-		return -1;
-	}
-	return 0;
-}
-
 bool grow_for(void *arrp, size_t n, size_t chunk, size_t elem)
 {
 	if (n % chunk)

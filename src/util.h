@@ -49,20 +49,6 @@ void json_text(FILE *f, const char *s);
 /* Room for element n of the array *ARRP (ELEM bytes each, grown CHUNK elements at a time, so
  * called for every n from 0 up); false without memory, the array unchanged. */
 bool grow_for(void *arrp, size_t n, size_t chunk, size_t elem);
-/* Where a write of PATH goes: 0 with dest = PATH, or the file a symbolic link PATH points to
- * (renaming over the link would replace it); 1 if PATH exists and is not a regular file (a
- * device such as /dev/null, a FIFO: to be written in place, never renamed over); -1, errno. */
-int file_dest(const char *path, char *dest, size_t size);
-/* Write PATH atomically: a temporary file next to its destination (same filesystem), then
- * file_commit renames it into place; on any failure nothing is left and errno says why (-1).
- * A device or FIFO is written in place. */
-struct out_file {
-	FILE *f;
-	bool in_place;
-	char dest[4096], tmp[4096 + 32];
-};
-FILE *file_create_tmp(struct out_file *o, const char *path);
-int file_commit(struct out_file *o);
 /* The locale's character set is UTF-8 (after setlocale(LC_CTYPE, "")). */
 bool locale_utf8(void);
 /* One cell per value: block characters (or " .:-=+*#" without UTF-8) scaled to hi (0: to the

@@ -209,8 +209,8 @@ static int refresh_loop(struct sampler *s, const struct top_opts *o, struct prom
 		sampler_refresh(s);
 		if (srv)
 			prom_publish(s);
-		if (o->prom_file && prom_write_file(o->prom_file, s) < 0)
-			return err_sys(e, errno, "--prometheus-file: \"%s\"", o->prom_file);
+		if (o->prom_file && prom_write_file(o->prom_file, s, e) < 0)
+			return err_wrap(e, "--prometheus-file");
 		if (frames) {
 			if (o->json)
 				output_json_frame(stdout, s, &events_seen);

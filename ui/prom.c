@@ -20,6 +20,7 @@
 
 #include "exitcodes.h"
 #include "metrics.h"
+#include "outfile.h"
 #include "io.h"
 #include "ui.h"
 #include "units.h"
@@ -98,14 +99,20 @@ void prom_render(FILE *f, struct sampler *s)
 	}
 }
 
-int prom_write_file(const char *path, struct sampler *s)
+int prom_write_file(const char *path, struct sampler *s, struct err *e)
 {
-	static struct out_file of;
-	FILE *f = file_create_tmp(&of, path);
-	if (!f)
+	struct out_file of;
+	if (out_open(&of, path, OUT_REPLACE, 0, e) < 0)
 		return -1;
+	FILE *f = out_stdio(&of);
+	if (!f) {
+		out_abort(&of);
+		return err_sys(e, ENOMEM, "\"%s\"", path);
+	}
 	prom_render(f, s);
-	return file_commit(&of); /* errno says why: the caller reports it */
+	if (out_commit(&of) < 0)
+		return err_sys(e, errno, "\"%s\"", path);
+	return 0;
 }
 
 /* The HTTP side is libmicrohttpd (the server the Prometheus C client uses), in a thread of its

@@ -41,7 +41,7 @@ struct prom_server *prom_listen(const char *addr, struct err *e);
 /* Render the sampler's figures as the text the server hands out from now on. */
 void prom_publish(struct sampler *s);
 void prom_close(struct prom_server *srv);
-int prom_write_file(const char *path, struct sampler *s);
+int prom_write_file(const char *path, struct sampler *s, struct err *e);
 /* climit doctor / stats --explain lines: "✓ what: detail" / "✗ what: detail\n    fix: ..."
  * (ok/NO without UTF-8), or a JSON array. */
 struct doctor;

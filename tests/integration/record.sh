@@ -336,7 +336,7 @@ test_export_and_plot_outputs_keep_devices_and_links() {
 	out=$("$CLIMIT" plot "$d/ok.jsonl" -o "$d/null.png" 2>&1); local rc=$?
 	[ "$rc" = 125 ] && [[ $out == "climit: -o: \"$d/null.png\": not a regular file"* ]] || bad+=" [plot onto a device: $rc $out]"
 	[ -c "$d/null.png" ] || bad+=" [plot replaced the device]"
-	local left; left=$(ls "$d" | grep '\.tmp\.' || true)
+	local left; left=$(ls -A "$d" | grep '\.tmp' || true)
 	[ -z "$left" ] || bad+=" [left: $left]"
 	rm -rf "$d"
 	[ -z "$bad" ] && pass || fail "$bad"
