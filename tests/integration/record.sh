@@ -183,7 +183,7 @@ test_plot_draws_png_of_the_requested_size_and_valid_svg() {
 	# would mangle: still a chart.
 	"$CLIMIT" --mem 32M --record "$d/short_run.jsonl" -- true
 	"$CLIMIT" plot "$d/short_run.jsonl" -o "$d/short_run.png" && [ -s "$d/short_run.png" ] || { fail "plot of a 2-sample run"; rm -rf "$d"; return; }
-	local left; left=$(ls "$d" | grep -c '\.tmp\.')
+	local left; left=$(ls -A "$d" | grep -c '\.tmp')
 	rm -rf "$d"
 	expect_eq "temporary files left" 0 "$left" && pass
 }
@@ -263,7 +263,7 @@ test_record_export_plot_bad_input_is_125_and_leaves_nothing() {
 		[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && [[ $out == *"$want"* ]] || bad+=" [$args: '$out']"
 	done
 	# Nothing made: no group, no temporary file, no recording of a refused run.
-	local left; left=$(ls "$d" | grep -E '\.tmp\.|^x\.|^r\.jsonl' || true)
+	local left; left=$(ls -A "$d" | grep -E '\.tmp|^x\.|^r\.jsonl' || true)
 	"$CLIMIT" --name climit-test-recbad --record /nonexistent/r.jsonl -- true 2>/dev/null
 	[ -z "$(cg_leftovers climit-test-recbad)" ] || bad+=" [group left for an unwritable --record]"
 	rm -rf "$d"
