@@ -30,9 +30,12 @@ STATIC_ARCHIVES := libcgroup.a libncursesw.a libtinfo.a
 STATIC_MISSING = $(shell for l in $(STATIC_ARCHIVES); do [ "$$($(CC) -print-file-name=$$l)" != "$$l" ] || echo $$l; done)
 LINK_LIBS = $(if $(STATIC_MISSING),$(shell pkg-config --libs libcgroup ncursesw),-Wl,-Bstatic $(shell pkg-config --libs libcgroup ncursesw) -Wl,-Bdynamic) -ldl
 
-CORE_SRC := src/util.c src/control.c src/doctor.c src/units.c src/cli.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/sample.c src/events.c src/isolate.c \
-	    src/registry.c src/launch.c src/report.c src/place.c src/systemd.c src/caps.c src/io.c src/scfilter.c src/jsonlib.c src/record.c src/recorder.c src/metrics.c src/export.c src/plot.c src/replay.c src/outfile.c
+# src/ by concern, lowest first (src/README.md): each folder may include its own headers and
+# those of the folders before it, never after (tests/layout.sh checks it).
+LAYERS := base cgroup run observe cmd
+CORE_SRC := $(foreach l,$(LAYERS),$(sort $(wildcard src/$(l)/*.c)))
 CORE_OBJ := $(CORE_SRC:.c=.o)
+INCS := $(addprefix -Isrc/,$(LAYERS))
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)
 
@@ -66,22 +69,21 @@ vm-kernel:
 # rebuilds only its users.
 DEPFLAGS = -MMD -MP
 src/%.o: src/%.c
-	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Isrc -Iui -c -o $@ $<
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) $(INCS) -Iui -c -o $@ $<
 
 # The UI sees the core's headers and nothing of cgroupfs.
 ui/%.o: ui/%.c
-	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) $(INCS) -c -o $@ $<
 
--include $(wildcard src/*.d ui/*.d)
+-include $(wildcard src/*.d src/*/*.d ui/*.d)
 
 climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
 
-UNIT_OBJ := src/units.o src/util.o src/cgroup.o src/cgroup_v1.o src/cgroup_v2.o src/cli.o src/isolate.o src/registry.o src/caps.o \
-	    src/doctor.o src/place.o src/systemd.o src/io.o src/scfilter.o src/jsonlib.o src/record.o src/recorder.o src/events.o \
-	    src/replay.o src/sample.o src/control.o src/outfile.o
+# Everything but the commands' entries and the dashboard: the unit tests call the core.
+UNIT_OBJ := $(filter-out src/cmd/%,$(CORE_OBJ)) src/cmd/cli.o
 tests/unit/test_units: tests/unit/test_units.c $(UNIT_OBJ)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 HELPERS := tests/helpers/hog tests/helpers/staircase tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static tests/helpers/fault.so \
 	   tests/helpers/mt tests/helpers/sysprobe
@@ -125,20 +127,20 @@ SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 ASAN_OBJ := $(addprefix build-asan/,$(CORE_OBJ) $(UI_OBJ) src/main.o)
 build-asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) -Isrc -Iui -c -o $@ $<
+	$(CC) $(CFLAGS) $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) $(INCS) -Iui -c -o $@ $<
 climit-asan: $(ASAN_OBJ)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
 tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,$(UNIT_OBJ))
-	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(INCS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 asan: climit-asan tests/unit/test_units-asan
--include $(wildcard build-asan/src/*.d build-asan/ui/*.d)
+-include $(wildcard build-asan/src/*.d build-asan/src/*/*.d build-asan/ui/*.d)
 
 # libFuzzer (clang) on every parser of outside input, FUZZ_SECONDS (default 60); the seeds are
 # tests/fuzz/corpus, what the fuzzer finds goes to tests/fuzz/work (not kept in git).
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := src/units.c src/util.c src/cgroup.c src/cgroup_v1.c src/cgroup_v2.c src/events.c
+FUZZ_SRC := src/base/units.c src/base/util.c src/cgroup/cgroup.c src/cgroup/cgroup_v1.c src/cgroup/cgroup_v2.c src/observe/events.c
 tests/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_SRC)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -o $@ $^
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE $(INCS) -o $@ $^
 fuzz: tests/fuzz/fuzz_parsers
 	@mkdir -p tests/fuzz/work
 	./tests/fuzz/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) -timeout=5 tests/fuzz/work tests/fuzz/corpus
@@ -162,5 +164,5 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/climit $(DESTDIR)$(ZSHCOMPDIR)/_climit
 
 clean:
-	rm -f climit src/*.o ui/*.o src/*.d ui/*.d tests/unit/test_units $(HELPERS) climit-asan tests/unit/test_units-asan
+	rm -f climit src/*.o src/*/*.o ui/*.o src/*.d src/*/*.d ui/*.d tests/unit/test_units $(HELPERS) climit-asan tests/unit/test_units-asan
 	rm -rf build-asan
