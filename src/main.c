@@ -426,7 +426,7 @@ static int cmd_recv(const char *cmd, int argc, char **argv)
 	if (strcmp(cmd, "export") == 0)
 		rc = export_run(&runs[0], (enum export_format)o.format, o.out, &e);
 	else
-		rc = plot_runs(runs, o.nfiles, &o, &e);
+		rc = plot_runs(runs, o.nfiles, &(struct plot_opts){ o.out, o.width, o.height, o.title }, &e);
 	for (int i = 0; i < o.nfiles; i++)
 		rec_free(&runs[i]);
 	return rc < 0 ? fail(&e) : 0;

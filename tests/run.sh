@@ -23,7 +23,7 @@ USER_SKIP='behind_2000_groups'
 # and help, file conversions and charts, the terminal handling of the dashboard, shell
 # completion, the HTTP server's behaviour under load): the host runs it, the guests do not
 # (under TCG each of these costs 5-40 s, and make check has a budget).
-HOST_ONLY='planted_|plot_runs_nothing|man_pages|record_keeps_what|export_and_plot_outputs|every_(run|top|recording)_option|ci_runs|json_report_is_valid|make_install|json_fields_and_metrics|bad_input_gives|options_after|run_subcommand|help_and_version|bash_completion|zsh_completion|prometheus_(bad_address|idle_clients|50_concurrent|file_is)|export_openmetrics|plot_draws|record_export_plot_bad|replay_in_tmux|report_draws_sparklines|top_(redraws|quit_restores|sigterm_restores|without_term|help_and|colours)|json_keeps_utf8|hostile_group_names|set_bad_input|isolate_bad_paths|seccomp_bad_input'
+HOST_ONLY='layout_|planted_|plot_runs_nothing|man_pages|record_keeps_what|export_and_plot_outputs|every_(run|top|recording)_option|ci_runs|json_report_is_valid|make_install|json_fields_and_metrics|bad_input_gives|options_after|run_subcommand|help_and_version|bash_completion|zsh_completion|prometheus_(bad_address|idle_clients|50_concurrent|file_is)|export_openmetrics|plot_draws|record_export_plot_bad|replay_in_tmux|report_draws_sparklines|top_(redraws|quit_restores|sigterm_restores|without_term|help_and|colours)|json_keeps_utf8|hostile_group_names|set_bad_input|isolate_bad_paths|seccomp_bad_input'
 # The systemd guest's root pass runs what a systemd scope (instead of a cgroupfs directory)
 # changes: creating, limiting, watching, signalling, collecting and removing a group through
 # systemd, and what reads the group back (top, stats, the report, the recorder, doctor). The

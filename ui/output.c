@@ -253,7 +253,9 @@ static int top_run(struct top_opts o, int argc, char **argv)
 			err_wrap(&e, "--replay");
 			return fail(&e);
 		}
-		sampler_open_replay(&s, &rp, &e);
+		static struct sample_source src;
+		replay_source(&rp, &src);
+		sampler_open_source(&s, &src, &e);
 		/* Redraw at the recorded pace (at most 10 times a second), unless -d says otherwise. */
 		if (!o.delay_given)
 			o.delay_ns = rp.run.interval >= 0.1 ? (uint64_t)(rp.run.interval * 1e9) : 100000000ull;
@@ -288,7 +290,8 @@ static int top_run(struct top_opts o, int argc, char **argv)
 	struct prom_server *srv = NULL;
 	if (o.prometheus && !(srv = prom_listen(o.prom_addr, &e)))
 		rc = fail(&e);
-	else if (!exporting && !o.batch && !o.json && isatty(STDOUT_FILENO))
+	/* The one place that chooses between the screen and the batch writer. */
+	else if (!exporting && !o.batch && !o.json && isatty(STDOUT_FILENO) && top_terminal_usable())
 		rc = top_interactive(&s, &o);
 	/* Frames unless only exporting metrics (then only with -b or --json). */
 	else if (refresh_loop(&s, &o, srv, !exporting || o.batch || o.json, &e) < 0)

@@ -639,7 +639,7 @@ static void act_kill(struct key_ctx *k, int ch)
 /* Replay only: pause, step, seek, speed, jump (no-ops on live figures). */
 static void act_replay(struct key_ctx *k, int ch)
 {
-	if (!k->s->replay) {
+	if (!k->s->src) {
 		if (ch == ' ' || ch == '.' || ch == ',' || ch == '+' || ch == '-' || ch == 'g' || ch == 'G')
 			return;
 		set_status(k->v, "only in a replay (climit replay FILE)");
@@ -723,7 +723,7 @@ done:
 		snprintf(v->selected, sizeof v->selected, "%s", v->rows[v->sel < v->nrows ? v->sel : 0]->path);
 }
 
-int top_interactive(struct sampler *s, const struct top_opts *o)
+bool top_terminal_usable(void)
 {
 	setlocale(LC_ALL, "");
 	const char *term = getenv("TERM");
@@ -731,17 +731,14 @@ int top_interactive(struct sampler *s, const struct top_opts *o)
 	if (!term || !*term || setupterm(term, STDOUT_FILENO, &err) != OK) {
 		fprintf(stderr, "climit: top: %s; showing batch output instead\n",
 			!term || !*term ? "TERM is not set" : "unknown terminal type (TERM)");
-		struct top_opts b = *o;
-		b.batch = true;
-		for (uint64_t f = 0; b.iterations == 0 || f < b.iterations; f++) {
-			sampler_refresh(s);
-			output_batch_frame(stdout, s, (int)f);
-			if (ferror(stdout) || (b.iterations && f + 1 >= b.iterations))
-				break;
-			sleep_ns(b.delay_ns);
-		}
-		return 0;
+		return false;
 	}
+	return true;
+}
+
+int top_interactive(struct sampler *s, const struct top_opts *o)
+{
+	const char *term = getenv("TERM");
 	SCREEN *scr = newterm(term, stdout, stdin);
 	if (!scr) {
 		fprintf(stderr, "climit: top: cannot initialise terminal \"%s\"\n", term);

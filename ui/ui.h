@@ -53,5 +53,7 @@ int cmd_stats(int argc, char **argv);
 /* The interactive dashboard; returns an exit status. Falls back to batch (with a message)
  * when the terminal cannot be used. */
 int top_interactive(struct sampler *s, const struct top_opts *o);
+/* TERM names a terminal ncurses knows; else says so on stderr (the caller shows batch frames). */
+bool top_terminal_usable(void);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define UNITS_MAX UINT64_MAX        /* the value "max": no limit */
+/* A limit not given (an option left out): neither a value nor "max". */
+#define OPT_UNSET (UINT64_MAX - 1)
 #define CPU_PERIOD_US 100000u       /* CFS period used for every quota (the kernel default) */
 #define NAME_MAX_LEN 64
 

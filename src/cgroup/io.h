@@ -14,7 +14,7 @@ enum io_key { IO_RBPS, IO_WBPS, IO_RIOPS, IO_WIOPS, IO_KEYS };
 #define IO_WEIGHT IO_KEYS /* io_arg.key of --io-weight */
 #define IO_ARGS 16
 #define IO_DEVS 8
-#define IO_UNSET (UINT64_MAX - 1) /* same as cli.h's OPT_UNSET */
+#define IO_UNSET (UINT64_MAX - 1) /* same as units.h's OPT_UNSET */
 
 /* One --io-* option as typed, before its device is resolved. */
 struct io_arg {

@@ -8,51 +8,8 @@
 #include "cgroup.h"
 #include "io.h"
 #include "isolate.h"
+#include "spec.h"
 #include "util.h"
-
-enum report_format { REPORT_NONE, REPORT_TEXT, REPORT_JSON };
-/* Who creates the group: cgroupfs directly, or a systemd scope (systemd.h); auto picks systemd
- * on a cgroup-v2 host booted with systemd unless --parent names a place. */
-enum cg_manager { MGR_AUTO, MGR_CGROUPFS, MGR_SYSTEMD };
-
-/* The smallest --mem accepted (see cli.c). */
-#define CLI_MIN_MEM (1024 * 1024)
-
-/* --record-interval: default and bounds. */
-#define REC_INTERVAL_DEFAULT 100000000ull
-#define REC_INTERVAL_MIN 10000000ull
-#define REC_INTERVAL_MAX 3600000000000ull
-
-/* Every limit is UNSET unless the option was given. */
-#define OPT_UNSET (UINT64_MAX - 1)
-
-struct run_opts {
-	uint64_t mem_max;      /* bytes or UNITS_MAX */
-	uint64_t mem_high;
-	uint64_t swap_max;
-	uint64_t pids_max;
-	uint64_t cpu_quota_us; /* per CPU_PERIOD_US, or UNITS_MAX */
-	uint64_t cpu_weight;
-	const char *cpus;      /* cpuset list, already validated */
-	struct io_opts io;     /* --io-*: parsed here, devices resolved by io_resolve() */
-	struct sc_opts sc;     /* --seccomp*: the filter is built by sc_build() */
-	bool isolate;          /* --isolate (it brings the default filter) */
-	const char *arg[LIMIT_CPU_WEIGHT + 1]; /* each limit as typed, by enum cg_limit (NULL: not given) */
-	int pid;               /* --pid: a running process gets the new group (0: run argv) */
-	bool children, wait;   /* --pid's --children and --wait */
-	bool dry_run, json;    /* --dry-run (climit doctor): say what would be enforced; argv may be NULL */
-	const char *name;      /* NULL: generated */
-	const char *parent;    /* default "climit" */
-	bool parent_given;     /* --parent: cgroupfs placement there, never systemd's */
-	enum cg_manager manager;
-	uint64_t timeout_ns;   /* 0: none */
-	enum report_format report;
-	const char *record;    /* --record FILE */
-	uint64_t record_interval_ns;
-	bool help, version;
-	struct iso_opts iso;   /* namespaces, rootfs, credentials (isolate.h) */
-	char **argv;           /* the workload's command */
-};
 
 struct gc_opts {
 	const char *parent;

@@ -163,7 +163,7 @@ static void data_blocks(FILE *f, int i, const struct series *s, double *tmax, bo
 }
 
 /* One panel's plot command over every series: cols as gnuplot "using" expressions. */
-static void script(FILE *f, const struct series *s, int ns, const struct recv_opts *o, const char *fmt)
+static void script(FILE *f, const struct series *s, int ns, const struct plot_opts *o, const char *fmt)
 {
 	double tmax = 0;
 	bool psi = false;
@@ -347,7 +347,7 @@ fail:
 struct draw_args {
 	const struct series *s;
 	int ns;
-	const struct recv_opts *o;
+	const struct plot_opts *o;
 	const char *fmt;
 };
 
@@ -357,7 +357,7 @@ static void draw(FILE *f, const void *arg)
 	script(f, a->s, a->ns, a->o, a->fmt);
 }
 
-int plot_runs(const struct rec_run *runs, int n, const struct recv_opts *o, struct err *e)
+int plot_runs(const struct rec_run *runs, int n, const struct plot_opts *o, struct err *e)
 {
 	const char *fmt = plot_format(o->out);
 	if (!fmt)

@@ -3,12 +3,19 @@
 #ifndef CLIMIT_PLOT_H
 #define CLIMIT_PLOT_H
 
-#include "cli.h"
 #include "record.h"
+
+/* What a chart looks like: where it goes (its extension says the format), its size in pixels
+ * (pdf: 1/100 inch), its title (NULL: the command and its limits). */
+struct plot_opts {
+	const char *out;
+	unsigned width, height;
+	const char *title;
+};
 
 /* One chart of n recordings to o->out (.png, .svg or .pdf by its extension), written to a
  * temporary file and renamed into place only when gnuplot succeeded. */
-int plot_runs(const struct rec_run *runs, int n, const struct recv_opts *o, struct err *e);
+int plot_runs(const struct rec_run *runs, int n, const struct plot_opts *o, struct err *e);
 /* gnuplot's terminal for FMT at that size, writing to the chart gp_render collects. */
 void gp_terminal(FILE *f, const char *fmt, unsigned width, unsigned height);
 /* A gnuplot string of untrusted text (single-quoted: nothing in it runs); DRAWN: enhanced-text

@@ -14,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "jsonlib.h"
 #include "units.h"
 

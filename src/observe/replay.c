@@ -89,7 +89,7 @@ static double step_time(const struct replay *rp, double t, int dir)
 	return best;
 }
 
-void replay_control(struct replay *rp, enum replay_cmd cmd, double arg)
+static void replay_control(struct replay *rp, enum replay_cmd cmd, double arg)
 {
 	double now = replay_now(rp);
 	switch (cmd) {
@@ -170,9 +170,9 @@ static void fill_group(struct sampler *s, struct replay *rp, int gi, long j, dou
 	g->hist_pos = g->hist_n % HIST_LEN;
 }
 
-int replay_fill(struct sampler *s)
+static int replay_fill(struct sampler *s, void *ctx)
 {
-	struct replay *rp = s->replay;
+	struct replay *rp = ctx;
 	const struct rec_run *r = &rp->run;
 	double t = replay_now(rp);
 	for (int i = 0; i < s->ngroups; i++)
@@ -208,4 +208,30 @@ int replay_fill(struct sampler *s)
 	s->host.mem_total = r->host_mem;
 	s->refreshes++;
 	return s->ngroups;
+}
+
+static void control(void *ctx, enum replay_cmd cmd, double arg)
+{
+	replay_control(ctx, cmd, arg);
+}
+
+static bool status(void *ctx, char *buf, size_t size)
+{
+	struct replay *rp = ctx;
+	double t = replay_now(rp);
+	const char *base = strrchr(rp->run.path, '/');
+	snprintf(buf, size, "replay %s  %.1f s of %.1f s  x%g%s", base ? base + 1 : rp->run.path, t, rp->end, rp->speed,
+		 rp->paused ? (t >= rp->end ? "  end (space: again)" : "  paused") : "");
+	return true;
+}
+
+static bool ended(void *ctx)
+{
+	struct replay *rp = ctx;
+	return rp->paused && replay_now(rp) >= rp->end;
+}
+
+void replay_source(struct replay *rp, struct sample_source *src)
+{
+	*src = (struct sample_source){ .fill = replay_fill, .control = control, .status = status, .ended = ended, .ctx = rp };
 }

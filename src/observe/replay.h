@@ -27,8 +27,8 @@ struct replay {
 int replay_open(struct replay *rp, const char *file, double speed, struct err *e);
 void replay_close(struct replay *rp);
 double replay_now(struct replay *rp);
-/* Fill s (opened with sampler_open_replay) for the current position; returns the groups. */
-int replay_fill(struct sampler *s);
-void replay_control(struct replay *rp, enum replay_cmd cmd, double arg);
+/* The replay as a sampler's source (sampler_open_source): each refresh fills the sampler for
+ * the current position. */
+void replay_source(struct replay *rp, struct sample_source *src);
 
 #endif

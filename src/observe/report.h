@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "cgroup.h"
-#include "cli.h"
+#include "spec.h"
 #include "launch.h"
 #include "recorder.h"
 

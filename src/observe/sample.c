@@ -24,7 +24,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "replay.h"
 #include "units.h"
 
 static int sampler_scan(struct sampler *s);
@@ -236,10 +235,10 @@ static void add_group(struct sampler *s, const char *path, int depth)
 		free_group(s, g);
 }
 
-int sampler_open_replay(struct sampler *s, struct replay *rp, struct err *e)
+int sampler_open_source(struct sampler *s, const struct sample_source *src, struct err *e)
 {
 	(void)e;
-	*s = (struct sampler){ .replay = rp };
+	*s = (struct sampler){ .src = src };
 	s->ev.inotify_fd = s->ev.kmsg_fd = -1;
 	s->ev.dir_wd = -1;
 	return 0;
@@ -516,8 +515,8 @@ static void record_frame(struct sampler *s)
 
 int sampler_refresh(struct sampler *s)
 {
-	if (s->replay)
-		return replay_fill(s);
+	if (s->src)
+		return s->src->fill(s, s->src->ctx);
 	int n = sampler_scan(s);
 	if (s->rec)
 		record_frame(s);
@@ -694,7 +693,7 @@ int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd)
 /* The dashboard's keys and `climit set|kill|freeze|thaw` share control.c. */
 int sampler_set_limits(struct sampler *s, struct sample_group *g, struct ctl_set *cs, struct err *e)
 {
-	if (s->replay)
+	if (s->src)
 		return err_set(e, "a replay shows a recording: nothing to change");
 	g->limits_stale = true;
 	return ctl_set(&g->cg, cs, e);
@@ -702,7 +701,7 @@ int sampler_set_limits(struct sampler *s, struct sample_group *g, struct ctl_set
 
 int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e)
 {
-	if (s->replay)
+	if (s->src)
 		return err_set(e, "a replay shows a recording: nothing to kill");
 	/* Kill the processes; the group itself belongs to its climit, which removes it. */
 	return ctl_kill(&g->cg, SIGKILL, e) < 0 ? -1 : 0;
@@ -710,7 +709,7 @@ int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e)
 
 int sampler_freeze(struct sampler *s, struct sample_group *g, bool frozen, struct err *e)
 {
-	if (s->replay)
+	if (s->src)
 		return err_set(e, "a replay shows a recording: nothing to freeze");
 	g->limits_stale = true;
 	return ctl_freeze(&g->cg, frozen, e);
@@ -742,23 +741,16 @@ void sampler_close(struct sampler *s)
 
 void sampler_replay(struct sampler *s, enum replay_cmd cmd, double arg)
 {
-	if (s->replay)
-		replay_control(s->replay, cmd, arg);
+	if (s->src)
+		s->src->control(s->src->ctx, cmd, arg);
 }
 
 bool sampler_replay_status(struct sampler *s, char *buf, size_t size)
 {
-	struct replay *rp = s->replay;
-	if (!rp)
-		return false;
-	double t = replay_now(rp);
-	const char *base = strrchr(rp->run.path, '/');
-	snprintf(buf, size, "replay %s  %.1f s of %.1f s  x%g%s", base ? base + 1 : rp->run.path, t, rp->end, rp->speed,
-		 rp->paused ? (t >= rp->end ? "  end (space: again)" : "  paused") : "");
-	return true;
+	return s->src && s->src->status(s->src->ctx, buf, size);
 }
 
 bool sampler_replay_ended(struct sampler *s)
 {
-	return s->replay && s->replay->paused && replay_now(s->replay) >= s->replay->end;
+	return s->src && s->src->ended(s->src->ctx);
 }

@@ -76,17 +76,26 @@ struct sampler {
 	int npfd_cap;
 	struct rec_writer *rec;     /* top --record: every refresh is written there (NULL: not) */
 	int rec_events_seen;        /* event log entries already written */
-	struct replay *replay;      /* replay: the snapshots come from a recording (replay.h) */
+	const struct sample_source *src; /* the snapshots come from it, not cgroupfs (a replay) */
 };
 
 int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e);
-/* A sampler whose refreshes show a recording at the replay's position (no cgroupfs at all). */
-int sampler_open_replay(struct sampler *s, struct replay *rp, struct err *e);
+/* A sampler whose refreshes come from SRC (no cgroupfs at all): a recording (replay.h). */
+int sampler_open_source(struct sampler *s, const struct sample_source *src, struct err *e);
 /* The group PATH of a sampler without cgroupfs (replay), made if new; NULL without memory. */
 struct sample_group *sampler_bare_group(struct sampler *s, const char *path);
 void sampler_drop_unseen(struct sampler *s);
 /* Replay controls for the dashboard (no-ops for a live sampler); see replay.h. */
 enum replay_cmd { REPLAY_PAUSE, REPLAY_STEP, REPLAY_SEEK, REPLAY_SPEED, REPLAY_JUMP };
+/* Snapshots from elsewhere than cgroupfs, behind an interface so that the sampler knows none of
+ * its sources (replay.c implements it over a recording). */
+struct sample_source {
+	int (*fill)(struct sampler *s, void *ctx);   /* one refresh's groups; returns how many */
+	void (*control)(void *ctx, enum replay_cmd cmd, double arg);
+	bool (*status)(void *ctx, char *buf, size_t size);
+	bool (*ended)(void *ctx);                    /* shown its last snapshot */
+	void *ctx;
+};
 void sampler_replay(struct sampler *s, enum replay_cmd cmd, double arg);
 /* "replay FILE  12.3 s of 60.0 s  x2  paused" or false for a live sampler. */
 bool sampler_replay_status(struct sampler *s, char *buf, size_t size);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "cgroup.h"
-#include "cli.h"
+#include "spec.h"
 
 struct doc_line {
 	char state;        /* '+' works, '-' does not (fix says what to do), 'i' information */

@@ -5,7 +5,7 @@
 #define CLIMIT_PLACE_H
 
 #include "cgroup.h"
-#include "cli.h"
+#include "spec.h"
 #include "util.h"
 
 /* Resolve o->manager (auto -> systemd or cgroupfs), and check that the controllers the options

@@ -117,3 +117,10 @@ test_json_fields_and_metrics_are_documented_in_one_place() {
 	done
 	[ -z "$missing" ] && pass || fail "not in climit-interfaces(7):$missing"
 }
+
+# The layout's rules (src/README.md): folders in order, lower never including or calling upper,
+# and no two .c files calling each other round any loop (a call graph from Universal Ctags).
+test_layout_has_no_upward_calls_and_no_cycles() {
+	command -v ctags >/dev/null || { skip "universal-ctags not installed (make test-deps installs it)"; return; }
+	local out; out=$(python3 tests/tools/layout.py 2>&1) && pass || fail "$out"
+}
