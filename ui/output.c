@@ -433,33 +433,3 @@ int cmd_stats(int argc, char **argv)
 	sampler_close(&s);
 	return 0;
 }
-
-/* climit doctor and stats --explain: the checks of src/doctor.c, for people or as JSON. */
-void doctor_print(FILE *f, const struct doctor *d, bool json, bool utf8)
-{
-	if (json) {
-		fputc('[', f);
-		for (int i = 0; i < d->n; i++) {
-			const struct doc_line *l = &d->l[i];
-			fprintf(f, "%s{\"check\":", i ? "," : "");
-			json_text(f, l->what);
-			fprintf(f, ",\"ok\":%s,\"detail\":", l->state == '-' ? "false" : "true");
-			json_text(f, l->detail);
-			fputs(",\"fix\":", f);
-			if (l->fix[0])
-				json_text(f, l->fix);
-			else
-				fputs("null", f);
-			fputc('}', f);
-		}
-		fputs("]\n", f);
-		return;
-	}
-	for (int i = 0; i < d->n; i++) {
-		const struct doc_line *l = &d->l[i];
-		const char *mark = l->state == '+' ? (utf8 ? "✓" : "ok") : l->state == '-' ? (utf8 ? "✗" : "NO") : (utf8 ? "·" : "--");
-		fprintf(f, "%s %s: %s\n", mark, l->what, l->detail);
-		if (l->state == '-' && l->fix[0])
-			fprintf(f, "    fix: %s\n", l->fix);
-	}
-}

@@ -45,7 +45,6 @@ int prom_write_file(const char *path, struct sampler *s, struct err *e);
 /* climit doctor / stats --explain lines: "✓ what: detail" / "✗ what: detail\n    fix: ..."
  * (ok/NO without UTF-8), or a JSON array. */
 struct doctor;
-void doctor_print(FILE *f, const struct doctor *d, bool json, bool utf8);
 int cmd_top(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_ls(int argc, char **argv);

@@ -33,4 +33,7 @@ void doctor_explain(struct cgroup *cg, struct doctor *d);
 /* How many lines are '-'. */
 int doctor_failures(const struct doctor *d);
 
+/* The checks for people (✓/✗ and the fix) or as a JSON array. */
+void doctor_print(FILE *f, const struct doctor *d, bool json, bool utf8);
+
 #endif

@@ -489,6 +489,7 @@ static void wait_and_forward(struct cgroup *cg, pid_t pid, int sfd, int tfd, con
 		int sig = (int)si.ssi_signo;
 		if (sig == SIGCHLD)
 			continue;
+		res->got_signal = sig;
 		if (sig == SIGINT && ++sigints >= 2) {
 			/* The user insists: no more waiting for a graceful exit. */
 			if (!res->interrupted && !res->timed_out) {

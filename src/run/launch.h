@@ -23,6 +23,7 @@ struct launch_result {
 	bool placed_by_clone3;    /* CLONE_INTO_CGROUP was used (v2) */
 	unsigned audit_session;   /* the filtered workload's audit session, 0 if none */
 	uint64_t wall_ns;
+	int got_signal;            /* the last signal climit itself got while waiting (0: none) */
 };
 
 /* What the workload inherits from climit's own caller: restored in the child before exec. */
