@@ -86,9 +86,11 @@ tests/unit/test_units: tests/unit/test_units.c $(UNIT_OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 HELPERS := tests/helpers/hog tests/helpers/staircase tests/helpers/forkloop tests/helpers/burn tests/helpers/ids tests/helpers/hog-static tests/helpers/fault.so \
-	   tests/helpers/mt tests/helpers/sysprobe
+	   tests/helpers/mt tests/helpers/sysprobe tests/helpers/need
 tests/helpers/%: tests/helpers/%.c
 	$(CC) -O2 -Wall -o $@ $<
+tests/helpers/need: tests/helpers/need.c
+	$(CC) -O2 -Wall -pthread -o $@ $<
 tests/helpers/mt: tests/helpers/mt.c
 	$(CC) -O2 -Wall -pthread -o $@ $<
 # LD_PRELOAD fault injection (tests/helpers/fault.c).

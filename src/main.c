@@ -282,6 +282,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "fit") == 0)
+		return cmd_fit(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "gc") == 0)
 		return cmd_gc(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "export") == 0 || strcmp(argv[1], "plot") == 0))
