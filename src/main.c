@@ -284,6 +284,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "fit") == 0)
 		return cmd_fit(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "sweep") == 0)
+		return cmd_sweep(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "gc") == 0)
 		return cmd_gc(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "export") == 0 || strcmp(argv[1], "plot") == 0))
