@@ -78,6 +78,7 @@ struct fit {
 	uint64_t mem_peak, pids_peak;
 	uint64_t ceil_mem, ceil_pids, start_ns;
 	int stop_sig;
+	int flaky;             /* the try that failed with no sign of its limit (0: none) */
 	bool out_of_budget, joint_ran, joint_ok;
 	char joint_why[160];
 	struct dim d[ND];
@@ -179,6 +180,20 @@ static void progress(struct fit *f, const struct try *t)
 
 enum { STOP = -2 };
 
+/* A failure its limit shows no sign of causing: an exit status or a signal with no OOM kill,
+ * no refused fork, no throttled period and memory well below the limit. The command fails on
+ * its own now and then; searching on would turn its luck into a bogus limit. */
+static bool unexplained(const struct try *t)
+{
+	if (t->v != V_EXIT && t->v != V_SIGNAL)
+		return false;
+	if (t->mem && t->mem_peak >= t->mem / 10 * 9)
+		return false;
+	if (t->cpu_pct && t->throttled)
+		return false;
+	return true;
+}
+
 /* One try; returns its verdict, -1 on a climit error (e), STOP when a signal or the budget says
  * to stop (nothing was run). */
 static int fit_try(struct fit *f, const char *phase, uint64_t mem, unsigned cpu, uint64_t pids, struct err *e)
@@ -214,6 +229,10 @@ static int fit_try(struct fit *f, const char *phase, uint64_t mem, unsigned cpu,
 		return STOP;
 	}
 	progress(f, &t);
+	if (strcmp(phase, "baseline") != 0 && unexplained(&t)) {
+		f->flaky = t.k;
+		return STOP;
+	}
 	return (int)t.v;
 }
 
@@ -435,7 +454,10 @@ static int search(struct fit *f, struct err *e)
 	f->joint_ran = true;
 	f->joint_ok = v == V_PASS;
 	const struct try *t = &f->tries[f->ntries - 1];
-	snprintf(f->joint_why, sizeof f->joint_why, "%s%s%s", verdict_name(t->v), t->why[0] ? " " : "", t->why);
+	if (t->v == V_EXIT || t->v == V_SIGNAL)
+		snprintf(f->joint_why, sizeof f->joint_why, "%s", t->why);
+	else
+		snprintf(f->joint_why, sizeof f->joint_why, "%s%s%s", verdict_name(t->v), t->why[0] ? " " : "", t->why);
 	return 0;
 }
 
@@ -554,7 +576,9 @@ static void json(struct fit *f, FILE *o, int status, const struct fit_result *r)
 		d->failed_at ? fprintf(o, "%" PRIu64, d->failed_at) : fputs("null", o);
 		fprintf(o, ",\"not_deterministic\":%s,\"tries\":%d}", d->nondet ? "true" : "false", d->tries);
 	}
-	fprintf(o, "},\"joint\":%s,\"stopped_by\":", !f->joint_ran ? "null" : f->joint_ok ? "\"pass\"" : "\"fail\"");
+	fputs("},\"unexplained_failure_try\":", o);
+	f->flaky ? fprintf(o, "%d", f->flaky) : fputs("null", o);
+	fprintf(o, ",\"joint\":%s,\"stopped_by\":", !f->joint_ran ? "null" : f->joint_ok ? "\"pass\"" : "\"fail\"");
 	f->stop_sig ? fprintf(o, "\"SIG%s\"", sigabbrev_np(f->stop_sig)) : fputs(f->out_of_budget ? "\"budget\"" : "null", o);
 	/* --emit's text as a string: stdout stays one JSON document. */
 	fputs(",\"emit\":", o);
@@ -584,6 +608,8 @@ static int finish(struct fit *f, struct err *e)
 	int status = 0;
 	if (f->stop_sig)
 		status = EXIT_SIGNAL_BASE + f->stop_sig;
+	else if (f->flaky)
+		status = 1;
 	else if (f->out_of_budget)
 		status = EXIT_TIMEDOUT;
 	else
@@ -592,6 +618,18 @@ static int finish(struct fit *f, struct err *e)
 				status = 1;
 	if (!status && f->joint_ran && !f->joint_ok)
 		status = 1;
+	if (f->flaky) {
+		const struct try *t = &f->tries[f->flaky - 1];
+		fprintf(f->t.msg, "climit: fit: %s is not deterministic: try %d failed (%s) with no sign of its limit "
+				  "(no OOM kill, refused fork or throttling); no limit is recommended\n",
+			f->t.base.argv[0], t->k, t->why);
+		for (int i = 0; i < ND; i++)
+			f->d[i].found = false;
+		status = 1;
+	}
+	if (f->joint_ran && !f->joint_ok)
+		for (int i = 0; i < ND; i++)
+			f->d[i].found = false; /* each passed alone: none is a recommendation on its own */
 	int done = f->ntries - (f->ntries && f->tries[f->ntries - 1].v == V_STOPPED);
 	if (f->stop_sig)
 		fprintf(f->t.msg, "climit: fit: stopped by SIG%s after %d tries (the running one's group removed); what is "
@@ -603,8 +641,8 @@ static int finish(struct fit *f, struct err *e)
 			fprintf(f->t.msg, "climit: fit: %s: not deterministic: a limit that passed failed when confirmed; "
 					  "the answer was stepped up\n", dim_name[i]);
 	if (f->joint_ran && !f->joint_ok)
-		fprintf(f->t.msg, "climit: fit: the answers together failed (%s): each passes alone, not all at once\n",
-			f->joint_why);
+		fprintf(f->t.msg, "climit: fit: the answers together failed (%s): each passes alone, not all at once; "
+				  "no limit is recommended (fit one resource at a time)\n", f->joint_why);
 	struct fit_result r;
 	fill_result(f, &r);
 	if (f->o.json) {
