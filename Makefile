@@ -147,7 +147,7 @@ fuzz: tests/fuzz/fuzz_parsers
 	@mkdir -p tests/fuzz/work
 	./tests/fuzz/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) -timeout=5 tests/fuzz/work tests/fuzz/corpus
 
-MANPAGES := climit.1 climit-top.1 climit-gc.1
+MANPAGES := climit.1 climit-top.1 climit-gc.1 climit-fit.1
 MAN7PAGES := climit-interfaces.7
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions

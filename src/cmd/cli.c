@@ -832,6 +832,7 @@ void cli_usage_run(void)
 	fputs("Usage: climit [run] [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       climit run --pid PID [OPTIONS]    a running process gets the new group\n"
 	      "       climit top | ls | stats | set | kill | freeze | thaw | wait | attach | gc | doctor\n"
+	      "       climit fit | sweep [OPTIONS] -- COMMAND   the smallest limits it needs; a scan of them\n"
 	      "       climit --help | --version         (climit SUBCOMMAND --help for each)\n"
 	      "Run COMMAND in a new cgroup with hard limits; remove the cgroup when it ends.\n"
 	      "\n"

@@ -381,11 +381,14 @@ static bool passed_before(const struct fit *f, int which, uint64_t value)
 	return false;
 }
 
-/* Confirm hi --runs times; a failure steps it up by the resolution (at most to the ceiling). */
+/* Confirm hi --runs times. A failure steps it up, by the resolution and then by twice the step
+ * each time (a boundary blurred by noise is left in a few rounds, not one resolution at a
+ * time), at most to the ceiling. */
 static int confirm(struct fit *f, int which, struct err *e)
 {
 	static const char *const phase[ND] = { "confirm memory", "confirm cpu", "confirm pids" };
 	struct dim *d = &f->d[which];
+	uint64_t step = d->res;
 	for (;;) {
 		bool ok = true;
 		for (int i = 0; i < f->o.runs && ok; i++) {
@@ -406,7 +409,8 @@ static int confirm(struct fit *f, int which, struct err *e)
 			return 0;
 		}
 		d->lo = d->hi;
-		d->hi = d->hi + d->res < d->ceiling ? d->hi + d->res : d->ceiling;
+		d->hi = d->hi + step < d->ceiling ? d->hi + step : d->ceiling;
+		step *= 2;
 	}
 }
 

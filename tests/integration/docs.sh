@@ -38,7 +38,7 @@ test_make_install_and_uninstall_honour_prefix_and_destdir() {
 	make -s install PREFIX=/opt/cl DESTDIR="$d" >/dev/null || { fail "install failed"; rm -rf "$d"; return; }
 	local got want
 	got=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
-	want="./opt/cl/bin/climit ./opt/cl/share/bash-completion/completions/climit ./opt/cl/share/man/man1/climit-gc.1 ./opt/cl/share/man/man1/climit-top.1 ./opt/cl/share/man/man1/climit.1 ./opt/cl/share/man/man7/climit-interfaces.7 ./opt/cl/share/zsh/site-functions/_climit "
+	want="./opt/cl/bin/climit ./opt/cl/share/bash-completion/completions/climit ./opt/cl/share/man/man1/climit-fit.1 ./opt/cl/share/man/man1/climit-gc.1 ./opt/cl/share/man/man1/climit-top.1 ./opt/cl/share/man/man1/climit.1 ./opt/cl/share/man/man7/climit-interfaces.7 ./opt/cl/share/zsh/site-functions/_climit "
 	make -s uninstall PREFIX=/opt/cl DESTDIR="$d" >/dev/null
 	local left; left=$(find "$d" -type f)
 	rm -rf "$d"
