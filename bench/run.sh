@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 CL=$PWD/climit
 BIN=$PWD/bench/bin
 OUT=bench/results.md
-SECTIONS=",${BENCH:-launch,isolate,isofloor,monitor,teardown,oom,concurrency,record,systemd},"
+SECTIONS=",${BENCH:-launch,isolate,isofloor,monitor,teardown,oom,concurrency,record,systemd,fit},"
 mkdir -p "$BIN"
 for h in floor reader cputime kmsgoff teardown; do
 	[ -f "bench/$h.c" ] || continue
@@ -287,6 +287,60 @@ bench_launchdiff() {
 	emit "| median | $(fmt "$(tr ' ' '\n' <<<"$old" | grep . | median)") | $(fmt "$(tr ' ' '\n' <<<"$new" | grep . | median)") | $(fmt "$(tr ' ' '\n' <<<"$flo" | grep . | median)") |"
 }
 
+# ---- climit fit against the shell loop a user would write -------------------------------------
+# A helper that needs a known amount of memory (tests/helpers/need: touch 64 MiB, hold it 0.2 s)
+# is fitted to 1 MiB by climit fit --mem, and by a linear scan at the same resolution (climit
+# --mem 1M, 2M, ... until it passes, what a user writes as a shell loop), BENCH_FIT_ROUNDS (3)
+# rounds in alternating order. Tries to the answer, total time, and fit's total against the sum
+# of its tries' own wall times (what climit adds per try).
+bench_fit() {
+	local rounds=${BENCH_FIT_ROUNDS:-3} i k=64 hold=0.2 need=$BIN/need
+	cc -O2 -Wall -pthread -o "$need" tests/helpers/need.c || return
+	local ft="" fs="" fw="" ftries="" lt="" ltries="" fans="" lans=""
+	for i in $(seq "$rounds"); do
+		local order="fit lin"; [ $((i % 2)) = 0 ] && order="lin fit"
+		local what
+		for what in $order; do
+			local t0 t1; t0=$(date +%s%N)
+			if [ "$what" = fit ]; then
+				"$CL" fit --mem --runs 3 --json -- "$need" mem $k $hold >"$WORK/fit.json" 2>/dev/null
+				t1=$(date +%s%N)
+				ft+="$(( (t1 - t0) / 1000000 )) "
+				fw+="$(jq '[.tries[].wall_seconds] | add * 1000 | floor' "$WORK/fit.json") "
+				ftries+="$(jq '.tries | length' "$WORK/fit.json") "
+				fs+="$(jq '.answer.memory_bytes.tries' "$WORK/fit.json") "
+				fans=$(jq '.answer.memory_bytes.smallest_passed / 1048576 | . * 10 | floor / 10' "$WORK/fit.json")
+			else
+				local m n=0
+				for ((m = 1; m <= 2 * k; m++)); do
+					n=$((n + 1))
+					"$CL" --mem ${m}M -- "$need" mem $k $hold 2>/dev/null && break
+				done
+				t1=$(date +%s%N)
+				lt+="$(( (t1 - t0) / 1000000 )) "; ltries+="$n "; lans=$m
+			fi
+		done
+	done
+	local med_ft med_fw med_lt; med_ft=$(tr ' ' '
+' <<<"$ft" | grep . | median); med_fw=$(tr ' ' '
+' <<<"$fw" | grep . | median)
+	med_lt=$(tr ' ' '
+' <<<"$lt" | grep . | median)
+	local range=$(( k + 1 )) bound; bound=$(awk -v r="$range" 'BEGIN { b = log(r) / log(2); print (b == int(b)) ? b : int(b) + 1 }')
+	emit ""
+	emit "## climit fit --mem against a linear scan (helper: touch $k MiB, hold $hold s; resolution 1 MiB; medians of $rounds rounds)"
+	emit ""
+	emit "| | runs of the command | total ms | answer |"
+	emit "|---|---|---|---|"
+	emit "| climit fit --mem --runs 3 (baseline 3 + search + confirm 3 + joint 1) | $(tr ' ' '
+' <<<"$ftries" | grep . | median) (memory search and confirmation: $(tr ' ' '
+' <<<"$fs" | grep . | median); goal ceil(log2($range)) + 3 = $((bound + 3))) | $med_ft | ${fans}M |"
+	emit "| shell loop: climit --mem 1M, 2M, ... until it passes | $(tr ' ' '
+' <<<"$ltries" | grep . | median) | $med_lt | ${lans}M |"
+	emit ""
+	emit "climit fit's total against the sum of its tries' own wall times: $med_ft ms / $med_fw ms = $(ratio "$med_ft" "$med_fw")x (goal: within 1.10x)."
+}
+
 bench_launch() {
 	local lim="--mem 100M --pids 100 --cpu 50%"
 	CTRUN=/bin/true ct_script "$WORK/ct.sh"
@@ -449,7 +503,7 @@ bench_systemd() {
 	grep -qE '^\|' <<<"$out" || emit "systemd guest: no table (see tests/vm/run-v2.sh systemd)"
 }
 
-for s in launch isolate isofloor monitor teardown oom concurrency record launchdiff systemd; do
+for s in launch isolate isofloor monitor teardown oom concurrency record launchdiff systemd fit; do
 	[[ $SECTIONS == *",$s,"* ]] || continue
 	declare -F "bench_$s" >/dev/null || { echo "bench: section $s not built yet"; continue; }
 	echo "== bench: $s" >&2

@@ -20,9 +20,25 @@ _climit() {
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		--) _climit_command $((i + 1)); return ;;
-		run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor|export|plot|replay) [ $i = 1 ] && sub=${words[i]} ;;
+		run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor|export|plot|replay|fit|sweep) [ $i = 1 ] && sub=${words[i]} ;;
 		esac
 	done
+	# fit and sweep declare their options once, in a table climit prints (--completion-helper).
+	if [ "$sub" = fit ] || [ "$sub" = sweep ]; then
+		case $prev in
+		--emit) COMPREPLY=($(compgen -W "climit systemd kubernetes docker slurm" -- "$cur")); return ;;
+		--plot) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--record) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+		--prepare) COMPREPLY=($(compgen -c -- "$cur")); return ;;
+		--slowdown|--runs|--margin|--budget|--timeout) return ;;
+		--cpu|-c) [ "$sub" = sweep ] && { COMPREPLY=($(compgen -W "25%,50%,100%,200%" -- "$cur")); return; } ;;
+		--mem|-m) [ "$sub" = sweep ] && { COMPREPLY=($(compgen -W "64M,128M,256M,512M" -- "$cur")); return; } ;;
+		--pids|-p) [ "$sub" = sweep ] && { COMPREPLY=($(compgen -W "10,100,1000" -- "$cur")); return; } ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$("${words[0]}" "$sub" --completion-helper 2>/dev/null)" -- "$cur"))
+		else COMPREPLY=($(compgen -c -- "$cur")); fi
+		return
+	fi
 	case $prev in
 	--mem|--mem-high|--swap) COMPREPLY=($(compgen -W "64M 100M 256M 512M 1G 2G max" -- "$cur")); return ;;
 	--pids) COMPREPLY=($(compgen -W "50 100 1000 max" -- "$cur")); return ;;
@@ -87,7 +103,7 @@ _climit() {
 		elif [ "$sub" = attach ]; then COMPREPLY=($(compgen -W "$(ps -eo pid= 2>/dev/null)" -- "$cur")); fi ;;
 	*)
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$run_opts" -- "$cur"))
-		elif [ "$cword" = 1 ]; then COMPREPLY=($(compgen -W "run top ls stats gc set kill freeze thaw wait attach doctor export plot replay" -- "$cur") $(compgen -c -- "$cur"))
+		elif [ "$cword" = 1 ]; then COMPREPLY=($(compgen -W "run top ls stats gc set kill freeze thaw wait attach doctor export plot replay fit sweep" -- "$cur") $(compgen -c -- "$cur"))
 		else COMPREPLY=($(compgen -c -- "$cur")); fi ;;
 	esac
 }

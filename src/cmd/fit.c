@@ -96,7 +96,6 @@ static int fit_opt(void *ctx, const struct opt_def *d, const char *arg, struct e
 {
 	struct fit_opts *o = ctx;
 	const char *why = NULL;
-	uint64_t v;
 	char *end;
 	switch (d->key) {
 	case O_MEM: o->mem = true; return 0;
@@ -104,11 +103,8 @@ static int fit_opt(void *ctx, const struct opt_def *d, const char *arg, struct e
 	case O_PIDS: o->pids = true; return 0;
 	case O_JSON: o->json = true; return 0;
 	case O_PREPARE: o->prepare = arg; return 0;
-	case O_PLOT:
-		if (!plot_format(arg))
-			return err_set(e, "--plot: \"%s\": not a .png, .svg or .pdf file name", arg);
-		o->plot = arg;
-		return 0;
+	case O_PLOT: return opts_plot_path(arg, &o->plot, e);
+	case O_RUNS: return opts_runs(arg, &o->runs, e);
 	case O_RECORD: o->record = arg; return 0;
 	case O_SLOWDOWN:
 		errno = 0;
@@ -118,16 +114,11 @@ static int fit_opt(void *ctx, const struct opt_def *d, const char *arg, struct e
 		return 0;
 	case O_MARGIN:
 		errno = 0;
-		o->margin = strtod(arg[0] && arg[strlen(arg) - 1] == '%' ? arg : arg, &end);
+		o->margin = strtod(arg, &end);
 		if (*end == '%')
 			end++;
 		if (errno || end == arg || *end || !(o->margin >= 0 && o->margin <= 1000))
 			return err_set(e, "--margin: \"%s\": not a percentage from 0 to 1000", arg);
-		return 0;
-	case O_RUNS:
-		if (units_parse_uint(arg, 1, 100, false, &v, &why) < 0)
-			return err_set(e, "--runs: \"%s\": %s (1 to 100)", arg, why);
-		o->runs = (int)v;
 		return 0;
 	case O_BUDGET:
 		if (units_parse_duration(arg, &o->budget_ns, &why) < 0 || o->budget_ns == 0)
@@ -238,18 +229,6 @@ static int fit_try(struct fit *f, const char *phase, uint64_t mem, unsigned cpu,
 
 /* ---- baseline --------------------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* The safety ceiling of the baseline: half the host's memory, and systemd's DefaultTasksMax
  * (15% of the smaller of kernel.pid_max and kernel.threads-max). */
 static void ceilings(struct fit *f)
@@ -317,8 +296,8 @@ static int baseline(struct fit *f, struct err *e)
 		spread_lo = wall[i] < spread_lo ? wall[i] : spread_lo;
 		spread_hi = wall[i] > spread_hi ? wall[i] : spread_hi;
 	}
-	f->med = median(wall, good);
-	f->cpu_med = median(cpu, good);
+	f->med = try_median(wall, good);
+	f->cpu_med = try_median(cpu, good);
 	f->spread = spread_hi - spread_lo;
 	/* The baseline's own noise widens the slowdown allowed: a try may be as much slower than
 	 * the median as the baseline runs were from each other (at least 20 ms: a launch's own

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plot.h"
+#include "units.h"
+
 enum { KEY_HELP = 'h', KEY_COMPLETE = 0x7fff };
 
 int opts_parse(const struct opt_def *defs, int n, int argc, char **argv, opt_fn *fn, void *ctx, bool *help,
@@ -76,4 +79,22 @@ void opts_complete(FILE *f, const struct opt_def *defs, int n)
 	for (int i = 0; i < n; i++)
 		fprintf(f, "--%s%s", defs[i].name, i + 1 < n ? " " : "");
 	fputs(" --help\n", f);
+}
+
+int opts_plot_path(const char *arg, const char **out, struct err *e)
+{
+	if (!plot_format(arg))
+		return err_set(e, "--plot: \"%s\": not a .png, .svg or .pdf file name", arg);
+	*out = arg;
+	return 0;
+}
+
+int opts_runs(const char *arg, int *out, struct err *e)
+{
+	uint64_t v;
+	const char *why = NULL;
+	if (units_parse_uint(arg, 1, 100, false, &v, &why) < 0)
+		return err_set(e, "--runs: \"%s\": %s (1 to 100)", arg, why);
+	*out = (int)v;
+	return 0;
 }

@@ -29,4 +29,8 @@ void opts_help(FILE *f, const char *usage, const struct opt_def *defs, int n, co
 /* The long options, space-separated, for shell completion. */
 void opts_complete(FILE *f, const struct opt_def *defs, int n);
 
+/* Values fit and sweep share: a chart's path (.png, .svg, .pdf) for --plot, a --runs count. */
+int opts_plot_path(const char *arg, const char **out, struct err *e);
+int opts_runs(const char *arg, int *out, struct err *e);
+
 #endif

@@ -105,7 +105,6 @@ static int sweep_opt(void *ctx, const struct opt_def *d, const char *arg, struct
 {
 	struct sweep *s = ctx;
 	const char *why = NULL;
-	uint64_t v;
 	switch (d->key) {
 	case O_CPU: return parse_list(s, S_CPU, "--cpu", arg, e);
 	case O_MEM: return parse_list(s, S_MEM, "--mem", arg, e);
@@ -113,36 +112,14 @@ static int sweep_opt(void *ctx, const struct opt_def *d, const char *arg, struct
 	case O_JSON: s->json = true; return 0;
 	case O_CSV: s->csv = true; return 0;
 	case O_PREPARE: s->prepare = arg; return 0;
-	case O_PLOT:
-		if (!plot_format(arg))
-			return err_set(e, "--plot: \"%s\": not a .png, .svg or .pdf file name", arg);
-		s->plot = arg;
-		return 0;
-	case O_RUNS:
-		if (units_parse_uint(arg, 1, 100, false, &v, &why) < 0)
-			return err_set(e, "--runs: \"%s\": %s (1 to 100)", arg, why);
-		s->runs = (int)v;
-		return 0;
+	case O_PLOT: return opts_plot_path(arg, &s->plot, e);
+	case O_RUNS: return opts_runs(arg, &s->runs, e);
 	case O_TIMEOUT:
 		if (units_parse_duration(arg, &s->timeout_ns, &why) < 0)
 			return err_set(e, "--timeout: \"%s\": %s", arg, why);
 		return 0;
 	}
 	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	if (!n)
-		return 0;
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static void value_text(int which, uint64_t v, char *buf, size_t size)
@@ -193,8 +170,8 @@ static int run_cell(struct sweep *s, struct cell *c, struct err *e)
 		c->throttled += t->throttled;
 		c->ntries++;
 	}
-	c->wall_med = median(wall, c->runs);
-	c->cpu_med = median(cpu, c->runs);
+	c->wall_med = try_median(wall, c->runs);
+	c->cpu_med = try_median(cpu, c->runs);
 	return 0;
 }
 
@@ -260,6 +237,24 @@ static void print_json(const struct sweep *s, FILE *o, int status)
 
 /* ---- the chart: wall time against the swept limit, a line per value of the others ------ */
 
+/* Cells i and j have the same limits but for the swept one, x. */
+static bool same_line(const struct sweep *s, int i, int j, int x)
+{
+	for (int k = 0; k < NS; k++)
+		if (k != x && s->cells[j].v[k] != s->cells[i].v[k])
+			return false;
+	return true;
+}
+
+/* Cell i is the first of its line. */
+static bool starts_line(const struct sweep *s, int i, int x)
+{
+	for (int j = 0; j < i; j++)
+		if (same_line(s, i, j, x))
+			return false;
+	return true;
+}
+
 static void chart(FILE *f, const void *arg)
 {
 	const struct sweep *s = arg;
@@ -272,22 +267,12 @@ static void chart(FILE *f, const void *arg)
 	int nlines = 0;
 	/* One data block per combination of the other limits, in the order the cells ran. */
 	for (int i = 0; i < s->ncells; i++) {
-		bool first = true;
-		for (int j = 0; j < i; j++) {
-			bool same = true;
-			for (int k = 0; k < NS; k++)
-				same &= k == x || s->cells[j].v[k] == s->cells[i].v[k];
-			first &= !same;
-		}
-		if (!first)
+		if (!starts_line(s, i, x))
 			continue;
 		fprintf(f, "$l%d << EOD\n", nlines++);
 		for (int j = i; j < s->ncells; j++) {
-			bool same = true;
-			for (int k = 0; k < NS; k++)
-				same &= k == x || s->cells[j].v[k] == s->cells[i].v[k];
 			const struct cell *c = &s->cells[j];
-			if (same && c->v[x])
+			if (same_line(s, i, j, x) && c->v[x])
 				fprintf(f, "%.6f %.6f %d\n", x == S_MEM ? (double)c->v[x] / 1048576.0 : (double)c->v[x], c->wall_med,
 					c->passed == c->runs);
 		}
@@ -303,14 +288,7 @@ static void chart(FILE *f, const void *arg)
 	gp_quoted(f, title, true);
 	fputs("\nplot ", f);
 	for (int l = 0, i = 0; i < s->ncells && l < nlines; i++) {
-		bool first = true;
-		for (int j = 0; j < i; j++) {
-			bool same = true;
-			for (int k = 0; k < NS; k++)
-				same &= k == x || s->cells[j].v[k] == s->cells[i].v[k];
-			first &= !same;
-		}
-		if (!first)
+		if (!starts_line(s, i, x))
 			continue;
 		char label[160] = "", v[32];
 		for (int k = 0; k < NS; k++)

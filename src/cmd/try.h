@@ -55,5 +55,7 @@ int tryer_stop_signal(const struct tryer *t, const struct try *last);
 /* The verdict of a run on its own terms: exit 0, no OOM kill, no refused fork (V_PASS), or why
  * not; fit adds the slowdown, sweep uses it as is. */
 enum verdict try_outcome(struct try *t);
+/* The median of n values (sorts them); 0 for none. */
+double try_median(double *v, int n);
 
 #endif

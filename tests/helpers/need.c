@@ -1,5 +1,5 @@
 /* A workload of known need, for climit fit's and sweep's tests:
- *   need mem K        allocate and touch exactly K MiB, then exit 0
+ *   need mem K [S]    allocate and touch exactly K MiB, hold it S seconds (default 0), exit 0
  *   need cpu S [T]    T threads (default 1) each burn S seconds of CPU time, then exit 0
  *   need tasks K      hold K tasks (itself and K-1 children) alive at once for 0.3 s; exit 1 if a
  *                     fork is refused
@@ -39,6 +39,8 @@ int main(int argc, char **argv)
 		if (!p)
 			return 1;
 		memset(p, 1, n);
+		if (argc >= 4)
+			usleep((useconds_t)(strtod(argv[3], NULL) * 1e6));
 		return p[n / 2] == 1 ? 0 : 1;
 	}
 	if (argc >= 3 && strcmp(argv[1], "cpu") == 0) {

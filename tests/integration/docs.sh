@@ -124,3 +124,20 @@ test_layout_has_no_upward_calls_and_no_cycles() {
 	command -v ctags >/dev/null || { skip "universal-ctags not installed (make test-deps installs it)"; return; }
 	local out; out=$(python3 tests/tools/layout.py 2>&1) && pass || fail "$out"
 }
+
+# fit's and sweep's options come from one table each: every one of them is in --help (made from
+# the same table, so this checks the table against the page) and in climit-fit(1).
+test_every_fit_and_sweep_option_is_in_help_and_man() {
+	local man missing="" o sub
+	man=$(mandoc -Tascii man/climit-fit.1 2>/dev/null | col -b)
+	for sub in fit sweep; do
+		local opts; opts=$("$CLIMIT" $sub --completion-helper)
+		[ "$(wc -w <<<"$opts")" -ge 9 ] || { fail "$sub --completion-helper: '$opts'"; return; }
+		for o in $opts; do
+			"$CLIMIT" $sub --help | grep -q -- "$o\b" || missing+=" $sub-help:$o"
+			grep -q -- "$o\b" <<<"$man" || missing+=" man:$o"
+		done
+	done
+	for o in fit sweep; do grep -q "climit $o" README.md || missing+=" readme:climit $o"; done
+	[ -z "$missing" ] && pass || fail "undocumented:$missing"
+}

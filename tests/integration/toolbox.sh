@@ -136,9 +136,16 @@ test_bash_completion_offers_every_option_and_subcommand() {
 			_complete climit $sub "$o" | grep -qx -- "$o" || missing="$missing $sub:$o"
 		done
 	done
+	# fit and sweep: the options come from climit's own table (the first word is the climit run).
+	for sub in fit sweep; do
+		for o in $("$CLIMIT" $sub --help | _help_opts); do
+			_complete "$CLIMIT" $sub "$o" | grep -qx -- "$o" || missing="$missing $sub:$o"
+		done
+	done
 	[ -z "$missing" ] || { fail "not completed:$missing"; return; }
-	expect_eq "subcommands" "attach doctor freeze gc kill ls run set stats thaw top wait" \
-		"$(_complete climit "" | grep -xE 'run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor' | sort -u | tr '\n' ' ' | sed 's/ $//')" || return
+	expect_eq "subcommands" "attach doctor fit freeze gc kill ls run set stats sweep thaw top wait" \
+		"$(_complete climit "" | grep -xE 'run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor|fit|sweep' | sort -u | tr '\n' ' ' | sed 's/ $//')" || return
+	expect_eq "fit --emit values" "kubernetes" "$(_complete "$CLIMIT" fit --emit kub)" || return
 	expect_eq "set's options" "--mem --mem-high" "$(_complete climit set web --me | tr '\n' ' ' | sed 's/ $//')" || return
 	expect_eq "kill's signal" "TERM" "$(_complete climit kill web TE)" || return
 	expect_eq "--ns values" "pid pid,mount,uts,ipc,net,cgroup" "$(_complete climit --ns pi | tr '\n' ' ' | sed 's/ $//')" || return
