@@ -690,15 +690,18 @@ static void recordings(void)
 	rc = replay_open(&rp, rp_path, 1, &e);
 	check(rc == 0, "replay_open (%s)", rc ? e.msg : "ok");
 	if (rc == 0) {
-		replay_control(&rp, REPLAY_PAUSE, 0);
-		replay_control(&rp, REPLAY_JUMP, 0);
+		/* Through the source interface the dashboard's sampler uses. */
+		struct sample_source src;
+		replay_source(&rp, &src);
+		src.control(src.ctx, REPLAY_PAUSE, 0);
+		src.control(src.ctx, REPLAY_JUMP, 0);
 		double t0 = replay_now(&rp);
-		replay_control(&rp, REPLAY_STEP, 1);
-		replay_control(&rp, REPLAY_STEP, 1);
+		src.control(src.ctx, REPLAY_STEP, 1);
+		src.control(src.ctx, REPLAY_STEP, 1);
 		double t2 = replay_now(&rp);
-		replay_control(&rp, REPLAY_STEP, -1);
+		src.control(src.ctx, REPLAY_STEP, -1);
 		double t1 = replay_now(&rp);
-		replay_control(&rp, REPLAY_JUMP, 1);
+		src.control(src.ctx, REPLAY_JUMP, 1);
 		double te = replay_now(&rp);
 		check(t0 > 0.0039 && t0 < 0.0041 && t2 > 0.2039 && t2 < 0.2041 && t1 > 0.1039 && t1 < 0.1041 && te > 0.4039,
 		      "replay: start %.3f, two steps %.3f, one back %.3f, end %.3f", t0, t2, t1, te);
