@@ -24,7 +24,7 @@ LDFLAGS += -Wl,--as-needed
 # -dev packages ship them): mapping shared libraries was most of climit's launch overhead.
 # Measured with hyperfine on this machine (`climit --mem 100M --pids 100 --cpu 50% -- true`):
 # 8.7 ms dynamic, 7.5 ms static, against 6.2 ms for the C floor (bench/floor.c).
-# libproc2 is not linked at all: src/sample.c dlopens it for top/ls/stats only (it pulls in
+# libproc2 is not linked at all: src/observe/sample.c dlopens it for top/ls/stats only (it pulls in
 # libsystemd and six more libraries, another ~1 ms on every launch).
 STATIC_ARCHIVES := libcgroup.a libncursesw.a libtinfo.a
 STATIC_MISSING = $(shell for l in $(STATIC_ARCHIVES); do [ "$$($(CC) -print-file-name=$$l)" != "$$l" ] || echo $$l; done)

@@ -1,5 +1,5 @@
 /* The dashboard and its plain-text/JSON siblings. Everything here reads struct sampler
- * snapshots (src/sample.h); nothing here opens cgroupfs. */
+ * snapshots (src/observe/sample.h); nothing here opens cgroupfs. */
 #ifndef CLIMIT_UI_H
 #define CLIMIT_UI_H
 

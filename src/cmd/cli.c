@@ -266,204 +266,214 @@ static void unset_limits(struct run_opts *o)
 	o->mem_max = o->mem_high = o->swap_max = o->pids_max = o->cpu_quota_us = o->cpu_weight = OPT_UNSET;
 }
 
-int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
+/* What cli_parse_run gathers across options before it can apply them. */
+struct run_parse {
+	bool isolate, share_net;
+	uint64_t cap_drop, cap_add;
+};
+
+/* The limits and how the run goes (placement, time, report, record, --pid); 1 if C is none
+ * of them, else 0 or -1 with e. */
+static int parse_run_opt(int c, const char *arg, struct run_opts *o, struct err *e)
 {
-	*o = (struct run_opts){ .parent = "climit" };
-	unset_limits(o);
 	uint64_t v;
 	const char *why = NULL;
-	struct iso_opts *iso = &o->iso;
-	bool isolate = false, share_net = false;
-	uint64_t cap_drop = 0, cap_add = 0;
-	struct opt_iter it;
-	opts_begin(&it, OPT_ENV);
-	int c;
-	/* '+': stop at the first non-option, so `climit ls -l` runs ls with -l (like env, timeout). */
-	while ((c = opts_next(&it, argc, argv, "+:m:p:c:n:t:hV", run_longopts, e)) != -1) {
-		if (c == -2)
+	switch (c) {
+	case OPT_MEM: case OPT_MEM_HIGH: case OPT_SWAP: case OPT_PIDS: case OPT_CPU:
+	case OPT_CPU_WEIGHT: case OPT_CPUS:
+		if (parse_limit(c, arg, o, e) < 0)
 			return -1;
-		switch (c) {
-		case OPT_MEM: case OPT_MEM_HIGH: case OPT_SWAP: case OPT_PIDS: case OPT_CPU:
-		case OPT_CPU_WEIGHT: case OPT_CPUS:
-			if (parse_limit(c, optarg, o, e) < 0)
-				return -1;
-			break;
-		case OPT_IO_RBPS: case OPT_IO_WBPS: case OPT_IO_RIOPS: case OPT_IO_WIOPS: case OPT_IO_WEIGHT:
-			if (parse_io(c, optarg, o, e) < 0)
-				return -1;
-			break;
-		case OPT_PID:
-			if (units_parse_uint(optarg, 1, INT_MAX, false, &v, &why) < 0)
-				return bad(e, c, optarg, why);
-			o->pid = (int)v;
-			break;
-		case OPT_CHILDREN:
-			o->children = true;
-			break;
-		case OPT_WAIT:
-			o->wait = true;
-			break;
-		case OPT_DRY_RUN:
-			o->dry_run = true;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_NAME:
-			if (units_check_name(optarg, &why) < 0)
-				return bad(e, c, optarg, why);
-			o->name = optarg;
-			break;
-		case OPT_PARENT:
-			if (units_check_parent(optarg, &why) < 0)
-				return bad(e, c, optarg, why);
-			o->parent = optarg[0] == '/' ? optarg + 1 : optarg;
-			o->parent_given = true;
-			break;
-		case OPT_MANAGER:
-			if (strcmp(optarg, "auto") == 0)
-				o->manager = MGR_AUTO;
-			else if (strcmp(optarg, "cgroupfs") == 0)
-				o->manager = MGR_CGROUPFS;
-			else if (strcmp(optarg, "systemd") == 0)
-				o->manager = MGR_SYSTEMD;
-			else
-				return bad(e, c, optarg, "not a cgroup manager (use auto, systemd or cgroupfs)");
-			break;
-		case OPT_TIMEOUT:
-			if (units_parse_duration(optarg, &o->timeout_ns, &why) < 0)
-				return bad(e, c, optarg, why);
-			break;
-		case OPT_RECORD:
-			if (!optarg[0])
-				return bad(e, c, optarg, "an empty file name");
-			o->record = optarg;
-			break;
-		case OPT_RECORD_INTERVAL:
-			if (units_parse_duration(optarg, &o->record_interval_ns, &why) < 0)
-				return bad(e, c, optarg, why);
-			if (o->record_interval_ns < REC_INTERVAL_MIN || o->record_interval_ns > REC_INTERVAL_MAX)
-				return bad(e, c, optarg, "out of range (10ms to 1h)");
-			break;
-		case OPT_REPORT:
-			if (!optarg || strcmp(optarg, "text") == 0)
-				o->report = REPORT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->report = REPORT_JSON;
-			else
-				return bad(e, c, optarg, "not a report format (use text or json)");
-			break;
-		case OPT_ISOLATE:
-			isolate = true;
-			break;
-		case OPT_SECCOMP:
-			o->sc.arg = optarg;
-			if (strcmp(optarg, "default") == 0) {
-				o->sc.mode = SC_DEFAULT;
-			} else if (strcmp(optarg, "unconfined") == 0) {
-				o->sc.mode = SC_UNCONFINED;
-			} else if (optarg[0]) {
-				o->sc.mode = SC_FILE;
-				o->sc.file = optarg;
-			} else {
-				return bad(e, c, optarg, "use default, unconfined or a Docker/OCI seccomp JSON file");
-			}
-			break;
-		case OPT_SECCOMP_LOG:
-			o->sc.log = true;
-			break;
-		case OPT_SECCOMP_ALLOW: case OPT_SECCOMP_DENY: {
-			/* A copy: the names point into it, the option stays as typed for messages. */
-			static char copies[2][1024];
-			bool allow = c == OPT_SECCOMP_ALLOW;
-			char *copy = copies[allow];
-			if (!str_copy(copy, optarg, sizeof copies[0]))
-				return bad(e, c, optarg, "too long");
-			if (sc_parse_names(copy, allow ? o->sc.allow : o->sc.deny, allow ? &o->sc.nallow : &o->sc.ndeny,
-					   &why) < 0)
-				return bad(e, c, optarg, why);
-			*(allow ? &o->sc.allow_arg : &o->sc.deny_arg) = optarg;
-			break;
-		}
-		case OPT_NS: {
-			unsigned long ns;
-			if (iso_parse_ns(optarg, &ns, &why) < 0)
-				return bad(e, c, optarg, why);
-			iso->ns |= ns;
-			break;
-		}
-		case OPT_SHARE_NET:
-			share_net = true;
-			break;
-		case OPT_ROOTFS:
-			if (!optarg[0])
-				return err_set(e, "--rootfs: empty path");
-			iso->rootfs = optarg; /* checked and made absolute by iso_resolve_paths */
-			break;
-		case OPT_OVERLAY:
-			iso->overlay = true;
-			break;
-		case OPT_OVERLAY_KEEP:
-			if (!optarg[0])
-				return err_set(e, "--overlay-keep: empty path");
-			iso->overlay_keep = optarg;
-			break;
-		case OPT_ROOTFS_TAR:
-			if (!optarg[0])
-				return err_set(e, "--rootfs-tar: empty path");
-			iso->rootfs_tar = optarg;
-			break;
-		case OPT_HOSTNAME:
-			if (!valid_hostname(optarg))
-				return bad(e, c, optarg, "not a valid hostname (1-64 letters, digits, - and .)");
-			iso->hostname = optarg;
-			break;
-		case OPT_UID:
-		case OPT_GID:
-			if (!valid_id(optarg))
-				return bad(e, c, optarg, c == OPT_UID ? "not a user id or name" : "not a group id or name");
-			*(c == OPT_UID ? &iso->uid : &iso->gid) = optarg;
-			break;
-		case OPT_USER_NS:
-		case OPT_MAP_ROOT:
-			iso->ns |= CLONE_NEWUSER;
-			iso->map_root = true;
-			break;
-		case OPT_CAP_DROP:
-		case OPT_CAP_ADD:
-			if (iso_parse_caps(optarg, c == OPT_CAP_DROP ? &cap_drop : &cap_add, &why) < 0)
-				return bad(e, c, optarg, why);
-			iso->caps_given = true;
-			break;
-		case OPT_ENV:
-			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return bad(e, c, optarg, "expected NAME=VALUE");
-			if (iso->nenv == ISO_MAX_ENV)
-				return bad(e, c, optarg, "too many --env options");
-			iso->env[iso->nenv++] = optarg;
-			break;
-		case OPT_CWD:
-			if (optarg[0] != '/')
-				return bad(e, c, optarg, "must be an absolute path (inside the container)");
-			iso->cwd = optarg;
-			break;
-		case OPT_NO_INIT:
-			iso->no_init = true;
-			break;
-		case OPT_HELP:
-			o->help = true;
-			return 0;
-		case OPT_VERSION:
-			o->version = true;
-			return 0;
-		}
+		break;
+	case OPT_IO_RBPS: case OPT_IO_WBPS: case OPT_IO_RIOPS: case OPT_IO_WIOPS: case OPT_IO_WEIGHT:
+		if (parse_io(c, arg, o, e) < 0)
+			return -1;
+		break;
+	case OPT_PID:
+		if (units_parse_uint(arg, 1, INT_MAX, false, &v, &why) < 0)
+			return bad(e, c, arg, why);
+		o->pid = (int)v;
+		break;
+	case OPT_CHILDREN:
+		o->children = true;
+		break;
+	case OPT_WAIT:
+		o->wait = true;
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_NAME:
+		if (units_check_name(arg, &why) < 0)
+			return bad(e, c, arg, why);
+		o->name = arg;
+		break;
+	case OPT_PARENT:
+		if (units_check_parent(arg, &why) < 0)
+			return bad(e, c, arg, why);
+		o->parent = arg[0] == '/' ? arg + 1 : arg;
+		o->parent_given = true;
+		break;
+	case OPT_MANAGER:
+		if (strcmp(arg, "auto") == 0)
+			o->manager = MGR_AUTO;
+		else if (strcmp(arg, "cgroupfs") == 0)
+			o->manager = MGR_CGROUPFS;
+		else if (strcmp(arg, "systemd") == 0)
+			o->manager = MGR_SYSTEMD;
+		else
+			return bad(e, c, arg, "not a cgroup manager (use auto, systemd or cgroupfs)");
+		break;
+	case OPT_TIMEOUT:
+		if (units_parse_duration(arg, &o->timeout_ns, &why) < 0)
+			return bad(e, c, arg, why);
+		break;
+	case OPT_RECORD:
+		if (!arg[0])
+			return bad(e, c, arg, "an empty file name");
+		o->record = arg;
+		break;
+	case OPT_RECORD_INTERVAL:
+		if (units_parse_duration(arg, &o->record_interval_ns, &why) < 0)
+			return bad(e, c, arg, why);
+		if (o->record_interval_ns < REC_INTERVAL_MIN || o->record_interval_ns > REC_INTERVAL_MAX)
+			return bad(e, c, arg, "out of range (10ms to 1h)");
+		break;
+	case OPT_REPORT:
+		if (!arg || strcmp(arg, "text") == 0)
+			o->report = REPORT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			o->report = REPORT_JSON;
+		else
+			return bad(e, c, arg, "not a report format (use text or json)");
+		break;
+	default:
+		return 1;
 	}
-	if (isolate) {
+	return 0;
+}
+
+/* Isolation and the syscall filter; 1 if C is none of them, else 0 or -1 with e. */
+static int parse_iso_opt(int c, const char *arg, struct run_opts *o, struct run_parse *st, struct err *e)
+{
+	const char *why = NULL;
+	struct iso_opts *iso = &o->iso;
+	switch (c) {
+	case OPT_ISOLATE:
+		st->isolate = true;
+		break;
+	case OPT_SECCOMP:
+		o->sc.arg = arg;
+		if (strcmp(arg, "default") == 0) {
+			o->sc.mode = SC_DEFAULT;
+		} else if (strcmp(arg, "unconfined") == 0) {
+			o->sc.mode = SC_UNCONFINED;
+		} else if (arg[0]) {
+			o->sc.mode = SC_FILE;
+			o->sc.file = arg;
+		} else {
+			return bad(e, c, arg, "use default, unconfined or a Docker/OCI seccomp JSON file");
+		}
+		break;
+	case OPT_SECCOMP_LOG:
+		o->sc.log = true;
+		break;
+	case OPT_SECCOMP_ALLOW: case OPT_SECCOMP_DENY: {
+		/* A copy: the names point into it, the option stays as typed for messages. */
+		static char copies[2][1024];
+		bool allow = c == OPT_SECCOMP_ALLOW;
+		char *copy = copies[allow];
+		if (!str_copy(copy, arg, sizeof copies[0]))
+			return bad(e, c, arg, "too long");
+		if (sc_parse_names(copy, allow ? o->sc.allow : o->sc.deny, allow ? &o->sc.nallow : &o->sc.ndeny,
+				   &why) < 0)
+			return bad(e, c, arg, why);
+		*(allow ? &o->sc.allow_arg : &o->sc.deny_arg) = arg;
+		break;
+	}
+	case OPT_NS: {
+		unsigned long ns;
+		if (iso_parse_ns(arg, &ns, &why) < 0)
+			return bad(e, c, arg, why);
+		iso->ns |= ns;
+		break;
+	}
+	case OPT_SHARE_NET:
+		st->share_net = true;
+		break;
+	case OPT_ROOTFS:
+		if (!arg[0])
+			return err_set(e, "--rootfs: empty path");
+		iso->rootfs = arg; /* checked and made absolute by iso_resolve_paths */
+		break;
+	case OPT_OVERLAY:
+		iso->overlay = true;
+		break;
+	case OPT_OVERLAY_KEEP:
+		if (!arg[0])
+			return err_set(e, "--overlay-keep: empty path");
+		iso->overlay_keep = arg;
+		break;
+	case OPT_ROOTFS_TAR:
+		if (!arg[0])
+			return err_set(e, "--rootfs-tar: empty path");
+		iso->rootfs_tar = arg;
+		break;
+	case OPT_HOSTNAME:
+		if (!valid_hostname(arg))
+			return bad(e, c, arg, "not a valid hostname (1-64 letters, digits, - and .)");
+		iso->hostname = arg;
+		break;
+	case OPT_UID:
+	case OPT_GID:
+		if (!valid_id(arg))
+			return bad(e, c, arg, c == OPT_UID ? "not a user id or name" : "not a group id or name");
+		*(c == OPT_UID ? &iso->uid : &iso->gid) = arg;
+		break;
+	case OPT_USER_NS:
+	case OPT_MAP_ROOT:
+		iso->ns |= CLONE_NEWUSER;
+		iso->map_root = true;
+		break;
+	case OPT_CAP_DROP:
+	case OPT_CAP_ADD:
+		if (iso_parse_caps(arg, c == OPT_CAP_DROP ? &st->cap_drop : &st->cap_add, &why) < 0)
+			return bad(e, c, arg, why);
+		iso->caps_given = true;
+		break;
+	case OPT_ENV:
+		if (!strchr(arg, '=') || arg[0] == '=')
+			return bad(e, c, arg, "expected NAME=VALUE");
+		if (iso->nenv == ISO_MAX_ENV)
+			return bad(e, c, arg, "too many --env options");
+		iso->env[iso->nenv++] = arg;
+		break;
+	case OPT_CWD:
+		if (arg[0] != '/')
+			return bad(e, c, arg, "must be an absolute path (inside the container)");
+		iso->cwd = arg;
+		break;
+	case OPT_NO_INIT:
+		iso->no_init = true;
+		break;
+	default:
+		return 1;
+	}
+	return 0;
+}
+
+/* Options that only make sense together, and what --isolate and a normal user imply. */
+static int run_isolation_done(struct run_opts *o, const struct run_parse *st, struct err *e)
+{
+	struct iso_opts *iso = &o->iso;
+	if (st->isolate) {
 		iso->ns |= iso_default_ns();
 		iso->caps_given = true;
 	}
-	o->isolate = isolate;
-	if (share_net) {
+	o->isolate = st->isolate;
+	if (st->share_net) {
 		if (!iso->ns)
 			return err_set(e, "--share-net: only makes sense with --isolate or --ns");
 		iso->ns &= ~(unsigned long)CLONE_NEWNET;
@@ -478,14 +488,58 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		return err_set(e, "--parent: \"%s\": systemd places the group itself (leave --parent out, or "
 				  "use --cgroup-manager cgroupfs)", o->parent);
 	if (iso->caps_given)
-		iso->caps = ((isolate ? iso_default_caps() : ~0ull) & ~cap_drop) | cap_add;
-	iso->caps_added = cap_add;
+		iso->caps = ((st->isolate ? iso_default_caps() : ~0ull) & ~st->cap_drop) | st->cap_add;
+	iso->caps_added = st->cap_add;
 	if (iso->overlay_keep)
 		iso->overlay = true;
 	if (iso->rootfs && iso->rootfs_tar)
 		return err_set(e, "--rootfs-tar: \"%s\": give either --rootfs or --rootfs-tar", iso->rootfs_tar);
 	if (iso->no_init && !(iso->ns & CLONE_NEWPID))
 		return err_set(e, "--no-init: only with a pid namespace (--isolate, or --ns with pid)");
+	return 0;
+}
+
+/* --pid instead of a command: what a running process cannot be given. */
+static int run_pid_done(const struct run_opts *o, int argc, char **argv, struct err *e)
+{
+	const struct iso_opts *iso = &o->iso;
+	if (o->record)
+		return err_set(e, "--record: \"%s\": not with --pid (record a command climit starts)", o->record);
+	if (optind < argc)
+		return err_set(e, "--pid: \"%d\": give either --pid or a command (\"%s\")", o->pid, argv[optind]);
+	if (iso->ns || iso->rootfs || iso->rootfs_tar || iso->uid || iso->gid || iso->caps_given || iso->nenv ||
+	    iso->cwd || iso->hostname || o->sc.mode != SC_AUTO || o->sc.log || o->sc.nallow || o->sc.ndeny)
+		return err_set(e, "--pid: \"%d\": a running process cannot be isolated (namespaces, rootfs, "
+				  "credentials, environment and syscall filters are set when a process starts)", o->pid);
+	if (o->timeout_ns && !o->wait)
+		return err_set(e, "--timeout: only with --wait for --pid (climit must stay to enforce it)");
+	return 0;
+}
+
+int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
+{
+	*o = (struct run_opts){ .parent = "climit" };
+	unset_limits(o);
+	struct run_parse st = { .isolate = false };
+	struct opt_iter it;
+	opts_begin(&it, OPT_ENV);
+	int c;
+	/* '+': stop at the first non-option, so `climit ls -l` runs ls with -l (like env, timeout). */
+	while ((c = opts_next(&it, argc, argv, "+:m:p:c:n:t:hV", run_longopts, e)) != -1) {
+		if (c == -2)
+			return -1;
+		if (c == OPT_HELP || c == OPT_VERSION) {
+			*(c == OPT_HELP ? &o->help : &o->version) = true;
+			return 0;
+		}
+		int rc = parse_run_opt(c, optarg, o, e);
+		if (rc == 1)
+			rc = parse_iso_opt(c, optarg, o, &st, e);
+		if (rc < 0)
+			return -1;
+	}
+	if (run_isolation_done(o, &st, e) < 0)
+		return -1;
 	if (o->swap_max != OPT_UNSET && o->mem_max == OPT_UNSET)
 		return err_set(e, "--swap: \"%s\": needs --mem (swap is allowed on top of a memory limit)",
 			       o->arg[LIMIT_SWAP_MAX]);
@@ -501,19 +555,8 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 		return err_set(e, "--record-interval: only with --record FILE");
 	if (!o->record_interval_ns)
 		o->record_interval_ns = REC_INTERVAL_DEFAULT;
-	if (o->pid) {
-		if (o->record)
-			return err_set(e, "--record: \"%s\": not with --pid (record a command climit starts)", o->record);
-		if (optind < argc)
-			return err_set(e, "--pid: \"%d\": give either --pid or a command (\"%s\")", o->pid, argv[optind]);
-		if (iso->ns || iso->rootfs || iso->rootfs_tar || iso->uid || iso->gid || iso->caps_given || iso->nenv ||
-		    iso->cwd || iso->hostname || o->sc.mode != SC_AUTO || o->sc.log || o->sc.nallow || o->sc.ndeny)
-			return err_set(e, "--pid: \"%d\": a running process cannot be isolated (namespaces, rootfs, "
-					  "credentials, environment and syscall filters are set when a process starts)", o->pid);
-		if (o->timeout_ns && !o->wait)
-			return err_set(e, "--timeout: only with --wait for --pid (climit must stay to enforce it)");
-		return 0;
-	}
+	if (o->pid)
+		return run_pid_done(o, argc, argv, e);
 	if (o->children || o->wait)
 		return err_set(e, "%s: only with --pid", o->children ? "--children" : "--wait");
 	if (optind >= argc)
@@ -963,6 +1006,54 @@ static int parse_signal(const char *s, int *sig)
 	return -1;
 }
 
+/* After climit set/kill/...'s options: the container, kill's signal, attach's PIDs; set needs a
+ * limit. */
+static int ctl_operands(const char *cmd, int argc, char **argv, const struct opt_iter *it, struct ctl_opts *o,
+			struct err *e)
+{
+	bool set = strcmp(cmd, "set") == 0, kill_cmd = strcmp(cmd, "kill") == 0, attach = strcmp(cmd, "attach") == 0;
+	const char *why = NULL;
+	if (optind >= argc)
+		return err_set(e, "missing container name (usage: climit %s NAME%s)", cmd,
+			       attach ? " PID..." : set ? " LIMITS" : kill_cmd ? " [SIGNAL]" : "");
+	o->name = argv[optind++];
+	if (units_check_name(o->name, &why) < 0)
+		return err_set(e, "\"%s\": %s", o->name, why);
+	if (kill_cmd && optind < argc) {
+		if (it->seen['s'] || it->seen[OPT_SIGNAL])
+			return err_set(e, "\"%s\": the signal is given twice", argv[optind]);
+		if (parse_signal(argv[optind], &o->sig) < 0)
+			return err_set(e, "\"%s\": not a signal (a name such as TERM, or a number)", argv[optind]);
+		optind++;
+	}
+	if (attach) {
+		if (optind >= argc)
+			return err_set(e, "missing PID (usage: climit attach NAME PID...)");
+		for (; optind < argc; optind++) {
+			uint64_t v;
+			if (units_parse_uint(argv[optind], 1, INT_MAX, false, &v, &why) < 0)
+				return err_set(e, "\"%s\": not a process ID", argv[optind]);
+			if (o->npids == (int)(sizeof o->pids / sizeof o->pids[0]))
+				return err_set(e, "\"%s\": at most %d PIDs at once", argv[optind], o->npids);
+			o->pids[o->npids++] = (int)v;
+		}
+	}
+	if (optind < argc)
+		return err_set(e, "\"%s\": unexpected argument (usage: climit %s NAME ...)", argv[optind], cmd);
+	if (set) {
+		const struct run_opts *l = &o->lim;
+		bool any = l->cpus != NULL || l->io.first;
+		for (int i = 0; i <= LIMIT_CPU_WEIGHT; i++)
+			any |= l->arg[i] != NULL;
+		if (!any)
+			return err_set(e, "nothing to set (give --mem, --mem-high, --swap, --pids, --cpu, --cpu-weight, "
+					  "--cpus or an --io-* option)");
+		if (check_mem_high(l, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, struct err *e)
 {
 	static const struct option longopts[] = {
@@ -1048,45 +1139,7 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 			return 0;
 		}
 	}
-	if (optind >= argc)
-		return err_set(e, "missing container name (usage: climit %s NAME%s)", cmd,
-			       attach ? " PID..." : set ? " LIMITS" : kill_cmd ? " [SIGNAL]" : "");
-	o->name = argv[optind++];
-	if (units_check_name(o->name, &why) < 0)
-		return err_set(e, "\"%s\": %s", o->name, why);
-	if (kill_cmd && optind < argc) {
-		if (it.seen['s'] || it.seen[OPT_SIGNAL])
-			return err_set(e, "\"%s\": the signal is given twice", argv[optind]);
-		if (parse_signal(argv[optind], &o->sig) < 0)
-			return err_set(e, "\"%s\": not a signal (a name such as TERM, or a number)", argv[optind]);
-		optind++;
-	}
-	if (attach) {
-		if (optind >= argc)
-			return err_set(e, "missing PID (usage: climit attach NAME PID...)");
-		for (; optind < argc; optind++) {
-			uint64_t v;
-			if (units_parse_uint(argv[optind], 1, INT_MAX, false, &v, &why) < 0)
-				return err_set(e, "\"%s\": not a process ID", argv[optind]);
-			if (o->npids == (int)(sizeof o->pids / sizeof o->pids[0]))
-				return err_set(e, "\"%s\": at most %d PIDs at once", argv[optind], o->npids);
-			o->pids[o->npids++] = (int)v;
-		}
-	}
-	if (optind < argc)
-		return err_set(e, "\"%s\": unexpected argument (usage: climit %s NAME ...)", argv[optind], cmd);
-	if (set) {
-		const struct run_opts *l = &o->lim;
-		bool any = l->cpus != NULL || l->io.first;
-		for (int i = 0; i <= LIMIT_CPU_WEIGHT; i++)
-			any |= l->arg[i] != NULL;
-		if (!any)
-			return err_set(e, "nothing to set (give --mem, --mem-high, --swap, --pids, --cpu, --cpu-weight, "
-					  "--cpus or an --io-* option)");
-		if (check_mem_high(l, e) < 0)
-			return -1;
-	}
-	return 0;
+	return ctl_operands(cmd, argc, argv, &it, o, e);
 }
 
 void cli_usage_ctl(const char *cmd)

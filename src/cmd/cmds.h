@@ -17,6 +17,7 @@ struct run_outcome {
 	struct cg_stats st;        /* the group's figures at the end */
 	const char *how;           /* "exited", "signal", "oom_kill", "timeout", "interrupt", ... */
 	bool teardown_ok;
+	bool sampled_peaks;        /* a peak is the highest value sampled, not the kernel's */
 	char name[NAME_MAX_LEN + 1];
 };
 
@@ -28,7 +29,14 @@ int run_workload(struct run_opts *o, const struct launch_signals *sigs, bool qui
 /* climit run --dry-run / doctor LIMITS: what would be enforced; 0 if all of it, else 1. */
 int run_dry(struct run_opts *o);
 
+/* Say e on stderr as climit's one line; returns 125 (exitcodes.h). */
+int cmd_fail(const struct err *e);
+
 int cmd_run(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_gc(int argc, char **argv);
+int cmd_recv(const char *cmd, int argc, char **argv);
+int cmd_ctl(const char *cmd, int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmds.h"
+#include "exitcodes.h"
 #include "plot.h"
 #include "units.h"
 
@@ -97,4 +99,10 @@ int opts_runs(const char *arg, int *out, struct err *e)
 		return err_set(e, "--runs: \"%s\": %s (1 to 100)", arg, why);
 	*out = (int)v;
 	return 0;
+}
+
+int cmd_fail(const struct err *e)
+{
+	fprintf(stderr, "climit: %s\n", e->msg);
+	return EXIT_CLIMIT;
 }

@@ -25,12 +25,6 @@
 #include "systemd.h"
 #include "units.h"
 
-static int fail(const struct err *e)
-{
-	fprintf(stderr, "climit: %s\n", e->msg);
-	return EXIT_CLIMIT;
-}
-
 /* COMMAND-PID: readable, and unique among live climits (gc removes dead ones' groups); PID is
  * climit's, or with --pid the process's. */
 static void default_name(const char *cmd, int pid, char *buf, size_t size)
@@ -157,7 +151,7 @@ static int run_attached(struct cgroup *cg, const struct cg_system *sys, const st
 		struct err ignored;
 		cg_remove(cg, &ignored);
 		registry_release(name);
-		return fail(&e);
+		return cmd_fail(&e);
 	}
 	fprintf(stderr, "climit: %s: pid %d (%s)%s moved into %s\n", name, o->pid, comm,
 		n > 1 ? " and its descendants" : "", cg->dirs[0].path);
@@ -194,7 +188,7 @@ int run_dry(struct run_opts *o)
 	static struct cg_system sys;
 	struct err e;
 	if (cg_detect(&sys, &e) < 0)
-		return fail(&e);
+		return cmd_fail(&e);
 	struct doctor d = { .n = 0 };
 	bool limits = o->cpus != NULL || o->io.first != NULL;
 	for (int i = 0; i <= LIMIT_CPU_WEIGHT; i++)
@@ -299,6 +293,17 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 		recorder_finish(rec, out->status, out->how);
 		recorder_close(rec);
 	}
+	/* Where the kernel keeps no peak, the highest value sampled (spec.h: sample_peaks). */
+	if (o->sample_peaks && !(out->st.have & HAVE_MEM_PEAK) && (out->st.have & HAVE_MEM)) {
+		out->st.mem_peak = rec->max_mem;
+		out->st.have |= HAVE_MEM_PEAK;
+		out->sampled_peaks = true;
+	}
+	if (o->sample_peaks && !(out->st.have & HAVE_PIDS_PEAK) && (out->st.have & HAVE_PIDS)) {
+		out->st.pids_peak = rec->max_pids;
+		out->st.have |= HAVE_PIDS_PEAK;
+		out->sampled_peaks = true;
+	}
 	/* The main process is gone. Usually so is everything else and the rmdirs just succeed;
 	 * otherwise whatever is left (daemons, setsid'd children) dies with it. */
 	struct err td;
@@ -345,7 +350,7 @@ int run_workload(struct run_opts *o, const struct launch_signals *sigs, bool qui
 	/* --record's file, before the group: an unwritable path is a 125 with nothing made. The
 	 * sampler also runs without it for --report's sparklines (a terminal only). */
 	static struct recorder rec;
-	bool sparks = o->report == REPORT_TEXT && isatty(STDERR_FILENO), sampling = o->record || sparks;
+	bool sparks = o->report == REPORT_TEXT && isatty(STDERR_FILENO), sampling = o->record || sparks || o->sample_peaks;
 	if (recorder_open(&rec, sampling ? o->record : NULL, o->record_interval_ns, sparks, e) < 0)
 		return -1;
 	if (registry_claim(&sys, out->name, parent, o->pid != 0, e) < 0) {
@@ -385,13 +390,39 @@ int run_workload(struct run_opts *o, const struct launch_signals *sigs, bool qui
 	return run_launched(&cg, &sys, o, sigs, &rec, &hooks, sampling, quiet, out, e);
 }
 
+int cmd_doctor(int argc, char **argv)
+{
+	/* `climit doctor ARGS` is `climit run --dry-run ARGS`. */
+	char **args = calloc((size_t)argc + 2, sizeof *args);
+	if (!args)
+		return EXIT_CLIMIT;
+	args[0] = argv[0];
+	args[1] = (char *)"--dry-run";
+	for (int i = 1; i < argc; i++)
+		args[i + 1] = argv[i];
+	struct run_opts o;
+	struct err e;
+	int rc;
+	if (cli_parse_run(argc + 1, args, &o, &e) < 0)
+		rc = cmd_fail(&e);
+	else if (o.help)
+		rc = (cli_usage_doctor(), 0);
+	else if (o.argv)
+		rc = (err_set(&e, "\"%s\": climit doctor runs nothing (climit run --dry-run ... -- CMD checks a "
+				  "command line)", o.argv[0]), cmd_fail(&e));
+	else
+		rc = run_dry(&o);
+	free(args);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct launch_signals sigs;
 	struct run_opts o;
 	struct err e;
 	if (launch_take_signals(&sigs, &e) < 0 || cli_parse_run(argc, argv, &o, &e) < 0)
-		return fail(&e);
+		return cmd_fail(&e);
 	if (o.help) {
 		cli_usage_run();
 		return 0;
@@ -404,6 +435,6 @@ int cmd_run(int argc, char **argv)
 		return run_dry(&o);
 	static struct run_outcome out;
 	if (run_workload(&o, &sigs, false, &out, &e) < 0)
-		return fail(&e);
+		return cmd_fail(&e);
 	return out.status;
 }

@@ -39,6 +39,7 @@ struct tryer {
 	int saved[3];          /* climit's own 0, 1, 2 while a try runs */
 	FILE *msg;             /* climit's stderr (progress lines) */
 	int next_k;
+	bool sample_peaks;     /* the kernel keeps no memory or task peak: sample them */
 };
 
 int tryer_init(struct tryer *t, char **argv, const char *tag, struct err *e);

@@ -132,6 +132,10 @@ static void take_sample(struct recorder *r)
 	if (r->have_last)
 		cg_stats_carry(&st, &r->last, what);
 	r->samples++;
+	if (st.mem_current > r->max_mem)
+		r->max_mem = st.mem_current;
+	if (st.pids_current > r->max_pids)
+		r->max_pids = st.pids_current;
 	const struct cg_stats *a = &r->last;
 	if (r->have_last && r->recording) {
 		if ((st.have & HAVE_OOM) && st.oom_kills > a->oom_kills)

@@ -36,6 +36,7 @@ struct recorder {
 	char group[256];        /* the name written in samples */
 	char memcg[CG_PATH_MAX];/* the group's path in the memory hierarchy (kmsg's oom_memcg) */
 	struct cg_stats last;
+	uint64_t max_mem, max_pids; /* the highest memory in use and task count sampled */
 	bool have_last;
 	uint64_t last_ns;
 	uint64_t pids_event_ns; /* last pids-limit event written (one per second at most) */

@@ -48,6 +48,8 @@ struct run_opts {
 	enum report_format report;
 	const char *record;    /* --record FILE */
 	uint64_t record_interval_ns;
+	bool sample_peaks;     /* sample the group every record_interval_ns even without --record, for
+				* peaks where the kernel keeps none (climit fit on v2 before 5.19/6.11) */
 	bool help, version;
 	struct iso_opts iso;   /* namespaces, rootfs, credentials (isolate.h) */
 	char **argv;           /* the workload's command */

@@ -1,7 +1,8 @@
 /* Fault injection for tests (LD_PRELOAD): CLIMIT_FAULT names one call that fails with EMFILE
  * (signalfd, timerfd_create, inotify_init1, sigprocmask) or "report": a write of exactly the
  * size of climit's child error report fails with ENOMEM, as it does when the pipe's buffer page
- * cannot be charged to a full memory cgroup; or procsN / write:FILE (see openat below). */
+ * cannot be charged to a full memory cgroup; or procsN / write:FILE / absent:FILES (see openat
+ * below). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -74,6 +75,18 @@ int openat(int dirfd, const char *path, int flags, ...)
 		size_t len = hash ? (size_t)(hash - (f + 6)) : strlen(f + 6);
 		if (strlen(path) == len && strncmp(path, f + 6, len) == 0 && (!hash || ++writes == atoi(hash + 1)))
 			return errno = EACCES, -1;
+	}
+	/* "absent:A,B": reading the files A and B (names in a group's directory) fails with ENOENT,
+	 * as on a kernel without them. */
+	if (f && strncmp(f, "absent:", 7) == 0 && !(flags & (O_WRONLY | O_RDWR))) {
+		const char *p = f + 7;
+		size_t len = strlen(path);
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			if (n == len && strncmp(p, path, n) == 0)
+				return errno = ENOENT, -1;
+			p += n + (p[n] == ',');
+		}
 	}
 	return REAL(openat)(dirfd, path, flags, mode);
 }

@@ -1,5 +1,5 @@
 # climit set, kill, freeze, thaw, wait, attach and run --pid: acting on running containers from
-# the command line (the same code as climit top's keys, src/control.c).
+# the command line (the same code as climit top's keys, src/run/control.c).
 
 # CPU time used so far by group NAME, in microseconds (v2 cpu.stat, v1 cpuacct.usage).
 _cpu_us() {
