@@ -144,9 +144,23 @@ static int getopt_failure(struct err *e, char **argv, int c)
 	const char *arg = argv[optind - 1];
 	if (c == ':')
 		return err_set(e, "%s: missing value", arg);
+	/* After a subcommand's name (argv[0] here), the user may have meant a program of that name:
+	 * `climit ls -l` is climit's ls; `climit -- ls -l` runs ls. */
+	static const char *const subs[] = { "top", "ls", "stats", "set", "kill", "freeze", "thaw", "wait", "attach",
+					    "gc", "doctor", "export", "plot", "replay" };
+	const char *sub = NULL;
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(argv[0], subs[i]) == 0)
+			sub = subs[i];
+	char opt[64];
 	if (optopt && arg[0] == '-' && arg[1] != '-')
-		return err_set(e, "-%c: unknown option (try 'climit --help')", optopt);
-	return err_set(e, "%s: unknown option (try 'climit --help')", arg);
+		snprintf(opt, sizeof opt, "-%c", optopt);
+	else
+		snprintf(opt, sizeof opt, "%.60s", arg);
+	if (sub)
+		return err_set(e, "%s: unknown option of climit %s (try 'climit %s --help'; to run a program named %s: "
+				  "climit -- %s %s)", opt, sub, sub, sub, sub, opt);
+	return err_set(e, "%s: unknown option (try 'climit --help')", opt);
 }
 
 /* climit's getopt rules, shared by every parser: an unknown option, a missing value and an
@@ -235,6 +249,11 @@ static int parse_limit(int c, const char *arg, struct run_opts *o, struct err *e
 	case OPT_CPU:
 		if (units_parse_cpu_quota(arg, &o->cpu_quota_us, &why) < 0)
 			return bad(e, c, arg, why);
+		/* A bare number is CPUs: "--cpu 50" on a 2-CPU host is no limit at all, and 50% was
+		 * most likely meant (as "--mem 512" is most likely not 512 bytes). */
+		if (o->cpu_quota_us != UNITS_MAX && !strchr(arg, '%') && o->cpu_quota_us > (uint64_t)online_cpus() * CPU_PERIOD_US)
+			return err_set(e, "--cpu: \"%s\": %s CPUs, more than this host has (%u); did you mean %s%%?", arg, arg,
+				       online_cpus(), arg);
 		o->arg[LIMIT_CPU_MAX] = arg;
 		return 0;
 	case OPT_CPU_WEIGHT:
@@ -524,7 +543,8 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 	struct opt_iter it;
 	opts_begin(&it, OPT_ENV);
 	int c;
-	/* '+': stop at the first non-option, so `climit ls -l` runs ls with -l (like env, timeout). */
+	/* '+': stop at the first non-option, so `climit --pids 9 ls -l` runs ls with -l (like env,
+	 * timeout); `climit ls -l` is the subcommand ls (main.c), `climit -- ls -l` the program. */
 	while ((c = opts_next(&it, argc, argv, "+:m:p:c:n:t:hV", run_longopts, e)) != -1) {
 		if (c == -2)
 			return -1;
@@ -875,8 +895,10 @@ void cli_usage_run(void)
 	fputs("Usage: climit [run] [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       climit run --pid PID [OPTIONS]    a running process gets the new group\n"
 	      "       climit top | ls | stats | set | kill | freeze | thaw | wait | attach | gc | doctor\n"
+	      "       climit export | plot | replay FILE...    a recording (--record) converted, drawn, replayed\n"
 	      "       climit fit | sweep [OPTIONS] -- COMMAND   the smallest limits it needs; a scan of them\n"
 	      "       climit --help | --version         (climit SUBCOMMAND --help for each)\n"
+	      "A command named like a subcommand runs after --, or after run: climit -- ls -l, climit run ls -l\n"
 	      "Run COMMAND in a new cgroup with hard limits; remove the cgroup when it ends.\n"
 	      "\n"
 	      "Limits (none by default):\n"

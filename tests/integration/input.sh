@@ -29,6 +29,8 @@ test_bad_input_gives_one_line_125_and_creates_nothing() {
 		"--cpu 50%% -- true|--cpu: \"50%%\""
 		"--cpu fast -- true|--cpu: \"fast\""
 		"--cpu -1 -- true|--cpu: \"-1\""
+		"--cpu 500 -- true|--cpu: \"500\": 500 CPUs, more than this host has ($(nproc)); did you mean 500%?"
+		"--cpu 1000.5 -- true|--cpu: \"1000.5\": 1000.5 CPUs, more than this host has"
 		"--cpu-weight 0 -- true|--cpu-weight: \"0\": out of range (1..10000)"
 		"--cpu-weight 10001 -- true|--cpu-weight: \"10001\""
 		"--cpus 0-999 -- true|--cpus: \"0-999\": no such CPU"
@@ -93,4 +95,18 @@ test_help_and_version() {
 		case $h in *"$o "*|*"$o["*|*"$o="*) ;; *) fail "--help lacks $o"; return ;; esac
 	done
 	[[ $v == "climit "[0-9]* ]] && pass || fail "version: $v"
+}
+
+# A subcommand's name first makes the rest climit's options: `climit ls -l` is climit ls with an
+# unknown -l. The message says how to run the program ls instead, and `climit -- ls` and
+# `climit run ls` do run it.
+test_a_program_named_like_a_subcommand_is_run_with_dashdash() {
+	local out rc
+	out=$("$CLIMIT" ls -l 2>&1); rc=$?
+	expect_eq "exit" 125 "$rc" || return
+	expect_eq "message" "climit: -l: unknown option of climit ls (try 'climit ls --help'; to run a program named ls: climit -- ls -l)" "$out" || return
+	out=$("$CLIMIT" --name climit-test-lsprog -- ls -d / 2>&1) && [ "$out" = / ] || { fail "climit -- ls: $out"; return; }
+	out=$("$CLIMIT" run --name climit-test-lsprog ls -d / 2>&1) && [ "$out" = / ] || { fail "climit run ls: $out"; return; }
+	"$CLIMIT" --cpu "$(nproc)" --name climit-test-lsprog -- true || { fail "--cpu with as many CPUs as the host has"; return; }
+	pass
 }
