@@ -8,7 +8,7 @@ _climit() {
 	fi
 	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --io-read-bps --io-write-bps --io-read-iops
 		--io-write-iops --io-weight --name --parent --cgroup-manager --timeout
-		--report --report=json --record --record-interval --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
+		--report --report=text --report=json --record --record-interval --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
 		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
 		--seccomp --seccomp-log --seccomp-allow --seccomp-deny
 		--pid --children --wait --dry-run --json --help --version"
@@ -39,6 +39,8 @@ _climit() {
 		else COMPREPLY=($(compgen -c -- "$cur")); fi
 		return
 	fi
+	if [[ $cur == --report=* ]]; then COMPREPLY=($(compgen -W "--report=text --report=json" -- "$cur")); return; fi
+	if [ "$prev" = = ] && [ "${words[cword-2]}" = --report ]; then COMPREPLY=($(compgen -W "text json" -- "$cur")); return; fi
 	case $prev in
 	--mem|--mem-high|--swap) COMPREPLY=($(compgen -W "64M 100M 256M 512M 1G 2G max" -- "$cur")); return ;;
 	--pids) COMPREPLY=($(compgen -W "50 100 1000 max" -- "$cur")); return ;;
@@ -62,7 +64,6 @@ _climit() {
 		compopt -o nospace 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--uid) COMPREPLY=($(compgen -u -- "$cur")); return ;;
 	--gid) COMPREPLY=($(compgen -g -- "$cur")); return ;;
-	--report) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
 	--seccomp) COMPREPLY=($(compgen -W "default unconfined" -- "$cur") $(compgen -f -X '!*.json' -- "$cur")); return ;;
 	--seccomp-allow|--seccomp-deny) return ;;
 	--parent) return ;;

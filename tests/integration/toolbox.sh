@@ -149,7 +149,11 @@ test_bash_completion_offers_every_option_and_subcommand() {
 	expect_eq "set's options" "--mem --mem-high" "$(_complete climit set web --me | tr '\n' ' ' | sed 's/ $//')" || return
 	expect_eq "kill's signal" "TERM" "$(_complete climit kill web TE)" || return
 	expect_eq "--ns values" "pid pid,mount,uts,ipc,net,cgroup" "$(_complete climit --ns pi | tr '\n' ' ' | sed 's/ $//')" || return
-	expect_eq "--report values" "json" "$(_complete climit --report js)" || return
+	# --report's value needs "=": after "--report " comes the command, never "json".
+	expect_eq "--report= values" "--report=json" "$(_complete climit --report=j)" || return
+	expect_eq "--report = values (bash splits at =)" "json" "$(_complete climit --report = j)" || return
+	_complete climit --report js | grep -qx json && { fail "--report js offers json (it would be run as the command)"; return; }
+	_complete climit --report ech | grep -qx echo || { fail "after --report the command is not completed"; return; }
 	_complete climit --rootfs /us | grep -qx /usr || { fail "--rootfs does not complete directories"; return; }
 	_complete climit --mem 64M -- ech | grep -qx echo && pass || fail "the command after -- is not completed"
 }
