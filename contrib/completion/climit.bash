@@ -8,7 +8,7 @@ _climit() {
 	fi
 	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --io-read-bps --io-write-bps --io-read-iops
 		--io-write-iops --io-weight --name --parent --cgroup-manager --timeout
-		--report --report=text --report=json --record --record-interval --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
+		--report --report=text --report=json --report-file --record --record-interval --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
 		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
 		--seccomp --seccomp-log --seccomp-allow --seccomp-deny
 		--pid --children --wait --dry-run --json --help --version"
@@ -47,7 +47,7 @@ _climit() {
 	--cpu) COMPREPLY=($(compgen -W "25% 50% 100% 150% 1.5 max" -- "$cur")); return ;;
 	--cpu-weight|--name|--timeout|--hostname|--env|--delay|-d|--iterations|-n|--prometheus|--speed|--title) return ;;
 	--record-interval) COMPREPLY=($(compgen -W "10ms 50ms 100ms 1s" -- "$cur")); return ;;
-	--record|--replay) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--record|--replay|--report-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--format|-f) COMPREPLY=($(compgen -W "csv json openmetrics" -- "$cur")); return ;;
 	--output|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--size) COMPREPLY=($(compgen -W "1200x900 900x600 1600x1200" -- "$cur")); return ;;

@@ -129,8 +129,10 @@ int out_open(struct out_file *o, const char *path, enum out_how how, unsigned fl
 		err_code(e, EISDIR, "\"%s\": a directory", path);
 		goto fail;
 	}
-	if (!exists && how == OUT_STREAM) {
-		o->fd = openat(o->dirfd, o->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+	int append = how == OUT_APPEND ? O_APPEND : 0;
+	if (!exists && how != OUT_REPLACE) {
+		o->fd = openat(o->dirfd, o->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | append,
+			       0644);
 		o->created = o->in_place = o->regular = o->fd >= 0;
 		if (o->fd >= 0 || errno != EEXIST)
 			goto opened;
@@ -155,7 +157,7 @@ int out_open(struct out_file *o, const char *path, enum out_how how, unsigned fl
 	/* In place: a regular file of ours (a recording), a device or FIFO, or through a link of
 	 * the caller's own (the kernel follows it; a dangling one makes its file). Never O_TRUNC
 	 * here: what it is is checked first. */
-	int fl = O_WRONLY | O_CLOEXEC | O_NOCTTY | (S_ISLNK(st.st_mode) ? O_CREAT : O_NOFOLLOW);
+	int fl = O_WRONLY | O_CLOEXEC | O_NOCTTY | append | (S_ISLNK(st.st_mode) ? O_CREAT : O_NOFOLLOW);
 	/* A FIFO without a reader would block the open: non-blocking, then blocking writes. */
 	o->fd = openat(o->dirfd, o->name, fl | O_NONBLOCK, 0644);
 	o->in_place = true;

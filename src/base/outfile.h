@@ -25,6 +25,9 @@ enum out_how {
 	 * caller's own opened in place without truncating it (the caller truncates when it is sure
 	 * to write); out_abort removes only a file this call created. */
 	OUT_STREAM,
+	/* Lines added at the end (--report-file): created with O_EXCL, or an existing file of the
+	 * caller's own opened with O_APPEND; never truncated. */
+	OUT_APPEND,
 };
 
 struct out_file {

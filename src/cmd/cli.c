@@ -25,7 +25,7 @@ enum {
 	OPT_HOSTNAME, OPT_UID, OPT_GID, OPT_USER_NS, OPT_MAP_ROOT, OPT_CAP_DROP, OPT_CAP_ADD, OPT_ENV,
 	OPT_CWD, OPT_NO_INIT, OPT_MANAGER, OPT_PID, OPT_CHILDREN, OPT_WAIT, OPT_FORCE, OPT_JSON,
 	OPT_SIGNAL, OPT_DRY_RUN, OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_IO_WEIGHT,
-	OPT_SECCOMP, OPT_SECCOMP_LOG, OPT_SECCOMP_ALLOW, OPT_SECCOMP_DENY, OPT_RECORD, OPT_RECORD_INTERVAL, OPT_REPLAY,
+	OPT_SECCOMP, OPT_SECCOMP_LOG, OPT_SECCOMP_ALLOW, OPT_SECCOMP_DENY, OPT_RECORD, OPT_RECORD_INTERVAL, OPT_REPLAY, OPT_REPORT_FILE,
 };
 
 static const struct option run_longopts[] = {
@@ -46,6 +46,7 @@ static const struct option run_longopts[] = {
 	{ "cgroup-manager", required_argument, NULL, OPT_MANAGER },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "report", optional_argument, NULL, OPT_REPORT },
+	{ "report-file", required_argument, NULL, OPT_REPORT_FILE },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "record-interval", required_argument, NULL, OPT_RECORD_INTERVAL },
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
@@ -353,6 +354,11 @@ static int parse_run_opt(int c, const char *arg, struct run_opts *o, struct err 
 		if (!arg[0])
 			return bad(e, c, arg, "an empty file name");
 		o->record = arg;
+		break;
+	case OPT_REPORT_FILE:
+		if (!arg[0])
+			return bad(e, c, arg, "an empty file name");
+		o->report_file = arg;
 		break;
 	case OPT_RECORD_INTERVAL:
 		if (units_parse_duration(arg, &o->record_interval_ns, &why) < 0)
@@ -936,6 +942,8 @@ void cli_usage_run(void)
 	      "      --report[=FORMAT]  print a resource summary on stderr at the end;\n"
 	      "                         FORMAT is text (default, with sparklines of memory,\n"
 	      "                         CPU and tasks on a terminal) or json\n"
+	      "      --report-file FILE append the JSON report to FILE, one line per run (safe for\n"
+	      "                         runs at the same time; with or without --report)\n"
 	      "      --record FILE      record the run: samples and events as JSON Lines (see\n"
 	      "                         climit export, climit replay, climit plot)\n"
 	      "      --record-interval DURATION\n"

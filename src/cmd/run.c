@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "doctor.h"
 #include "exitcodes.h"
 #include "launch.h"
+#include "outfile.h"
 #include "place.h"
 #include "recorder.h"
 #include "registry.h"
@@ -139,6 +141,76 @@ static void explain_end(const struct cgroup *cg, const struct run_opts *o, char 
 	}
 }
 
+/* --report-file, opened with the recording before anything is made (nothing else is made if it
+ * cannot be), written at the end: one JSON line, appended in one write(2) under flock, so
+ * concurrent runs may share the file. */
+static struct out_file report_out;
+static bool report_out_open;
+
+static int report_file_open(const struct run_opts *o, struct err *e)
+{
+	report_out_open = false;
+	if (!o->report_file)
+		return 0;
+	if (out_open(&report_out, o->report_file, OUT_APPEND, 0, e) < 0)
+		return err_wrap(e, "--report-file");
+	report_out_open = true;
+	return 0;
+}
+
+static void report_file_close(bool written)
+{
+	if (!report_out_open)
+		return;
+	report_out_open = false;
+	if (written) {
+		if (out_commit(&report_out) < 0)
+			fprintf(stderr, "climit: --report-file: %s\n", strerror(errno));
+	} else {
+		out_abort(&report_out); /* a file this run made and never wrote goes */
+	}
+}
+
+/* Append TEXT (one JSON line) to the report file. */
+static void report_file_write(void (*fill)(FILE *f, const void *arg), const void *arg)
+{
+	if (!report_out_open)
+		return;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (m) {
+		fill(m, arg);
+		fclose(m);
+	}
+	bool ok = m && text && len;
+	if (ok) {
+		flock(report_out.fd, LOCK_EX);
+		ok = write(report_out.fd, text, len) == (ssize_t)len;
+		flock(report_out.fd, LOCK_UN);
+	}
+	if (!ok)
+		fprintf(stderr, "climit: --report-file: cannot write it: %s\n", strerror(errno ? errno : ENOSPC));
+	free(text);
+	report_file_close(true);
+}
+
+static void report_json(FILE *f, const void *arg)
+{
+	report_print(f, REPORT_JSON, arg);
+}
+
+struct figures {
+	const char *name, *how;
+	const struct cg_stats *st;
+};
+
+static void figures_json(FILE *f, const void *arg)
+{
+	const struct figures *fg = arg;
+	report_print_figures(f, REPORT_JSON, fg->name, fg->how, fg->st);
+}
+
 /* climit run --pid PID: the group is made and limited as for a command, then the running
  * process moves in. Without --wait climit leaves it there (its record says "attached": gc
  * removes the group once it is empty); with --wait it stays until the group is empty. */
@@ -178,6 +250,8 @@ static int run_attached(struct cgroup *cg, const struct cg_system *sys, const st
 	(void)sys;
 	if (o->report != REPORT_NONE)
 		report_print_figures(stderr, o->report, name, how, &st);
+	struct figures fg = { name, how, &st };
+	report_file_write(figures_json, &fg);
 	return status;
 }
 
@@ -246,6 +320,7 @@ static void run_parent(const struct run_opts *o, const char *name, char *parent,
 static void run_undo(struct cgroup *cg, struct run_opts *o, struct recorder *rec, const char *name)
 {
 	struct err ignored;
+	report_file_close(false);
 	if (cg) {
 		cg_kill_all(cg, &ignored);
 		cg_remove(cg, &ignored);
@@ -270,7 +345,10 @@ static void run_report(const struct run_opts *o, const struct cg_system *sys, co
 	r.nsc = sc_collect(kmsg, out->res.audit_session, calls, 16, &r.sc_total);
 	r.sc_calls = calls;
 	r.sc_session = out->res.audit_session;
-	report_print(stderr, o->report, &r);
+	if (o->report != REPORT_NONE)
+		report_print(stderr, o->report, &r);
+	r.spark = NULL;
+	report_file_write(report_json, &r);
 }
 
 /* Launch, wait, read the figures, tear down. The group exists and is limited. */
@@ -279,7 +357,8 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 			bool sampling, bool quiet, struct run_outcome *out, struct err *e)
 {
 	/* Where the run's seccomp audit records will start in /dev/kmsg (read for the report). */
-	int kmsg = o->sc.prog && o->report != REPORT_NONE ? sc_kmsg_open() : -1;
+	bool reporting = o->report != REPORT_NONE || o->report_file;
+	int kmsg = o->sc.prog && reporting ? sc_kmsg_open() : -1;
 	if (launch_run(cg, o->argv, o->timeout_ns, sigs, &o->iso, sampling ? hooks : NULL, &out->res, e) < 0) {
 		run_undo(cg, o, rec, out->name);
 		return -1;
@@ -287,7 +366,7 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 	out->started = true;
 	out->status = exit_status_of(&out->res);
 	/* Without --report or an outcome to fill only the OOM count is needed (its message). */
-	cg_read_stats_some(cg, &out->st, o->report != REPORT_NONE || quiet ? STATS_ALL : STATS_EVENTS);
+	cg_read_stats_some(cg, &out->st, reporting || quiet ? STATS_ALL : STATS_EVENTS);
 	out->how = end_how(&out->res, &out->st);
 	if (sampling) {
 		recorder_finish(rec, out->status, out->how);
@@ -315,8 +394,9 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 		explain_end(cg, o, o->argv, &out->res, &out->st);
 	if (!out->teardown_ok)
 		fprintf(stderr, "climit: %s: cleanup failed: %s (`climit gc` will retry)\n", out->name, td.msg);
-	if (o->report != REPORT_NONE && out->res.failed == STAGE_NONE)
+	if (reporting && out->res.failed == STAGE_NONE)
 		run_report(o, sys, cg, rec, sampling, kmsg, out);
+	report_file_close(false); /* not started: no line (a file it made is removed) */
 	if (kmsg >= 0)
 		close(kmsg);
 	return 0;
@@ -353,6 +433,10 @@ int run_workload(struct run_opts *o, const struct launch_signals *sigs, bool qui
 	bool sparks = o->report == REPORT_TEXT && isatty(STDERR_FILENO), sampling = o->record || sparks || o->sample_peaks;
 	if (recorder_open(&rec, sampling ? o->record : NULL, o->record_interval_ns, sparks, e) < 0)
 		return -1;
+	if (report_file_open(o, e) < 0) {
+		recorder_discard(&rec);
+		return -1;
+	}
 	if (registry_claim(&sys, out->name, parent, o->pid != 0, e) < 0) {
 		recorder_discard(&rec);
 		return -1;

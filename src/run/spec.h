@@ -47,6 +47,7 @@ struct run_opts {
 	uint64_t timeout_ns;   /* 0: none */
 	enum report_format report;
 	const char *record;    /* --record FILE */
+	const char *report_file; /* --report-file FILE: the JSON report appended, a line per run */
 	uint64_t record_interval_ns;
 	bool sample_peaks;     /* sample the group every record_interval_ns even without --record, for
 				* peaks where the kernel keeps none (climit fit on v2 before 5.19/6.11) */

@@ -11,7 +11,7 @@ test_every_run_option_is_in_help_man_and_readme() {
 	local o missing="" man
 	man=$(mandoc -Tascii man/climit.1 2>/dev/null | col -b)
 	for o in mem mem-high swap pids cpu cpu-weight cpus io-read-bps io-write-bps io-read-iops io-write-iops io-weight \
-		name parent timeout report record record-interval help version \
+		name parent timeout report report-file record record-interval help version \
 		isolate ns share-net rootfs overlay overlay-keep rootfs-tar hostname uid gid user-ns map-root-user \
 		cap-drop cap-add env cwd no-init seccomp seccomp-log seccomp-allow seccomp-deny; do
 		"$CLIMIT" --help | grep -q -- "--$o\b" || missing="$missing help:--$o"

@@ -90,3 +90,31 @@ test_launch_passes_the_environment_and_working_directory() {
 	out=$(cd /tmp && CLIMIT_TEST_VAR=x42 "$CLIMIT" -- sh -c 'echo "$CLIMIT_TEST_VAR $(pwd)"' 2>&1)
 	expect_eq "env and cwd" "x42 /tmp" "$out" && pass
 }
+
+# --report-file FILE appends the JSON report, one line per run, also from runs at the same time
+# (one write under flock); --report still goes to stderr, and a run that never started adds no
+# line (and leaves no file it made).
+test_report_file_appends_a_json_line_per_run_also_concurrently() {
+	local d; d=$(mktemp -d /tmp/climit-test-repfile.XXXXXX)
+	local i pids=()
+	for i in $(seq 1 12); do
+		"$CLIMIT" --name climit-test-repf$i --mem 32M --report-file "$d/r.jsonl" -- sh -c "exit $i" 2>/dev/null &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait_bounded "$i" 20 >/dev/null; done
+	local n ok codes
+	n=$(wc -l <"$d/r.jsonl"); ok=$(jq -c . "$d/r.jsonl" 2>/dev/null | wc -l)
+	codes=$(jq -r .exit_status "$d/r.jsonl" | sort -n | tr '\n' ' ')
+	local err; err=$("$CLIMIT" --report=json --report-file "$d/r.jsonl" -- true 2>&1 >/dev/null)
+	"$CLIMIT" --report-file "$d/new.jsonl" -- /nonexistent/cmd 2>/dev/null
+	local left; left=$(ls "$d")
+	local last; last=$(tail -1 "$d/r.jsonl")
+	rm -rf "$d"
+	expect_eq "lines" 12 "$n" || return
+	expect_eq "valid JSON lines" 12 "$ok" || return
+	expect_eq "exit statuses" "1 2 3 4 5 6 7 8 9 10 11 12 " "$codes" || return
+	[ "$(jq -c 'del(.wall_sec, .cpu_user_sec, .cpu_system_sec, .cpu_usage_sec, .name, .memory_peak_bytes, .pids_peak, .io_read_bytes, .io_write_bytes, .io_read_ops, .io_write_ops, .io_wait_sec)' <<<"$err")" = \
+	  "$(jq -c 'del(.wall_sec, .cpu_user_sec, .cpu_system_sec, .cpu_usage_sec, .name, .memory_peak_bytes, .pids_peak, .io_read_bytes, .io_write_bytes, .io_read_ops, .io_write_ops, .io_wait_sec)' <<<"$last")" ] ||
+		{ fail "stderr and file differ: $err / $last"; return; }
+	expect_eq "files" "r.jsonl" "$left" && pass
+}

@@ -2,7 +2,7 @@
 # user planted a link or a file first. climit behaves as fs.protected_symlinks=1 and
 # protected_regular=1 would, whatever the host's settings: such a link is never followed and such
 # a file never written, with one line naming the path and its owner, exit 125. Every writer is
-# tried: --record, top --record, export -o, plot -o, top --prometheus-file.
+# tried: --record, top --record, export -o, plot -o, top --prometheus-file, --report-file.
 
 # Run a command as nobody (the other user).
 _as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
@@ -23,12 +23,14 @@ _write_with() {
 	export) "$CLIMIT" export "$rec" -o "$path" 2>&1 >/dev/null ;;
 	plot) "$CLIMIT" plot "$rec" -o "$path" 2>&1 >/dev/null ;;
 	prometheus) "$CLIMIT" top -b -n 1 --prometheus-file "$path" 2>&1 >/dev/null ;;
+	report-file) "$CLIMIT" --name climit-test-plant --report-file "$path" -- touch "$rec.ran" 2>&1 >/dev/null ;;
 	esac
 }
 _opt_of() {
-	case $1 in record | top-record) echo --record ;; export | plot) echo -o ;; prometheus) echo --prometheus-file ;; esac
+	case $1 in record | top-record) echo --record ;; export | plot) echo -o ;; prometheus) echo --prometheus-file ;;
+	report-file) echo --report-file ;; esac
 }
-PLANT_WRITERS="record top-record export plot prometheus"
+PLANT_WRITERS="record top-record export plot prometheus report-file"
 
 _planted_setup() { # sets d, rec, secret
 	command -v setpriv >/dev/null || { skip "setpriv (util-linux) not installed"; return 1; }
@@ -114,7 +116,12 @@ test_planted_rules_keep_the_ordinary_cases() {
 		[ "$rc" = 0 ] && [ -s "$d/new-$w$x" ] && [ "$(stat -c %U "$d/new-$w$x")" = root ] || bad+=" [$w new file: $rc '$out']"
 		echo mine >"$d/mine-$w$x"
 		out=$(_write_with "$w" "$d/mine-$w$x" "$rec"); rc=$?
-		[ "$rc" = 0 ] && [ "$(head -c 4 "$d/mine-$w$x")" != mine ] && [ -s "$d/mine-$w$x" ] || bad+=" [$w own file: $rc '$out']"
+		if [ "$w" = report-file ]; then # appended to
+			[ "$rc" = 0 ] && [ "$(head -1 "$d/mine-$w$x")" = mine ] && tail -1 "$d/mine-$w$x" | jq -e '.exit_status == 0' >/dev/null ||
+				bad+=" [$w own file: $rc '$out' $(cat "$d/mine-$w$x")]"
+		else
+			[ "$rc" = 0 ] && [ "$(head -c 4 "$d/mine-$w$x")" != mine ] && [ -s "$d/mine-$w$x" ] || bad+=" [$w own file: $rc '$out']"
+		fi
 		ln -s "real-$w$x" "$d/link-$w$x"
 		out=$(_write_with "$w" "$d/link-$w$x" "$rec"); rc=$?
 		[ "$rc" = 0 ] && [ -L "$d/link-$w$x" ] && [ -s "$d/real-$w$x" ] || bad+=" [$w own dangling link: $rc '$out' $(ls -l "$d" | tr '\n' ' ')]"
