@@ -142,7 +142,7 @@ iso_rootfs() {
 	echo "$r"
 }
 iso_have() {
-	[ -x "$ISO_BUSYBOX" ] || { skip "busybox-static not installed (make deps installs it)"; return 1; }
+	[ -x "$ISO_BUSYBOX" ] || { skip "busybox-static not installed (make test-deps installs it)"; return 1; }
 	return 0
 }
 # Staging directories, overlay mounts or climit records left behind by a run named NAME.

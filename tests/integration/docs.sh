@@ -2,7 +2,7 @@
 # and CI runs exactly the README's test command.
 
 test_man_pages_are_lint_clean() {
-	command -v mandoc >/dev/null || { skip "mandoc not installed (make deps installs it)"; return; }
+	command -v mandoc >/dev/null || { skip "mandoc not installed (make test-deps installs it)"; return; }
 	local out; out=$(mandoc -Tlint -W warning man/*.[17] 2>&1)
 	[ -z "$out" ] && pass || fail "$out"
 }
@@ -140,4 +140,36 @@ test_every_fit_and_sweep_option_is_in_help_and_man() {
 	done
 	for o in fit sweep; do grep -q "climit $o" README.md || missing+=" readme:climit $o"; done
 	[ -z "$missing" ] && pass || fail "undocumented:$missing"
+}
+
+# Building without a library says which pkg-config modules are missing and how to get them, not
+# a compiler error; make deps names a package the distribution lacks before apt-get runs (fake
+# dpkg/apt-get/apt-cache on PATH: nothing is installed).
+test_make_names_missing_libraries_and_packages() {
+	local out rc d; d=$(mktemp -d /tmp/climit-test-make.XXXXXX)
+	out=$(make -s PKG_CONFIG=false climit 2>&1); rc=$?
+	[ "$rc" != 0 ] && grep -q '^climit: cannot build: pkg-config finds no libcgroup libproc2 ncursesw' <<<"$out" &&
+		grep -q 'sudo make deps' <<<"$out" && ! grep -q 'No such file\|error:' <<<"$out" ||
+		{ fail "make PKG_CONFIG=false: $rc $out"; rm -rf "$d"; return; }
+	printf '#!/bin/sh\n[ "$2" = no-such-lib-dev ] && exit 1; exit 0\n' >"$d/dpkg"
+	printf '#!/bin/sh\necho "apt-get $*" >>%s/log; exit 0\n' "$d" >"$d/apt-get"
+	printf '#!/bin/sh\n[ "$2" = no-such-lib-dev ] && exit 100; exit 0\n' >"$d/apt-cache"
+	chmod +x "$d/dpkg" "$d/apt-get" "$d/apt-cache"
+	out=$(PATH=$d:$PATH make -s deps DEB_BUILD="pkg-config no-such-lib-dev" 2>&1); rc=$?
+	local log; log=$(cat "$d/log" 2>/dev/null); rm -rf "$d"
+	[ "$rc" != 0 ] && grep -q '^make deps: this distribution has no package no-such-lib-dev\.$' <<<"$out" ||
+		{ fail "make deps with a missing package: $rc $out"; return; }
+	grep -q 'install' <<<"$log" && { fail "apt-get install ran: $log"; return; }
+	pass
+}
+
+# A normal user where systemd does not delegate (this host: cgroup v1): make demo says why in one
+# line and what to run instead, exit 1, nothing made.
+test_demo_tells_a_normal_user_without_delegation_what_to_do() {
+	command -v setpriv >/dev/null && id nobody >/dev/null 2>&1 || { skip "no user nobody"; return; }
+	[ -e /sys/fs/cgroup/cgroup.controllers ] && [ -d /run/systemd/system ] && { skip "systemd delegates here (the user test covers it)"; return; }
+	local out rc; out=$(setpriv --reuid=65534 --regid=65534 --clear-groups bash contrib/demo.sh 2>&1); rc=$?
+	expect_eq "exit" 1 "$rc" || return
+	[ "$(wc -l <<<"$out")" = 1 ] && [[ $out == "make demo: as a normal user climit needs cgroup v2 and a systemd user session"*"run sudo make demo"* ]] &&
+		pass || fail "$out"
 }

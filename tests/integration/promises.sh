@@ -66,7 +66,7 @@ test_first_sigint_is_forwarded_once() {
 # arrive together merge into one pending signal, so the workload alone cannot tell: climit's
 # own kill(2) calls are traced as well (strace -o blocks the fatal signals itself).
 test_ctrl_c_reaches_the_workload_once() {
-	command -v strace >/dev/null || { fail "strace missing (make deps installs it)"; return; }
+	command -v strace >/dev/null || { fail "strace missing (make test-deps installs it)"; return; }
 	local script=/tmp/climit-test-ctrlc.$$ ready=/tmp/climit-test-ctrlc-ready.$$ res=/tmp/climit-test-ctrlc-rc.$$
 	local log=/tmp/climit-test-ctrlc-strace.$$
 	_int_counter "$script"; rm -f "$ready" "$res" "$log"
@@ -237,7 +237,7 @@ test_oom_victim_named_in_the_event_log() {
 # The CPU quota is lifted before the group is killed, so the dying tasks are not throttled:
 # the write of the lifted quota comes before the kill, in the order climit makes them.
 test_cpu_quota_is_lifted_before_the_kill() {
-	command -v strace >/dev/null || { fail "strace missing (make deps installs it)"; return; }
+	command -v strace >/dev/null || { fail "strace missing (make test-deps installs it)"; return; }
 	local log=/tmp/climit-test-strace.$$ quota kill
 	strace -f -qq -e trace=write -e signal=none -o "$log" "$CLIMIT" --name climit-test-lift --cpu 10% --timeout 0.5 -- sh -c 'sleep 30 & sleep 30' 2>/dev/null
 	if [ "$CG_MODE" = v2 ]; then

@@ -191,3 +191,13 @@ test_user_doctor_names_what_is_not_delegated() {
 			grep -qF "Delegate=cpu cpuset io memory pids" <<<"$out" && pass || fail "cpus: $out"
 	fi
 }
+
+# make demo works without root where systemd delegates (it says so, and what is delegated), and
+# leaves nothing behind; elsewhere a normal user gets one line saying why and what to run.
+test_user_demo_runs_without_root() {
+	local out rc; out=$(timeout 240 bash contrib/demo.sh 2>&1); rc=$?
+	expect_eq "exit" 0 "$rc" || { echo "$out" | tail -20; return; }
+	grep -q "^make demo as $(id -un): no root needed" <<<"$out" || { fail "no rootless note: $(head -3 <<<"$out")"; return; }
+	grep -q '^exit status: 137$' <<<"$out" || { fail "the hog was not OOM-killed: $out"; return; }
+	grep -q '^(no climit groups left)$' <<<"$out" && pass || fail "left: $(tail -3 <<<"$out")"
+}

@@ -5,7 +5,7 @@ SP=$PWD/tests/helpers/sysprobe
 
 sc_can() {
 	[ -e /usr/lib/x86_64-linux-gnu/libseccomp.so.2 ] || compgen -G '/usr/lib/*/libseccomp.so.2' >/dev/null ||
-		{ skip "no libseccomp.so.2 (make deps installs it)"; return 1; }
+		{ skip "no libseccomp.so.2 (make test-deps installs it)"; return 1; }
 	grep -q 'Seccomp:' /proc/self/status || { skip "this kernel has no seccomp"; return 1; }
 }
 

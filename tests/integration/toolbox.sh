@@ -2,7 +2,7 @@
 PROM_PORT=$((20000 + $$ % 20000))
 
 test_prometheus_endpoint_serves_valid_metrics_for_a_real_container() {
-	command -v curl >/dev/null || { fail "curl missing (make deps installs it)"; return; }
+	command -v curl >/dev/null || { fail "curl missing (make test-deps installs it)"; return; }
 	"$CLIMIT" --name climit-test-prom --mem 64M --pids 20 --cpu 30% -- sh -c "$PWD/tests/helpers/burn & sleep 30" &
 	local pid=$!
 	wait_for 10 group_exists climit-test-prom || { fail "not started"; stop_bg "$pid"; return; }
@@ -47,7 +47,7 @@ test_prometheus_idle_clients_do_not_hold_up_refreshes() {
 }
 
 test_prometheus_50_concurrent_scrapes() {
-	command -v curl >/dev/null || { fail "curl missing (make deps installs it)"; return; }
+	command -v curl >/dev/null || { fail "curl missing (make test-deps installs it)"; return; }
 	"$CLIMIT" --name climit-test-scrape --pids 11 -- sleep 30 &
 	local pid=$!
 	wait_for 10 group_exists climit-test-scrape || { fail "not started"; stop_bg "$pid"; return; }

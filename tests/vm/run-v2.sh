@@ -20,7 +20,7 @@ if [ "$kind" = systemd ]; then boot_timeout=${CLIMIT_VM_TIMEOUT:-3000}; else boo
 
 kdir=$("$src/tests/vm/fetch-kernel.sh") || { echo "v2 guest: cannot fetch the kernel"; exit 1; }
 ver=$(basename "$kdir")
-command -v qemu-system-x86_64 >/dev/null || { echo "v2 guest: qemu-system-x86_64 missing (make deps)"; exit 1; }
+command -v qemu-system-x86_64 >/dev/null || { echo "v2 guest: qemu-system-x86_64 missing (make test-deps)"; exit 1; }
 bb=$(command -v busybox || echo /bin/busybox)
 file -L "$bb" 2>/dev/null | grep -q 'statically linked' || bb=/usr/lib/klibc/bin/busybox
 [ -x /bin/busybox ] && bb=/bin/busybox
