@@ -409,7 +409,7 @@ int cmd_stats(int argc, char **argv)
 		printf(o.json ? "" : "%s: effective limits (the lowest up the tree wins)\n", o.name);
 		doctor_print(stdout, &d, o.json, locale_utf8());
 		sampler_close(&s);
-		return 0;
+		return doctor_failures(&d) ? 1 : 0; /* as climit doctor: 1 when a limit binds */
 	}
 	/* A second sample makes the rates (CPU %, refused forks/s) meaningful. */
 	sleep_ns(o.delay_ns);

@@ -816,3 +816,15 @@ void cg_stats_carry(struct cg_stats *st, const struct cg_stats *prev, unsigned w
 		st->have |= HAVE_PIDS_PEAK;
 	}
 }
+
+void cg_memcg_path(const struct cgroup *cg, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg->dirs[i].ctrls & CTRL_BIT(CTRL_MEMORY)) {
+			const char *mnt = cg->sys->mode == CG_V2 ? cg->sys->v2_mount : cg->sys->v1_mount[CTRL_MEMORY];
+			size_t ml = strlen(mnt);
+			const char *p = cg->dirs[i].path;
+			str_copy(out, strncmp(p, mnt, ml) == 0 && p[ml] == '/' ? p + ml + 1 : p, size);
+		}
+}

@@ -225,4 +225,8 @@ int cg_wait_empty(const struct cgroup *cg, uint64_t timeout_ns, struct err *e);
  * e filled (may be NULL) otherwise. */
 int cg_read_u64(int dir_fd, const char *file, uint64_t *out, struct err *e);
 
+/* The group's path below the memory hierarchy's root, as the kernel names it in /dev/kmsg's
+ * oom_memcg= ("climit/NAME"); "" without a memory directory. */
+void cg_memcg_path(const struct cgroup *cg, char *out, size_t size);
+
 #endif

@@ -711,7 +711,7 @@ void cli_usage_recv(const char *cmd)
 		      "Play a recording in the dashboard: space pauses, . and , step, left/right seek\n"
 		      "10 s, + and - change the speed, Home/End (g/G) jump; q quits.\n"
 		      "      --speed X          start at X times the recorded pace (0.1 to 100)\n"
-		      "See climit-top(1), REPLAY.\n", stdout);
+		      "See climit-top(1), --replay and KEYS; climit(1), RECORDING.\n", stdout);
 }
 
 int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "cmds.h"
 #include "control.h"
 #include "doctor.h"
+#include "events.h"
 #include "exitcodes.h"
 #include "launch.h"
 #include "outfile.h"
@@ -117,8 +119,35 @@ static const char *end_how(const struct launch_result *res, const struct cg_stat
 	return "exited";
 }
 
+/* The OOM killer's last victim in this group, from /dev/kmsg: "pid 42 (hog), anon-rss 65000
+ * kB", or "" where the log cannot be read (a normal user under dmesg_restrict) or has none. Read
+ * only after an OOM kill: a run without one never opens /dev/kmsg. */
+static void oom_victim(const struct cgroup *cg, char *out, size_t size)
+{
+	static struct events ev;
+	out[0] = '\0';
+	ev = (struct events){ .inotify_fd = -1, .dir_wd = -1 };
+	ev.kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (ev.kmsg_fd < 0)
+		return;
+	events_read_kmsg(&ev); /* a new descriptor reads from the oldest record kept */
+	close(ev.kmsg_fd);
+	char memcg[CG_PATH_MAX];
+	cg_memcg_path(cg, memcg, sizeof memcg);
+	struct kmsg_oom k, last = { .pid = -1 };
+	while (memcg[0] && events_claim_kmsg(&ev, memcg, &k))
+		last = k;
+	if (last.pid <= 0)
+		return;
+	char text[200];
+	events_oom_text(&last, 1, text, sizeof text);
+	/* "OOM kill #1: pid 42 (hog), ..." without the count. */
+	const char *p = strstr(text, ": ");
+	snprintf(out, size, "%s", p ? p + 2 : text);
+}
+
 static void explain_end(const struct cgroup *cg, const struct run_opts *o, char **argv,
-			const struct launch_result *res, const struct cg_stats *st)
+			const struct launch_result *res, const struct cg_stats *st, const char *victim)
 {
 	char lim[32];
 	if (res->failed == STAGE_ATTACH)
@@ -132,12 +161,15 @@ static void explain_end(const struct cgroup *cg, const struct run_opts *o, char 
 		fprintf(stderr, "climit: %s: timed out; killed every process in the group\n", cg->name);
 	if ((st->have & HAVE_OOM) && st->oom_kills > 0) {
 		units_format_size(o->mem_max, lim, sizeof lim);
+		char tail[220] = "";
+		if (victim[0])
+			snprintf(tail, sizeof tail, "; %s %s", st->oom_kills == 1 ? "its victim:" : "the last:", victim);
 		if (WIFSIGNALED(res->wait_status) && WTERMSIG(res->wait_status) == SIGKILL && !res->timed_out &&
 		    !res->interrupted)
-			fprintf(stderr, "climit: %s: killed by the OOM killer (memory limit %s)\n", cg->name, lim);
+			fprintf(stderr, "climit: %s: killed by the OOM killer (memory limit %s)%s\n", cg->name, lim, tail);
 		else
 			fprintf(stderr, "climit: %s: the OOM killer killed %" PRIu64 " process%s in the group "
-					"(memory limit %s)\n", cg->name, st->oom_kills, st->oom_kills == 1 ? "" : "es", lim);
+					"(memory limit %s)%s\n", cg->name, st->oom_kills, st->oom_kills == 1 ? "" : "es", lim, tail);
 	}
 }
 
@@ -368,6 +400,10 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 	/* Without --report or an outcome to fill only the OOM count is needed (its message). */
 	cg_read_stats_some(cg, &out->st, reporting || quiet ? STATS_ALL : STATS_EVENTS);
 	out->how = end_how(&out->res, &out->st);
+	/* The victim's name, while the group's paths are still known (before the teardown). */
+	char victim[200] = "";
+	if (!quiet && (out->st.have & HAVE_OOM) && out->st.oom_kills)
+		oom_victim(cg, victim, sizeof victim);
 	if (sampling) {
 		recorder_finish(rec, out->status, out->how);
 		recorder_close(rec);
@@ -391,7 +427,7 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 	if (out->teardown_ok)
 		registry_release(out->name);
 	if (!quiet)
-		explain_end(cg, o, o->argv, &out->res, &out->st);
+		explain_end(cg, o, o->argv, &out->res, &out->st, victim);
 	if (!out->teardown_ok)
 		fprintf(stderr, "climit: %s: cleanup failed: %s (`climit gc` will retry)\n", out->name, td.msg);
 	if (reporting && out->res.failed == STAGE_NONE)

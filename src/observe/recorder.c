@@ -200,13 +200,7 @@ int recorder_start(struct recorder *r, struct cgroup *cg, const struct rec_heade
 	r->cg = cg;
 	str_copy(r->group, cg->name, sizeof r->group);
 	/* kmsg names the memory cgroup by its path below the hierarchy's root. */
-	for (int i = 0; i < cg->ndirs; i++)
-		if (cg->dirs[i].ctrls & CTRL_BIT(CTRL_MEMORY)) {
-			const char *mnt = cg->sys->mode == CG_V2 ? cg->sys->v2_mount : cg->sys->v1_mount[CTRL_MEMORY];
-			size_t ml = strlen(mnt);
-			const char *p = cg->dirs[i].path;
-			str_copy(r->memcg, strncmp(p, mnt, ml) == 0 && p[ml] == '/' ? p + ml + 1 : p, sizeof r->memcg);
-		}
+	cg_memcg_path(cg, r->memcg, sizeof r->memcg);
 	if (r->recording && !(r->ev = calloc(1, sizeof *r->ev)))
 		return err_sys(e, errno, "--record: out of memory");
 	r->watch.limits_watched = false;

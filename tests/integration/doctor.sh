@@ -91,7 +91,7 @@ test_doctor_and_explain_name_the_ancestor_that_binds() {
 	"$CLIMIT" --parent $par --cgroup-manager cgroupfs --name climit-test-exp --mem 1G --pids 100 -- sh -c 'sleep 30 & sleep 30 & wait' &
 	local pid=$!
 	wait_for 10 sh -c "[ \$(cat $(cg_dir pids $par/climit-test-exp)/pids.current 2>/dev/null || echo 0) -ge 3 ]"
-	local explain; explain=$(LC_ALL=C.UTF-8 "$CLIMIT" stats climit-test-exp --parent $par --explain 2>&1)
+	local explain erc; explain=$(LC_ALL=C.UTF-8 "$CLIMIT" stats climit-test-exp --parent $par --explain 2>&1); erc=$?
 	stop_bg "$pid"
 	for d in $dirs; do rmdir "$d" 2>/dev/null; done
 	local left; left=$(find /sys/fs/cgroup -maxdepth 2 -name $par)
@@ -105,7 +105,9 @@ test_doctor_and_explain_name_the_ancestor_that_binds() {
 	else grep -qF "✗ --mem-high: memory.high does not exist on cgroup" <<<"$out" || { fail "mem-high on v1: $out"; return; }; fi
 	grep -qF "memory: effective 64M (set by $memdir); uses " <<<"$explain" || { fail "explain memory: $explain"; return; }
 	grep -qF "its own 1G never acts" <<<"$explain" || { fail "explain own: $explain"; return; }
-	grep -qE "^✗ pids: effective 3 \(set by .*\); 3 tasks: binding now" <<<"$explain" && pass || fail "explain pids: $explain"
+	grep -qE "^✗ pids: effective 3 \(set by .*\); 3 tasks: binding now" <<<"$explain" || { fail "explain pids: $explain"; return; }
+	# As doctor: 1 when a check fails (README, climit(1), climit-interfaces(7)).
+	expect_eq "stats --explain's exit" 1 "$erc" && pass
 }
 
 test_dry_run_runs_nothing_and_says_what_would_be_enforced() {

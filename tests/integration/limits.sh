@@ -64,6 +64,11 @@ test_memory_hog_is_oom_killed_exits_137_and_is_reported() {
 	err=$("$CLIMIT" --name climit-test-oom --mem 64M --report=json -- "$H/hog" 2>&1 >/dev/null); rc=$?
 	expect_eq "exit status" 137 "$rc" || return
 	case $err in *"climit: climit-test-oom: killed by the OOM killer (memory limit 64M)"*) ;; *) fail "no OOM message: $err"; return ;; esac
+	# Where /dev/kmsg can be read (root; a user without dmesg_restrict) the victim is named.
+	if timeout 2 head -n 1 /dev/kmsg >/dev/null 2>&1; then
+		grep -qE '^climit: climit-test-oom: killed by the OOM killer \(memory limit 64M\); its victim: pid [0-9]+ \(hog\)' <<<"$err" ||
+			{ fail "the victim is not named: $err"; return; }
+	fi
 	json=$(printf '%s\n' "$err" | grep '^{')
 	expect_eq "oom_kills >= 1" true "$(jq '.oom_kills >= 1' <<<"$json")" || return
 	expect_eq "memory_limit_bytes" 67108864 "$(jq .memory_limit_bytes <<<"$json")" || return

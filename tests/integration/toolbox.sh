@@ -16,7 +16,7 @@ test_prometheus_endpoint_serves_valid_metrics_for_a_real_container() {
 	expect_eq "climit_pids_max" 20 "$(awk '/^climit_pids_max\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
 	expect_eq "climit_cpu_limit_cpus" 0.3 "$(awk '/^climit_cpu_limit_cpus\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
 	expect_eq "unknown path" 404 "$code" || return
-	command -v promtool >/dev/null || { fail "promtool missing (make deps installs prometheus)"; return; }
+	command -v promtool >/dev/null || { fail "promtool missing (make test-deps installs prometheus)"; return; }
 	local lint; lint=$(promtool check metrics <<<"$out" 2>&1) && pass || fail "promtool: $lint"
 }
 
@@ -77,7 +77,7 @@ test_prometheus_file_is_written_atomically_and_valid() {
 	"$CLIMIT" --name climit-test-promfile --pids 7 -- sleep 30 &
 	local pid=$!
 	wait_for 10 group_exists climit-test-promfile || { fail "not started"; stop_bg "$pid"; rm -rf "$d"; return; }
-	command -v promtool >/dev/null || { fail "promtool missing (make deps installs prometheus)"; stop_bg "$pid"; rm -rf "$d"; return; }
+	command -v promtool >/dev/null || { fail "promtool missing (make test-deps installs prometheus)"; stop_bg "$pid"; rm -rf "$d"; return; }
 	"$CLIMIT" top --prometheus-file "$d/climit.prom" -d 0.05 -n 60 &
 	local top=$!
 	# A reader polling during 60 rewrites must only ever see a complete file: a writer that
