@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "launch.h"
+#include "scfilter.h"
 #include "spec.h"
 #include "units.h"
 
@@ -18,6 +19,9 @@ struct run_outcome {
 	const char *how;           /* "exited", "signal", "oom_kill", "timeout", "interrupt", ... */
 	bool teardown_ok;
 	bool sampled_peaks;        /* a peak is the highest value sampled, not the kernel's */
+	struct sc_event sc[16];    /* the syscall filter's audit records of the run (root) */
+	int nsc, sc_total;
+	const struct sc_event *sc_fatal; /* the call that ended it with SIGSYS, if known */
 	char name[NAME_MAX_LEN + 1];
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/wait.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -106,7 +107,8 @@ static int exit_status_of(const struct launch_result *res)
 }
 
 /* How the run ended, in one word (the recording's end record). */
-static const char *end_how(const struct launch_result *res, const struct cg_stats *st)
+static const char *end_how(const struct launch_result *res, const struct cg_stats *st, unsigned fatal,
+			   const struct sc_event *sc_fatal)
 {
 	if (res->failed != STAGE_NONE)
 		return "failed_to_start";
@@ -114,9 +116,33 @@ static const char *end_how(const struct launch_result *res, const struct cg_stat
 		return "timeout";
 	if (res->interrupted)
 		return "interrupt";
+	if (WIFSIGNALED(res->wait_status) && WTERMSIG(res->wait_status) == SIGSYS && fatal) {
+		/* The filter's kill or trap action (the record says which; without one, the kill
+		 * where the filter has one). */
+		if (sc_fatal)
+			return sc_fatal->action == SECCOMP_RET_TRAP ? "seccomp_trap" : "seccomp_kill";
+		return fatal & SC_FATAL_KILL ? "seccomp_kill" : "seccomp_trap";
+	}
 	if (WIFSIGNALED(res->wait_status))
 		return WTERMSIG(res->wait_status) == SIGKILL && (st->have & HAVE_OOM) && st->oom_kills ? "oom_kill" : "signal";
 	return "exited";
+}
+
+/* climit: NAME: killed by seccomp: mkdir (83, x86_64) denied by PROFILE; where no audit record
+ * can be read (a normal user), what is known. */
+static void explain_seccomp(const char *name, const struct run_opts *o, const char *how, const struct sc_event *ev)
+{
+	const char *profile = o->sc.file ? o->sc.file : o->sc.summary;
+	bool trap = strcmp(how, "seccomp_trap") == 0;
+	if (ev && !trap)
+		fprintf(stderr, "climit: %s: killed by seccomp: %s (%d, %s) denied by %s\n", name, ev->syscall,
+			ev->nr & ~0x40000000, sc_arch_name(ev->arch, ev->nr), profile);
+	else if (ev)
+		fprintf(stderr, "climit: %s: killed by SIGSYS: %s (%d, %s) trapped by %s (a trap action sends SIGSYS)\n",
+			name, ev->syscall, ev->nr & ~0x40000000, sc_arch_name(ev->arch, ev->nr), profile);
+	else
+		fprintf(stderr, "climit: %s: killed by SIGSYS: the seccomp profile's %s action (%s); the syscall is in the "
+				"audit log\n", name, trap ? "trap" : "kill", profile);
 }
 
 /* The OOM killer's last victim in this group, from /dev/kmsg: "pid 42 (hog), anon-rss 65000
@@ -364,7 +390,7 @@ static void run_undo(struct cgroup *cg, struct run_opts *o, struct recorder *rec
 
 /* The end, for the user: the report (and the run's seccomp audit records) on stderr. */
 static void run_report(const struct run_opts *o, const struct cg_system *sys, const struct cgroup *cg,
-		       const struct recorder *rec, bool sampling, int kmsg, struct run_outcome *out)
+		       const struct recorder *rec, bool sampling, struct run_outcome *out)
 {
 	struct report r = {
 		.name = out->name, .cgroup_mode = cg_mode_name(sys->mode),
@@ -373,10 +399,12 @@ static void run_report(const struct run_opts *o, const struct cg_system *sys, co
 		.cpu_quota_us = o->cpu_quota_us, .io = &o->io, .sc = o->sc.prog ? &o->sc : NULL,
 		.spark = sampling && rec->sparks ? &rec->spark : NULL,
 	};
-	struct sc_event calls[16];
-	r.nsc = sc_collect(kmsg, out->res.audit_session, calls, 16, &r.sc_total);
-	r.sc_calls = calls;
+	r.nsc = out->nsc;
+	r.sc_total = out->sc_total;
+	r.sc_calls = out->sc;
 	r.sc_session = out->res.audit_session;
+	r.end = out->how;
+	r.sc_fatal = out->sc_fatal;
 	if (o->report != REPORT_NONE)
 		report_print(stderr, o->report, &r);
 	r.spark = NULL;
@@ -389,8 +417,10 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 			bool sampling, bool quiet, struct run_outcome *out, struct err *e)
 {
 	/* Where the run's seccomp audit records will start in /dev/kmsg (read for the report). */
-	bool reporting = o->report != REPORT_NONE || o->report_file;
-	int kmsg = o->sc.prog && reporting ? sc_kmsg_open() : -1;
+	bool reporting = o->report != REPORT_NONE || o->report_file, netlink = false;
+	unsigned fatal = o->sc.prog ? sc_fatal_actions(&o->sc) : 0;
+	/* The run's audit records: for the report, and to name a call a kill action stopped. */
+	int kmsg = o->sc.prog && (reporting || fatal) ? sc_events_open(&netlink) : -1;
 	if (launch_run(cg, o->argv, o->timeout_ns, sigs, &o->iso, sampling ? hooks : NULL, &out->res, e) < 0) {
 		run_undo(cg, o, rec, out->name);
 		return -1;
@@ -399,7 +429,13 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 	out->status = exit_status_of(&out->res);
 	/* Without --report or an outcome to fill only the OOM count is needed (its message). */
 	cg_read_stats_some(cg, &out->st, reporting || quiet ? STATS_ALL : STATS_EVENTS);
-	out->how = end_how(&out->res, &out->st);
+	out->nsc = sc_collect(kmsg, netlink, out->res.audit_session, out->sc, 16, &out->sc_total);
+	out->sc_fatal = NULL;
+	for (int i = 0; i < out->nsc && !out->sc_fatal; i++)
+		if (out->sc[i].action == SECCOMP_RET_KILL_PROCESS || out->sc[i].action == SECCOMP_RET_KILL_THREAD ||
+		    out->sc[i].action == SECCOMP_RET_TRAP)
+			out->sc_fatal = &out->sc[i];
+	out->how = end_how(&out->res, &out->st, fatal, out->sc_fatal);
 	/* The victim's name, while the group's paths are still known (before the teardown). */
 	char victim[200] = "";
 	if (!quiet && (out->st.have & HAVE_OOM) && out->st.oom_kills)
@@ -428,10 +464,12 @@ static int run_launched(struct cgroup *cg, const struct cg_system *sys, struct r
 		registry_release(out->name);
 	if (!quiet)
 		explain_end(cg, o, o->argv, &out->res, &out->st, victim);
+	if (!quiet && strncmp(out->how, "seccomp_", 8) == 0)
+		explain_seccomp(out->name, o, out->how, out->sc_fatal);
 	if (!out->teardown_ok)
 		fprintf(stderr, "climit: %s: cleanup failed: %s (`climit gc` will retry)\n", out->name, td.msg);
 	if (reporting && out->res.failed == STAGE_NONE)
-		run_report(o, sys, cg, rec, sampling, kmsg, out);
+		run_report(o, sys, cg, rec, sampling, out);
 	report_file_close(false); /* not started: no line (a file it made is removed) */
 	if (kmsg >= 0)
 		close(kmsg);

@@ -40,7 +40,7 @@ static void json_sec(FILE *f, const char *key, bool have, uint64_t us)
 
 static const char *sc_action(uint32_t action)
 {
-	return action == SECCOMP_RET_LOG ? "logged" : action == SECCOMP_RET_ERRNO ? "refused" : "killed";
+	return sc_action_name(action);
 }
 
 static void seccomp_json(FILE *f, const struct report *r)
@@ -63,7 +63,17 @@ static void seccomp_json(FILE *f, const struct report *r)
 		json_text(f, c->comm);
 		fprintf(f, ",\"action\":\"%s\"}", sc_action(c->action));
 	}
-	fputs("]}", f);
+	fputs("],\"fatal_call\":", f);
+	const struct sc_event *k = r->sc_fatal;
+	if (k) {
+		fputs("{\"syscall\":", f);
+		json_text(f, k->syscall);
+		fprintf(f, ",\"number\":%d,\"arch\":\"%s\",\"action\":\"%s\"}", k->nr & ~0x40000000,
+			sc_arch_name(k->arch, k->nr), sc_action(k->action));
+	} else {
+		fputs("null", f);
+	}
+	fputs("}", f);
 }
 
 static void seccomp_text(FILE *f, const struct report *r)
@@ -84,6 +94,10 @@ static void seccomp_text(FILE *f, const struct report *r)
 	}
 	if (r->sc_total > r->nsc)
 		fprintf(f, "  seccomp calls   %d more\n", r->sc_total - r->nsc);
+	if (r->sc_fatal)
+		fprintf(f, "  seccomp ended   %s (%d, %s): %s the process\n", r->sc_fatal->syscall,
+			r->sc_fatal->nr & ~0x40000000, sc_arch_name(r->sc_fatal->arch, r->sc_fatal->nr),
+			r->sc_fatal->action == SECCOMP_RET_TRAP ? "trapped" : "killed");
 }
 
 static void print_json(FILE *f, const struct report *r)
@@ -97,6 +111,10 @@ static void print_json(FILE *f, const struct report *r)
 		fprintf(f, ",\"signal\":%d", WTERMSIG(res->wait_status));
 	else
 		fprintf(f, ",\"signal\":null");
+	if (r->end)
+		fprintf(f, ",\"end\":\"%s\"", r->end);
+	else
+		fputs(",\"end\":null", f);
 	fprintf(f, ",\"placement\":\"%s\",\"kill_method\":\"%s\"",
 		res->placed_by_clone3 ? "clone3" : "cgroup.procs", r->kill_method);
 	fprintf(f, ",\"timed_out\":%s,\"interrupted\":%s", res->timed_out ? "true" : "false",

@@ -22,6 +22,8 @@ struct report {
 	const struct sc_event *sc_calls; /* what it refused or logged (from the audit records) */
 	int nsc, sc_total;
 	unsigned sc_session;        /* 0: no audit session, so nothing could be attributed */
+	const char *end;            /* how it ended: exited, signal, oom_kill, timeout, seccomp_kill, ... */
+	const struct sc_event *sc_fatal; /* the call a seccomp kill or trap action stopped, NULL: unknown */
 	const struct spark *spark;  /* memory, CPU and tasks over the run (text on a terminal), or NULL */
 };
 

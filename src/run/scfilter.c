@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -870,7 +871,9 @@ bool sc_parse_audit(const char *rec, struct sc_event *ev)
 			*p = '?';
 	if (audit_field(rec, "code", code, sizeof code))
 		ev->action = (uint32_t)strtoul(code, NULL, 16) & SECCOMP_RET_ACTION_FULL;
-	sc_syscall_name((uint32_t)strtoul(arch, NULL, 16), atoi(nr), ev->syscall, sizeof ev->syscall);
+	ev->arch = (uint32_t)strtoul(arch, NULL, 16);
+	ev->nr = atoi(nr);
+	sc_syscall_name(ev->arch, ev->nr, ev->syscall, sizeof ev->syscall);
 	return true;
 }
 
@@ -898,33 +901,64 @@ void sc_session_enter(const char *value)
 	close(fd);
 }
 
-int sc_kmsg_open(void)
+/* The audit netlink multicast group of log readers (linux/audit.h AUDIT_NLGRP_READLOG). */
+#define NLGRP_READLOG 1
+
+int sc_events_open(bool *netlink)
 {
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	*netlink = false;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+	if (fd >= 0) {
+		struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = NLGRP_READLOG };
+		if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+			*netlink = true;
+			return fd;
+		}
+		close(fd); /* EPERM without CAP_AUDIT_READ */
+	}
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd >= 0)
 		lseek(fd, 0, SEEK_END);
 	return fd;
 }
 
-int sc_collect(int fd, unsigned ses, struct sc_event *out, int max, int *total)
+/* One record's text: a /dev/kmsg record as it is; a netlink message as "type=1326 TEXT" (the
+ * form sc_parse_audit reads), other audit types skipped. Length, 0 for none, -1 at the end. */
+static ssize_t next_record(int fd, bool netlink, char *rec, size_t size)
+{
+	if (!netlink) {
+		ssize_t k;
+		while ((k = read(fd, rec, size - 1)) < 0 && errno == EPIPE)
+			; /* overwritten records: go on with the next */
+		if (k <= 0)
+			return -1;
+		rec[k] = '\0';
+		return k;
+	}
+	char buf[8192];
+	ssize_t k = recv(fd, buf, sizeof buf, 0);
+	if (k < (ssize_t)sizeof(struct nlmsghdr))
+		return k < 0 && errno == EINTR ? 0 : -1;
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	if (h->nlmsg_type != AUDIT_SECCOMP || h->nlmsg_len > (size_t)k || h->nlmsg_len < NLMSG_HDRLEN)
+		return 0;
+	int len = (int)(h->nlmsg_len - NLMSG_HDRLEN);
+	return snprintf(rec, size, "type=1326 %.*s", len, (const char *)NLMSG_DATA(h));
+}
+
+int sc_collect(int fd, bool netlink, unsigned ses, struct sc_event *out, int max, int *total)
 {
 	*total = 0;
 	if (fd < 0 || ses == 0)
 		return 0;
 	int n = 0;
-	/* kauditd prints the records from a thread of its own: give the last ones a moment. */
+	/* kauditd sends the records from a thread of its own: give the last ones a moment. */
 	for (int pass = 0; pass < 2; pass++) {
 		char rec[2048];
 		ssize_t k;
-		while ((k = read(fd, rec, sizeof rec - 1)) != 0) {
-			if (k < 0) {
-				if (errno == EPIPE) /* overwritten records: go on with the next */
-					continue;
-				break;
-			}
-			rec[k] = '\0';
+		while ((k = next_record(fd, netlink, rec, sizeof rec)) >= 0) {
 			struct sc_event ev;
-			if (!sc_parse_audit(rec, &ev) || ev.ses != ses)
+			if (k == 0 || !sc_parse_audit(rec, &ev) || ev.ses != ses)
 				continue;
 			if (n < max)
 				out[n++] = ev;
@@ -934,4 +968,46 @@ int sc_collect(int fd, unsigned ses, struct sc_event *out, int max, int *total)
 			usleep(20000);
 	}
 	return n;
+}
+
+unsigned sc_fatal_actions(const struct sc_opts *o)
+{
+	unsigned m = 0;
+	const struct sock_filter *progs[2] = { o->prog, o->quiet };
+	const unsigned short lens[2] = { o->len, o->quiet_len };
+	for (int p = 0; p < 2; p++)
+		for (unsigned i = 0; progs[p] && i < lens[p]; i++) {
+			const struct sock_filter *in = &progs[p][i];
+			if (in->code != (BPF_RET | BPF_K))
+				continue;
+			uint32_t act = in->k & SECCOMP_RET_ACTION_FULL;
+			if (act == SECCOMP_RET_KILL_PROCESS || act == SECCOMP_RET_KILL_THREAD)
+				m |= SC_FATAL_KILL;
+			else if (act == SECCOMP_RET_TRAP)
+				m |= SC_FATAL_TRAP;
+		}
+	return m;
+}
+
+const char *sc_arch_name(uint32_t arch, int nr)
+{
+	if (arch == AUDIT_ARCH_X86_64)
+		return nr & 0x40000000 ? "x32" : "x86_64";
+	if (arch == AUDIT_ARCH_I386)
+		return "i386";
+	return "other";
+}
+
+const char *sc_action_name(uint32_t action)
+{
+	switch (action) {
+	case SECCOMP_RET_LOG: return "logged";
+	case SECCOMP_RET_ERRNO: return "refused";
+	case SECCOMP_RET_TRAP: return "trapped";
+	case SECCOMP_RET_TRACE: return "traced";
+	case SECCOMP_RET_USER_NOTIF: return "notified";
+	case SECCOMP_RET_KILL_PROCESS:
+	case SECCOMP_RET_KILL_THREAD: return "killed";
+	default: return "allowed";
+	}
 }

@@ -59,6 +59,8 @@ struct sc_event {
 	int pid;
 	char comm[32];
 	char syscall[32];    /* its name, or the number */
+	int nr;              /* the call's number */
+	uint32_t arch;       /* its audit architecture (AUDIT_ARCH_*) */
 	uint32_t action;     /* SECCOMP_RET_* of code= */
 	int64_t ts_us;
 };
@@ -70,9 +72,19 @@ bool sc_parse_audit(const char *rec, struct sc_event *ev);
 void sc_session_prepare(char *value, size_t size);
 /* In the child (async-signal-safe): write it. */
 void sc_session_enter(const char *value);
-/* /dev/kmsg positioned at its end, to read the run's records afterwards (-1: not readable). */
-int sc_kmsg_open(void);
+/* Where the run's audit records will be read from, opened before the run: the audit netlink
+ * multicast group where climit may read it (CAP_AUDIT_READ: works with auditd running, and has
+ * no printk rate limit), else /dev/kmsg positioned at its end (-1: neither). *netlink says
+ * which. */
+int sc_events_open(bool *netlink);
 /* The records of session ses read from fd: the first max kept in out, all counted in *total. */
-int sc_collect(int fd, unsigned ses, struct sc_event *out, int max, int *total);
+int sc_collect(int fd, bool netlink, unsigned ses, struct sc_event *out, int max, int *total);
+/* The actions of the filter that end a process with SIGSYS (a bit each). */
+enum { SC_FATAL_KILL = 1, SC_FATAL_TRAP = 2 };
+unsigned sc_fatal_actions(const struct sc_opts *o);
+/* "x86_64", "i386" or "x32" for an event's architecture and number. */
+const char *sc_arch_name(uint32_t arch, int nr);
+/* What an action did, in one word: "refused", "logged", "killed", "trapped", "traced". */
+const char *sc_action_name(uint32_t action);
 
 #endif

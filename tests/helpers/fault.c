@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -50,6 +51,14 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 	if (faulty("sigprocmask"))
 		return errno = EINVAL, -1;
 	return REAL(sigprocmask)(how, set, old);
+}
+
+/* "netlink": an audit netlink socket cannot be had (no CAP_AUDIT_READ, as in a container). */
+int socket(int domain, int type, int protocol)
+{
+	if (faulty("netlink") && domain == AF_NETLINK)
+		return errno = EPERM, -1;
+	return REAL(socket)(domain, type, protocol);
 }
 
 /* "procsN": the Nth open of a cgroup.procs for writing fails with EACCES. */

@@ -29,7 +29,7 @@ test_json_report_is_valid_json_with_stable_fields() {
 	local json keys
 	json=$("$CLIMIT" --mem 32M --pids 10 --cpu 12.5% --report=json -- true 2>&1 >/dev/null)
 	keys=$(jq -r 'keys_unsorted | join(",")' <<<"$json") || { fail "not JSON: $json"; return; }
-	expect_eq "fields" "name,cgroup,exit_status,signal,placement,kill_method,timed_out,interrupted,wall_sec,cpu_user_sec,cpu_system_sec,cpu_usage_sec,cpu_quota_percent,cpu_periods,cpu_throttled_periods,cpu_throttled_sec,memory_peak_bytes,memory_limit_bytes,oom_kills,pids_peak,pids_limit,pids_refused,io_read_bytes,io_write_bytes,io_read_ops,io_write_ops,io_wait_sec,io_devices,seccomp" "$keys" || return
+	expect_eq "fields" "name,cgroup,exit_status,signal,end,placement,kill_method,timed_out,interrupted,wall_sec,cpu_user_sec,cpu_system_sec,cpu_usage_sec,cpu_quota_percent,cpu_periods,cpu_throttled_periods,cpu_throttled_sec,memory_peak_bytes,memory_limit_bytes,oom_kills,pids_peak,pids_limit,pids_refused,io_read_bytes,io_write_bytes,io_read_ops,io_write_ops,io_wait_sec,io_devices,seccomp" "$keys" || return
 	expect_eq "quota" 12.5 "$(jq .cpu_quota_percent <<<"$json")" && pass
 }
 
