@@ -1,5 +1,7 @@
 /* argv -> subcommand: the commands are in src/cmd/ (one file each) and ui/ (top, ls, stats,
  * replay); this file only chooses. */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "cmds.h"
@@ -7,6 +9,12 @@
 
 int main(int argc, char **argv)
 {
+	/* A closed standard descriptor would be the next open's number: a counter file taken for
+	 * "absent" at fd 0 (cgroup.c keeps 0 as "not opened"), or climit's own messages written
+	 * into a cgroup file opened as fd 2. Each closed one becomes /dev/null, as sudo does. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+			return 125;
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "fit") == 0)

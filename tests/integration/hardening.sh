@@ -98,3 +98,20 @@ test_top_sees_an_oom_kill_behind_2000_groups() {
 	expect_eq "OOM event within 40 s (refresh 120 s)" 0 "$seen" || { echo "$diag"; return; }
 	pass
 }
+
+# climit started with its standard descriptors closed: each becomes /dev/null before anything
+# is opened, so no cgroup file or socket of climit's takes fd 0, 1 or 2 (a counter at fd 0 was
+# taken for "absent"; a message would have gone into a file at fd 2), and the workload finds
+# /dev/null there; the run and its report are as usual.
+test_closed_standard_descriptors_become_dev_null() {
+	local d; d=$(mktemp -d /tmp/climit-test-stdfd.XXXXXX)
+	"$CLIMIT" --name climit-test-stdfd --mem 32M --pids 10 --report-file "$d/r.jsonl" -- \
+		sh -c 'p=/proc/$$/fd; echo "$(readlink $p/0) $(readlink $p/1) $(readlink $p/2)" >"$0"; exit 4' "$d/o" <&- >&- 2>&-
+	local rc=$? out; out=$(cat "$d/o")
+	local peak; peak=$(jq .memory_peak_bytes "$d/r.jsonl")
+	rm -rf "$d"
+	expect_eq "exit" 4 "$rc" || return
+	expect_eq "the workload's fds" "/dev/null /dev/null /dev/null" "$out" || return
+	[ "$peak" != null ] && [ "$peak" -gt 0 ] || { fail "memory peak $peak"; return; }
+	[ -z "$(cg_leftovers climit-test-stdfd)" ] && pass || fail "group left"
+}
