@@ -250,20 +250,51 @@ int ctl_set(struct cgroup *cg, struct ctl_set *s, struct err *e)
 	return 0;
 }
 
+/* The freezer has settled: every task of the group is frozen (v2 cgroup.events "frozen 1", v1
+ * freezer.state FROZEN; FREEZING can last while a task sleeps in D state). */
+static bool frozen_now(struct cgroup *cg)
+{
+	char buf[256];
+	if (cg->sys->mode == CG_V2)
+		return read_small_file_at(cg->dirs[0].fd, "cgroup.events", buf, sizeof buf, NULL) > 0 &&
+		       strstr(buf, "frozen 1") != NULL;
+	int fd = cg_fd(cg, CTRL_FREEZER);
+	return fd >= 0 && read_small_file_at(fd, "freezer.state", buf, sizeof buf, NULL) > 0 &&
+	       strncmp(buf, "FROZEN", 6) == 0;
+}
+
 int ctl_kill(struct cgroup *cg, int sig, struct err *e)
 {
 	if (cg->ndirs == 0)
 		return err_code(e, ENOENT, "the group is gone");
-	int pids[4096];
-	int n = cg_tree_pids(cg->dirs[0].fd, pids, 4096, e);
-	if (n < 0)
-		return err_wrap(e, "%s", cg->dirs[0].path);
-	if (sig == SIGKILL)
+	if (sig == SIGKILL) {
+		int pids[4096];
+		int n = cg_tree_pids(cg->dirs[0].fd, pids, 4096, e);
+		if (n < 0)
+			return err_wrap(e, "%s", cg->dirs[0].path);
 		return cg_kill_all(cg, e) < 0 ? -1 : n;
-	int sent = 0;
+	}
+	/* Other signals go to the PIDs cgroup.procs lists. Frozen, none of those processes can exit
+	 * (and have its PID reused by a process outside) between the read and the kill, nor fork one
+	 * the list misses; the signals are delivered at the thaw. A group frozen already stays so. */
+	struct cg_stats st;
+	cg_read_stats_some(cg, &st, STATS_LIMITS);
+	bool was_frozen = (st.have & HAVE_FROZEN) && st.frozen, froze = false;
+	if (!was_frozen && cg_freeze(cg, true, NULL) == 0) {
+		froze = true;
+		for (int spin = 0; spin < 1000 && !frozen_now(cg); spin++)
+			sleep_ns(1000000);
+	}
+	int pids[4096];
+	int n = cg_tree_pids(cg->dirs[0].fd, pids, 4096, e), sent = 0;
 	for (int i = 0; i < n && i < 4096; i++)
 		if (kill(pids[i], sig) == 0)
 			sent++;
+	struct err ignored;
+	if (froze && cg_freeze(cg, false, &ignored) < 0)
+		fprintf(stderr, "climit: warning: %s: cannot thaw the group again: %s\n", cg->name, ignored.msg);
+	if (n < 0)
+		return err_wrap(e, "%s", cg->dirs[0].path);
 	return sent;
 }
 

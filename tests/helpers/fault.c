@@ -61,6 +61,31 @@ int socket(int domain, int type, int protocol)
 	return REAL(socket)(domain, type, protocol);
 }
 
+/* "killstate:FILE": each kill() with a signal other than 0 and SIGKILL appends FILE's content
+ * at that moment (a freezer state) to $CLIMIT_FAULT_LOG. */
+int kill(pid_t pid, int sig)
+{
+	const char *f = getenv("CLIMIT_FAULT"), *log = getenv("CLIMIT_FAULT_LOG");
+	if (f && log && strncmp(f, "killstate:", 10) == 0 && sig != 0 && sig != SIGKILL) {
+		char buf[512] = "";
+		int fd = REAL(open)(f + 10, O_RDONLY), lfd = REAL(open)(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+		if (n > 0) {
+			buf[n] = '\0';
+			for (char *p = buf; *p; p++)
+				if (*p == '\n')
+					*p = ' ';
+			(void)!REAL(write)(lfd, buf, strlen(buf));
+			(void)!REAL(write)(lfd, "\n", 1);
+		}
+		if (fd >= 0)
+			close(fd);
+		if (lfd >= 0)
+			close(lfd);
+	}
+	return REAL(kill)(pid, sig);
+}
+
 /* "procsN": the Nth open of a cgroup.procs for writing fails with EACCES. */
 int openat(int dirfd, const char *path, int flags, ...)
 {

@@ -288,3 +288,23 @@ test_top_m_below_usage_asks_first() {
 	expect_eq "limit kept" $((100 << 20)) "$m" || return
 	grep -qF -- "--mem: \"20M\": below what the group uses now" <<<"$status" && pass || fail "status: $status"
 }
+
+# climit kill NAME SIGNAL (not KILL) signals the PIDs cgroup.procs lists: with the group frozen
+# in between, none can exit and have its PID reused by a process outside before the kill. The
+# fault helper records the freezer's state at each kill(); a frozen group stays frozen.
+test_kill_with_a_signal_freezes_the_group_around_it() {
+	"$CLIMIT" --name climit-test-ksig -- sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done' &
+	local pid=$! log; log=$(mktemp /tmp/climit-test-ksig.XXXXXX)
+	wait_for 10 group_exists climit-test-ksig || { fail "not started"; stop_bg "$pid"; rm -f "$log"; return; }
+	local file
+	if [ "$CG_MODE" = v2 ]; then file=$(cg_dir memory climit/climit-test-ksig)/cgroup.events
+	else file=$(cg_dir freezer climit/climit-test-ksig)/freezer.state; fi
+	CLIMIT_FAULT=killstate:$file CLIMIT_FAULT_LOG=$log LD_PRELOAD=$PWD/tests/helpers/fault.so \
+		"$CLIMIT" kill climit-test-ksig TERM >/dev/null || { fail "kill failed"; stop_bg "$pid"; rm -f "$log"; return; }
+	wait_bounded "$pid" 10 >/dev/null; local rc=$?
+	local states; states=$(cat "$log"); rm -f "$log"
+	expect_eq "the run's exit (TERM delivered after the thaw)" 7 "$rc" || return
+	[ -n "$states" ] || { fail "no kill() seen"; return; }
+	if grep -qv 'frozen 1\|^FROZEN' <<<"$states"; then fail "signalled while not frozen: $states"; return; fi
+	[ -z "$(cg_leftovers climit-test-ksig)" ] && pass || fail "group left"
+}
