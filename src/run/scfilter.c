@@ -450,12 +450,10 @@ static int build_file(scmp_filter_ctx *ctxp, struct sc_opts *o, uint64_t caps, i
 			       o->file, why);
 	struct profile p = { .path = o->file, .e = e, .caps = caps, .log = o->log };
 	json_error_t jerr;
-	json_t *root = jsn.load_file(o->file, 0, &jerr);
+	json_t *root = jsn.loadb(o->text, o->text_len, 0, &jerr);
 	if (!root)
 		return err_set(e, "--seccomp: \"%s\": line %d, column %d: %s", o->file, jerr.line, jerr.column, jerr.text);
-	char buf[1 << 16];
-	ssize_t n = read_small_file(o->file, buf, sizeof buf, NULL);
-	p.text = n > 0 ? buf : NULL;
+	p.text = o->text;
 	int rc = -1;
 	const json_t *er = jsn.object_get(root, "defaultErrnoRet");
 	int default_errno = er ? (int)jsn.integer_value(er) : EPERM;
@@ -634,17 +632,10 @@ static bool cache_path(const struct sc_opts *o, bool isolate, uint64_t caps, cha
 	for (int i = 0; i < o->ndeny; i++)
 		h = fnv_str(fnv_str(h, "deny"), o->deny[i]);
 	if (o->mode == SC_FILE) {
-		/* The profile's bytes, not its name or time: an edited profile is another filter. */
-		_cleanup_close_ int fd = open(o->file, O_RDONLY | O_CLOEXEC);
-		char buf[8192];
-		ssize_t n;
-		if (fd < 0)
-			return false;
+		/* The profile's bytes (read once: read_profile), not its name or time: an edited
+		 * profile is another filter. */
 		h = fnv_str(h, o->file);
-		while ((n = read(fd, buf, sizeof buf)) > 0)
-			h = fnv(h, buf, (size_t)n);
-		if (n < 0)
-			return false;
+		h = fnv(h, o->text, o->text_len);
 	}
 	char dir[PATH_MAX];
 	if (!cache_dir(dir, sizeof dir, true))
@@ -697,10 +688,55 @@ static void cache_write(const char *path, const struct sc_opts *o)
 
 static int compile(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e);
 
+/* The profile's bytes, read once: the cache key is their hash and the filter is built from
+ * them, so a profile edited meanwhile (or one that can be read only once, /dev/stdin or a FIFO)
+ * is never cached under other contents' key. */
+static int read_profile(struct sc_opts *o, struct err *e)
+{
+	if (o->text)
+		return 0;
+	_cleanup_close_ int fd = open(o->file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, errno, "--seccomp: \"%s\"", o->file);
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
+	for (;;) {
+		if (len + 4096 > cap) {
+			if (cap >= (4u << 20)) {
+				free(buf);
+				return err_set(e, "--seccomp: \"%s\": larger than 4 MiB", o->file);
+			}
+			char *bigger = realloc(buf, cap = cap ? cap * 2 : 65536);
+			if (!bigger) {
+				free(buf);
+				return err_sys(e, ENOMEM, "--seccomp: \"%s\"", o->file);
+			}
+			buf = bigger;
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+			free(buf);
+			return err_sys(e, saved, "--seccomp: \"%s\"", o->file);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	o->text = buf;
+	o->text_len = len;
+	return 0;
+}
+
 int sc_build(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e)
 {
 	o->prog = o->quiet = NULL;
 	o->len = o->quiet_len = 0;
+	if (o->mode == SC_FILE && read_profile(o, e) < 0)
+		return -1;
 	char path[PATH_MAX + 64];
 	bool wanted = o->mode == SC_DEFAULT || o->mode == SC_FILE || (o->mode == SC_AUTO && (isolate || o->ndeny));
 	bool cached = wanted && cache_path(o, isolate, caps_kept, path, sizeof path);
@@ -721,8 +757,6 @@ static int compile(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct e
 	bool only_deny = o->mode == SC_AUTO && !isolate && o->ndeny > 0;
 	if (only_deny)
 		mode = SC_DEFAULT;
-	if (mode == SC_FILE && access(o->file, R_OK) < 0)
-		return err_sys(e, errno, "--seccomp: \"%s\"", o->file);
 	if (mode == SC_UNCONFINED) {
 		const char *off = o->mode == SC_UNCONFINED ? "--seccomp unconfined" :
 			"--seccomp is off without --isolate; give --seccomp default";

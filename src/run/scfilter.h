@@ -25,6 +25,8 @@ enum sc_mode { SC_AUTO, SC_DEFAULT, SC_UNCONFINED, SC_FILE };
 struct sc_opts {
 	enum sc_mode mode;       /* SC_AUTO: default with --isolate, none without */
 	const char *file;        /* SC_FILE */
+	char *text;              /* its contents, read once by sc_build (hashed for the cache, parsed) */
+	size_t text_len;
 	const char *arg;         /* --seccomp as typed */
 	bool log;                /* --seccomp-log: log instead of deny */
 	const char *allow_arg, *deny_arg; /* as typed */

@@ -221,3 +221,22 @@ test_user_seccomp_kill_is_said_without_audit_records() {
 	expect_eq "exit" 159 "$rc" || { echo "$out"; return; }
 	expect_eq "message" "climit: climit-test-scku: killed by SIGSYS: the seccomp profile's kill action ($d/kill.json); the syscall is in the audit log" "$out" && pass
 }
+
+# The profile is read once (hashed for the cache and parsed from the same bytes): a profile that
+# can be read only once, a FIFO or /dev/stdin, works, and so cannot be cached under another
+# content's key. (It was read three times: a FIFO hung.)
+test_seccomp_profile_is_read_once_even_from_a_pipe() {
+	sc_can || return
+	local d; d=$(mktemp -d /tmp/climit-test-scfifo.XXXXXX)
+	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}' >"$d/p.json"
+	mkfifo "$d/fifo"
+	(cat "$d/p.json" >"$d/fifo" &)
+	local out rc; out=$(timeout -k 5 20 "$CLIMIT" --name climit-test-scfifo --seccomp "$d/fifo" -- mkdir "$d/a" 2>&1); rc=$?
+	local out2 rc2; out2=$(timeout -k 5 20 "$CLIMIT" --name climit-test-scfifo --seccomp /dev/stdin -- mkdir "$d/b" <"$d/p.json" 2>&1); rc2=$?
+	local made; made=$(ls "$d" | grep -vx 'p.json\|fifo')
+	rm -rf "$d"
+	expect_eq "exit (FIFO)" 1 "$rc" || { echo "$out"; return; }
+	[[ $out == *"Operation not permitted"* ]] || { fail "FIFO: $out"; return; }
+	expect_eq "exit (/dev/stdin)" 1 "$rc2" || { echo "$out2"; return; }
+	[ -z "$made" ] && pass || fail "mkdir ran: $made"
+}
