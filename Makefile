@@ -170,7 +170,7 @@ asan: climit-asan tests/unit/test_units-asan
 # libFuzzer (clang) on every parser of outside input, FUZZ_SECONDS (default 60); the seeds are
 # tests/fuzz/corpus, what the fuzzer finds goes to tests/fuzz/work (not kept in git).
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := src/base/units.c src/base/util.c src/cgroup/cgroup.c src/cgroup/cgroup_v1.c src/cgroup/cgroup_v2.c src/observe/events.c
+FUZZ_SRC := src/base/units.c src/base/util.c src/cgroup/cgroup.c src/cgroup/cgroup_v1.c src/cgroup/cgroup_v2.c src/cgroup/iostat.c src/observe/events.c
 tests/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_SRC)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE $(INCS) -o $@ $^
 fuzz: tests/fuzz/fuzz_parsers

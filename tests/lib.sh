@@ -59,6 +59,11 @@ cg_dir() {
 	fi
 	echo "$mnt/$rel"
 }
+# The memory limit of group climit/NAME as the kernel has it (control.sh, io.sh).
+_mem_limit() {
+	if [ "$CG_MODE" = v2 ]; then cat "$(cg_dir memory "climit/$1")/memory.max"
+	else cat "$(cg_dir memory "climit/$1")/memory.limit_in_bytes"; fi
+}
 # Every directory named NAME under any cgroup hierarchy (to prove removal).
 cg_leftovers() {
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \( -name "$1" -o -name "climit-$1.scope" \) 2>/dev/null

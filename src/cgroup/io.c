@@ -19,25 +19,11 @@
 #define EACH_LINE(text, line) \
 	for (const char *line = (text); line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
 
-static const char *const key_names[IO_KEYS] = { "rbps", "wbps", "riops", "wiops" };
 static const char *const key_opts[IO_KEYS] = { "--io-read-bps", "--io-write-bps", "--io-read-iops",
 					       "--io-write-iops" };
-static const char *const v1_files[IO_KEYS] = { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
-					       "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device" };
-
-const char *io_key_name(enum io_key key)
-{
-	return key_names[key];
-}
-
 const char *io_key_option(enum io_key key)
 {
 	return key_opts[key];
-}
-
-const char *io_v1_file(enum io_key key)
-{
-	return v1_files[key];
 }
 
 int io_parse_arg(struct io_opts *o, int key, const char *opt, const char *arg, const char **why)
@@ -328,15 +314,15 @@ int io_apply_dev(struct cgroup *cg, const struct io_dev *d, struct err *e)
 			first = d->arg[k];
 		if (v2) {
 			if (d->v[k] == UNITS_MAX)
-				n += snprintf(line + n, sizeof line - (size_t)n, " %s=max", key_names[k]);
+				n += snprintf(line + n, sizeof line - (size_t)n, " %s=max", io_key_name((enum io_key)k));
 			else
-				n += snprintf(line + n, sizeof line - (size_t)n, " %s=%" PRIu64, key_names[k], d->v[k]);
+				n += snprintf(line + n, sizeof line - (size_t)n, " %s=%" PRIu64, io_key_name((enum io_key)k), d->v[k]);
 			continue;
 		}
 		/* v1: one file per key; 0 removes the rule ("max"). */
 		char one[64];
 		snprintf(one, sizeof one, "%u:%u %" PRIu64, d->major, d->minor, d->v[k] == UNITS_MAX ? 0 : d->v[k]);
-		if (write_file_at(fd, v1_files[k], one, e) < 0)
+		if (write_file_at(fd, io_v1_file(k), one, e) < 0)
 			return err_set(e, "%s: \"%s\": the kernel cannot throttle %s (%u:%u): %s", key_opts[k], d->arg[k],
 				       d->name, d->major, d->minor, strerror(e->errnum));
 	}
@@ -365,8 +351,6 @@ int io_apply(struct cgroup *cg, const struct io_opts *o, struct err *e)
 	return 0;
 }
 
-static bool line_value(const char *line, const char *key, uint64_t *out);
-
 int io_read_dev(struct cgroup *cg, unsigned major, unsigned minor, struct cg_io_lim *l, struct err *e)
 {
 	*l = (struct cg_io_lim){ .major = major, .minor = minor, .v = { UNITS_MAX, UNITS_MAX, UNITS_MAX, UNITS_MAX } };
@@ -377,7 +361,7 @@ int io_read_dev(struct cgroup *cg, unsigned major, unsigned minor, struct cg_io_
 	char key[32], buf[16384];
 	size_t klen = (size_t)snprintf(key, sizeof key, "%u:%u ", major, minor);
 	for (int k = 0; k < (v2 ? 1 : IO_KEYS); k++) {
-		if (read_small_file_at(fd, v2 ? "io.max" : v1_files[k], buf, sizeof buf, e) < 0)
+		if (read_small_file_at(fd, v2 ? "io.max" : io_v1_file(k), buf, sizeof buf, e) < 0)
 			return -1;
 		EACH_LINE(buf, line) {
 			if (strncmp(line, key, klen) != 0)
@@ -385,7 +369,7 @@ int io_read_dev(struct cgroup *cg, unsigned major, unsigned minor, struct cg_io_
 			uint64_t v;
 			if (v2)
 				for (int j = 0; j < IO_KEYS; j++)
-					line_value(line, key_names[j], &l->v[j]);
+					io_line_value(line, io_key_name((enum io_key)j), &l->v[j]);
 			else if (sscanf(line + klen, "%" SCNu64, &v) == 1)
 				l->v[k] = v ? v : UNITS_MAX;
 		}
@@ -416,124 +400,6 @@ int io_read_weight(struct cgroup *cg, const struct io_opts *o, const struct io_w
 		return err_set(e, "--io-weight: %s says no weight for %s", p->file, o->weight_all ? "every disk" : o->wdev.name);
 	snprintf(out, size, "%.*s", (int)len, v);
 	return 0;
-}
-
-static struct cg_io_dev *dev_slot(struct cg_stats *st, unsigned maj, unsigned min)
-{
-	for (int i = 0; i < st->io_ndev; i++)
-		if (st->io_dev[i].major == maj && st->io_dev[i].minor == min)
-			return &st->io_dev[i];
-	if (st->io_ndev == CG_IO_DEVS)
-		return NULL;
-	struct cg_io_dev *d = &st->io_dev[st->io_ndev++];
-	*d = (struct cg_io_dev){ .major = maj, .minor = min };
-	return d;
-}
-
-static struct cg_io_lim *lim_slot(struct cg_stats *st, unsigned maj, unsigned min)
-{
-	for (int i = 0; i < st->io_nlim; i++)
-		if (st->io_lim[i].major == maj && st->io_lim[i].minor == min)
-			return &st->io_lim[i];
-	if (st->io_nlim == CG_IO_DEVS)
-		return NULL;
-	struct cg_io_lim *l = &st->io_lim[st->io_nlim++];
-	*l = (struct cg_io_lim){ .major = maj, .minor = min, .v = { UNITS_MAX, UNITS_MAX, UNITS_MAX, UNITS_MAX } };
-	return l;
-}
-
-/* "key=value" in one line (up to its newline). */
-static bool line_value(const char *line, const char *key, uint64_t *out)
-{
-	size_t klen = strlen(key), len = strcspn(line, "\n");
-	for (const char *p = line; p < line + len; p++) {
-		if ((p == line || p[-1] == ' ') && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			if (strncmp(p + klen + 1, "max", 3) == 0) {
-				*out = UNITS_MAX;
-				return true;
-			}
-			char *end;
-			*out = strtoull(p + klen + 1, &end, 10);
-			return end != p + klen + 1;
-		}
-	}
-	return false;
-}
-
-void io_parse_v2_stat(const char *text, struct cg_stats *st)
-{
-	EACH_LINE(text, line) {
-		unsigned maj, min;
-		if (sscanf(line, "%u:%u", &maj, &min) != 2)
-			continue;
-		uint64_t v[4] = { 0 }, wait;
-		line_value(line, "rbytes", &v[0]);
-		line_value(line, "wbytes", &v[1]);
-		line_value(line, "rios", &v[2]);
-		line_value(line, "wios", &v[3]);
-		st->io_rbytes += v[0];
-		st->io_wbytes += v[1];
-		st->io_rios += v[2];
-		st->io_wios += v[3];
-		st->have |= HAVE_IO_OPS;
-		if (line_value(line, "cost.wait", &wait)) {
-			st->io_wait_us += wait;
-			st->have |= HAVE_IO_WAIT;
-		}
-		struct cg_io_dev *d = dev_slot(st, maj, min);
-		if (d) {
-			d->rbytes += v[0];
-			d->wbytes += v[1];
-			d->rios += v[2];
-			d->wios += v[3];
-		}
-	}
-	st->have |= HAVE_IO;
-}
-
-void io_parse_v2_max(const char *text, struct cg_stats *st)
-{
-	EACH_LINE(text, line) {
-		unsigned maj, min;
-		if (sscanf(line, "%u:%u", &maj, &min) != 2)
-			continue;
-		struct cg_io_lim *l = lim_slot(st, maj, min);
-		for (int k = 0; l && k < IO_KEYS; k++)
-			line_value(line, key_names[k], &l->v[k]);
-	}
-}
-
-void io_parse_v1_service(const char *text, bool ops, struct cg_stats *st)
-{
-	EACH_LINE(text, line) {
-		unsigned maj, min;
-		char what[16];
-		uint64_t v;
-		if (sscanf(line, "%u:%u %15s %" SCNu64, &maj, &min, what, &v) != 4)
-			continue;
-		bool rd = strcmp(what, "Read") == 0;
-		if (!rd && strcmp(what, "Write") != 0)
-			continue;
-		struct cg_io_dev *d = dev_slot(st, maj, min);
-		uint64_t *total = ops ? (rd ? &st->io_rios : &st->io_wios) : (rd ? &st->io_rbytes : &st->io_wbytes);
-		*total += v;
-		if (d)
-			*(ops ? (rd ? &d->rios : &d->wios) : (rd ? &d->rbytes : &d->wbytes)) += v;
-	}
-	st->have |= HAVE_IO;
-}
-
-void io_parse_v1_limit(const char *text, enum io_key key, struct cg_stats *st)
-{
-	EACH_LINE(text, line) {
-		unsigned maj, min;
-		uint64_t v;
-		if (sscanf(line, "%u:%u %" SCNu64, &maj, &min, &v) != 3)
-			continue;
-		struct cg_io_lim *l = lim_slot(st, maj, min);
-		if (l)
-			l->v[key] = v ? v : UNITS_MAX;
-	}
 }
 
 const char *io_dev_name(unsigned major, unsigned minor)

@@ -80,7 +80,9 @@ int io_read_dev(struct cgroup *cg, unsigned major, unsigned minor, struct cg_io_
 int io_read_weight(struct cgroup *cg, const struct io_opts *o, const struct io_weight_plan *p, char *out, size_t size,
 		   struct err *e);
 
-/* Parsers of the kernel's files into st (pure; fixtures in tests/unit). */
+/* Parsers of the kernel's files into st (pure, in iostat.c; fixtures in tests/unit). */
+/* The number after KEY= in LINE ("rbps=100"); false without one ("max" is UNITS_MAX). */
+bool io_line_value(const char *line, const char *key, uint64_t *out);
 void io_parse_v2_stat(const char *text, struct cg_stats *st);
 void io_parse_v2_max(const char *text, struct cg_stats *st);
 /* v1 blkio.throttle.io_service_bytes_recursive (ops false) / io_serviced_recursive (true). */

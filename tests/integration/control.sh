@@ -26,10 +26,6 @@ _quota() {
 	[ "$q" = max ] || [ "$q" = -1 ] && { echo max; return; }
 	echo $((q * 100 / p))
 }
-_mem_limit() {
-	if [ "$CG_MODE" = v2 ]; then cat "$(cg_dir memory "climit/$1")/memory.max"
-	else cat "$(cg_dir memory "climit/$1")/memory.limit_in_bytes"; fi
-}
 _within() { awk -v r="$1" -v want="$2" -v tol="$3" 'BEGIN { exit !(r >= want - tol && r <= want + tol) }'; }
 
 test_set_lowers_and_raises_limits_of_a_running_burner() {
