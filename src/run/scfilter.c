@@ -740,13 +740,17 @@ int sc_build(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e)
 	char path[PATH_MAX + 64];
 	bool wanted = o->mode == SC_DEFAULT || o->mode == SC_FILE || (o->mode == SC_AUTO && (isolate || o->ndeny));
 	bool cached = wanted && cache_path(o, isolate, caps_kept, path, sizeof path);
-	if (cached && cache_read(path, o))
-		return 0;
-	if (compile(o, isolate, caps_kept, e) < 0)
-		return -1;
-	if (cached && o->prog)
-		cache_write(path, o);
-	return 0;
+	int rc = 0;
+	if (!(cached && cache_read(path, o))) {
+		rc = compile(o, isolate, caps_kept, e);
+		if (rc == 0 && cached && o->prog)
+			cache_write(path, o);
+	}
+	/* The filter is built: the profile's text was needed for it (and its messages) only. */
+	free(o->text);
+	o->text = NULL;
+	o->text_len = 0;
+	return rc;
 }
 
 static int compile(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e)

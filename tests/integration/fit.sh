@@ -238,3 +238,21 @@ test_fit_samples_peaks_where_the_kernel_keeps_none() {
 	expect_eq "tasks answer" 5 "$(jq .answer.pids.smallest_passed <<<"$out")" || return
 	[ -z "$(_fit_leftovers)" ] && pass || fail "left behind: $(_fit_leftovers)"
 }
+
+# --prepare CMD runs before every try, outside the limits: a command that works only once (it
+# refuses to run when its output exists) is fitted when --prepare removes the output, and the
+# prepare command may use more tasks than any limit tried. Without --prepare the same command
+# is not deterministic.
+test_fit_prepare_resets_state_outside_the_limits() {
+	local d; d=$(mktemp -d /tmp/climit-test-fit.XXXXXX)
+	local out rc out2 rc2
+	out=$("$CLIMIT" fit --pids --runs 2 --prepare "rm -f $d/done; for i in 1 2 3 4 5 6; do sleep 0.05 & done; wait" -- \
+		sh -c "[ ! -e $d/done ] && touch $d/done" 2>&1); rc=$?
+	out2=$("$CLIMIT" fit --pids --runs 2 -- sh -c "[ ! -e $d/once ] && touch $d/once" 2>&1); rc2=$?
+	rm -rf "$d"
+	expect_eq "exit with --prepare" 0 "$rc" || { echo "$out"; return; }
+	grep -qE '^climit --pids [0-9]+ -- sh -c ' <<<"$out" || { fail "no recommendation: $out"; return; }
+	expect_eq "exit without --prepare" 1 "$rc2" || { echo "$out2"; return; }
+	grep -q 'is not deterministic without limits: 1 of 2 runs failed (exit 1)' <<<"$out2" || { fail "without: $out2"; return; }
+	[ -z "$(_fit_leftovers)" ] && pass || fail "left behind: $(_fit_leftovers)"
+}

@@ -232,11 +232,11 @@ test_seccomp_profile_is_read_once_even_from_a_pipe() {
 	mkfifo "$d/fifo"
 	(cat "$d/p.json" >"$d/fifo" &)
 	local out rc; out=$(timeout -k 5 20 "$CLIMIT" --name climit-test-scfifo --seccomp "$d/fifo" -- mkdir "$d/a" 2>&1); rc=$?
-	local out2 rc2; out2=$(timeout -k 5 20 "$CLIMIT" --name climit-test-scfifo --seccomp /dev/stdin -- mkdir "$d/b" <"$d/p.json" 2>&1); rc2=$?
+	local out2 rc2; out2=$(timeout -k 5 20 "$CLIMIT" --name climit-test-scfifo --seccomp /proc/self/fd/0 -- mkdir "$d/b" <"$d/p.json" 2>&1); rc2=$?
 	local made; made=$(ls "$d" | grep -vx 'p.json\|fifo')
 	rm -rf "$d"
 	expect_eq "exit (FIFO)" 1 "$rc" || { echo "$out"; return; }
 	[[ $out == *"Operation not permitted"* ]] || { fail "FIFO: $out"; return; }
-	expect_eq "exit (/dev/stdin)" 1 "$rc2" || { echo "$out2"; return; }
+	expect_eq "exit (stdin, /proc/self/fd/0)" 1 "$rc2" || { echo "$out2"; return; }
 	[ -z "$made" ] && pass || fail "mkdir ran: $made"
 }
