@@ -158,14 +158,10 @@ static void limits_text(const struct try *t, char *buf, size_t size)
 
 static void progress(struct fit *f, const struct try *t)
 {
-	char lim[96], v[64];
+	char lim[96], text[200], v[220];
 	limits_text(t, lim, sizeof lim);
-	if (t->v == V_PASS)
-		snprintf(v, sizeof v, "pass");
-	else if ((t->v == V_EXIT || t->v == V_SIGNAL || t->v == V_NOSTART) && t->why[0])
-		snprintf(v, sizeof v, "fail: %s", t->why); /* "exit 3", "signal SEGV", the exec error */
-	else
-		snprintf(v, sizeof v, "fail: %s%s%s", verdict_name(t->v), t->why[0] ? " " : "", t->why);
+	try_verdict_text(t, text, sizeof text);
+	snprintf(v, sizeof v, "%s%s", t->v == V_PASS ? "" : "fail: ", text);
 	fprintf(f->t.msg, "climit: fit: try %2d %-15s %-30s %-24s %7.3f s\n", t->k, t->phase, lim, v, t->wall);
 }
 
@@ -248,6 +244,7 @@ static int baseline(struct fit *f, struct err *e)
 	double wall[100], cpu[100];
 	int bad = 0, good = 0;
 	const struct try *first_bad = NULL;
+	char stderr_tail[160] = ""; /* the first failed run's */
 	for (int i = 0; i < f->o.runs; i++) {
 		int v = fit_try(f, "baseline", f->ceil_mem, 0, f->ceil_pids, e);
 		if (v < 0)
@@ -263,7 +260,7 @@ static int baseline(struct fit *f, struct err *e)
 				first_bad = t;
 				char tail[400];
 				tryer_stderr_tail(&f->t, tail, sizeof tail);
-				snprintf(f->joint_why, sizeof f->joint_why, "%.150s", tail);
+				snprintf(stderr_tail, sizeof stderr_tail, "%.150s", tail);
 			}
 			continue;
 		}
@@ -284,11 +281,11 @@ static int baseline(struct fit *f, struct err *e)
 			snprintf(what, sizeof what, "%s", t->why);
 		if (good)
 			fprintf(stderr, "climit: fit: %s is not deterministic without limits: %d of %d runs failed (%s)%s%s\n",
-				f->t.base.argv[0], bad, f->o.runs, what, f->joint_why[0] ? "; its stderr: " : "",
-				f->joint_why);
+				f->t.base.argv[0], bad, f->o.runs, what, stderr_tail[0] ? "; its stderr: " : "",
+				stderr_tail);
 		else
 			fprintf(stderr, "climit: fit: %s fails without limits (%s)%s%s\n", f->t.base.argv[0], what,
-				f->joint_why[0] ? "; its stderr: " : "", f->joint_why);
+				stderr_tail[0] ? "; its stderr: " : "", stderr_tail);
 		return good ? 1 : EXIT_CLIMIT;
 	}
 	double spread_lo = wall[0], spread_hi = wall[0];
@@ -437,10 +434,7 @@ static int search(struct fit *f, struct err *e)
 	f->joint_ran = true;
 	f->joint_ok = v == V_PASS;
 	const struct try *t = &f->tries[f->ntries - 1];
-	if (t->v == V_EXIT || t->v == V_SIGNAL)
-		snprintf(f->joint_why, sizeof f->joint_why, "%s", t->why);
-	else
-		snprintf(f->joint_why, sizeof f->joint_why, "%s%s%s", verdict_name(t->v), t->why[0] ? " " : "", t->why);
+	try_verdict_text(t, f->joint_why, sizeof f->joint_why);
 	return 0;
 }
 

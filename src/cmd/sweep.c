@@ -156,9 +156,11 @@ static int run_cell(struct sweep *s, struct cell *c, struct err *e)
 		char lim[3][32];
 		for (int i = 0; i < NS; i++)
 			value_text(i, c->v[i], lim[i], sizeof lim[i]);
+		char verdict[200];
+		try_verdict_text(t, verdict, sizeof verdict);
 		fprintf(s->t.msg, "climit: sweep: cpu %-5s mem %-7s pids %-6s run %d/%d: %-22s %7.3f s\n", lim[S_CPU],
 			lim[S_MEM], lim[S_PIDS], r + 1, s->runs,
-			t->v == V_PASS ? "pass" : t->why[0] ? t->why : verdict_name(t->v), t->wall);
+			verdict, t->wall);
 		wall[c->runs] = t->wall;
 		cpu[c->runs] = t->cpu;
 		c->runs++;

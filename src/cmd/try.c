@@ -179,9 +179,20 @@ int tryer_run(struct tryer *t, const char *phase, uint64_t mem, unsigned cpu_pct
 	}
 	if (r.res.got_signal == SIGINT || r.res.got_signal == SIGTERM || r.res.got_signal == SIGHUP) {
 		out->v = V_STOPPED;
+		out->stop_sig = r.res.got_signal;
 		snprintf(out->why, sizeof out->why, "SIG%s", sigabbrev_np(r.res.got_signal));
 	}
 	return 0;
+}
+
+void try_verdict_text(const struct try *t, char *buf, size_t size)
+{
+	if (t->v == V_PASS)
+		snprintf(buf, size, "pass");
+	else if ((t->v == V_EXIT || t->v == V_SIGNAL || t->v == V_NOSTART) && t->why[0])
+		snprintf(buf, size, "%s", t->why); /* "exit 3", "signal SEGV", the exec error */
+	else
+		snprintf(buf, size, "%s%s%s", verdict_name(t->v), t->why[0] ? " " : "", t->why);
 }
 
 enum verdict try_outcome(struct try *t)
@@ -239,7 +250,7 @@ int tryer_stop_signal(const struct tryer *t, const struct try *last)
 {
 	(void)t;
 	if (last && last->v == V_STOPPED)
-		return last->why[3] == 'I' ? SIGINT : last->why[3] == 'T' ? SIGTERM : SIGHUP;
+		return last->stop_sig;
 	/* Between tries the signals stay blocked and pending. */
 	sigset_t pend;
 	if (sigpending(&pend) == 0)

@@ -26,6 +26,7 @@ struct try {
 	int status;            /* climit's exit status for the run */
 	enum verdict v;
 	char why[160];         /* a failure's detail: "exit 3", the signal */
+	int stop_sig;          /* V_STOPPED: the signal climit got (SIGINT, SIGTERM, SIGHUP) */
 };
 
 /* What every try shares: the command as climit run would run it, signals, where output goes. */
@@ -56,6 +57,8 @@ int tryer_stop_signal(const struct tryer *t, const struct try *last);
 /* The verdict of a run on its own terms: exit 0, no OOM kill, no refused fork (V_PASS), or why
  * not; fit adds the slowdown, sweep uses it as is. */
 enum verdict try_outcome(struct try *t);
+/* The verdict in words: "pass", "oom", "exit 3", "slow (limit 2.045 s)". */
+void try_verdict_text(const struct try *t, char *buf, size_t size);
 /* The median of n values (sorts them); 0 for none. */
 double try_median(double *v, int n);
 
