@@ -135,10 +135,12 @@ test_fit_sigint_in_tmux_stops_cleanly() {
 }
 
 # --emit in other tools' terms, each checked by that tool or its documented syntax; --json is one
-# document; --plot draws; --record keeps a recording per try that climit export reads.
+# document; --plot draws; --record keeps a recording per try that climit export reads. (What is
+# checked is the output's form: --slowdown 50 keeps a memory search on a loaded host from ending
+# at a boundary that reclaim's slowness decides, as the memory-answer test does.)
 test_fit_emit_json_plot_record() {
 	local d bad="" out; d=$(mktemp -d /tmp/climit-test-fit.XXXXXX)
-	out=$("$CLIMIT" fit --mem --pids --runs 1 --json --emit kubernetes --plot "$d/f.png" --record "$d/rec" -- "$NEED" mem 20 2>/dev/null) ||
+	out=$("$CLIMIT" fit --mem --pids --runs 1 --slowdown 50 --json --emit kubernetes --plot "$d/f.png" --record "$d/rec" -- "$NEED" mem 20 2>/dev/null) ||
 		bad+=" [fit failed]"
 	local need rec; need=$(jq -r .answer.memory_bytes.smallest_passed <<<"$out"); rec=$(jq -r .answer.memory_bytes.recommended <<<"$out")
 	# Kubernetes: requests = need, limits = recommended, in Mi; no pids (said in a comment).
@@ -151,13 +153,14 @@ test_fit_emit_json_plot_record() {
 	[ "$n" = "$(jq '.tries | length' <<<"$out")" ] || bad+=" [$n recordings for $(jq '.tries | length' <<<"$out") tries]"
 	"$CLIMIT" export "$d/rec/try-01.jsonl" | head -1 | grep -q '^t,' || bad+=" [export of a try's recording]"
 	# docker/podman: --memory=Nm --memory-swap=Nm --pids-limit=N (docker run --help's syntax).
-	out=$("$CLIMIT" fit --mem --pids --runs 1 --emit docker -- "$NEED" mem 20 2>/dev/null)
+	out=$("$CLIMIT" fit --mem --pids --runs 1 --slowdown 50 --emit docker -- "$NEED" mem 20 2>/dev/null)
 	grep -qE '^--memory=[0-9]+m --memory-swap=[0-9]+m --pids-limit=[0-9]+$' <<<"$out" || bad+=" [docker: $out]"
 	# Slurm: #SBATCH --mem=<size>[units] (sbatch(1)).
-	out=$("$CLIMIT" fit --mem --runs 1 --emit slurm -- "$NEED" mem 20 2>/dev/null)
+	out=$("$CLIMIT" fit --mem --runs 1 --slowdown 50 --emit slurm -- "$NEED" mem 20 2>/dev/null)
 	grep -qE '^#SBATCH --mem=[0-9]+M$' <<<"$out" || bad+=" [slurm: $out]"
-	# (A generous slowdown: under emulation a CPU search near the limit is noise.)
-	out=$("$CLIMIT" fit --cpu --runs 1 --slowdown 4 --emit slurm -- "$NEED" cpu 0.2 2>&1)
+	# (A command that needs next to no CPU, so the answer is not a boundary that noise decides:
+	# a CPU-bound one at --runs 1 once failed its joint try by a millisecond and emitted none.)
+	out=$("$CLIMIT" fit --cpu --runs 1 --slowdown 4 --emit slurm -- sleep 0.3 2>&1)
 	grep -qE '^#SBATCH --cpus-per-task=[0-9]+$' <<<"$out" || bad+=" [slurm cpu: $out]"
 	rm -rf "$d"
 	[ -n "$(_fit_leftovers)" ] && bad+=" [left behind: $(_fit_leftovers)]"
