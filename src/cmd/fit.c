@@ -50,8 +50,9 @@ static const char usage_after[] =
 	"\nThe baseline runs under a safety ceiling (half the host's memory, systemd's default task\n"
 	"limit) and each run under what is left of --budget; a try is killed at the slowdown limit\n"
 	"plus a quarter. Progress on stderr; the table (or --json, --emit) on stdout.\n"
+	"A failed joint try steps up what it shows a sign of and runs again (six times at most).\n"
 	"Exit status: 0 answer found, 1 no reliable answer (not deterministic, or the joint try\n"
-	"failed), 124 --budget ran out, 125 bad options or COMMAND fails without limits,\n"
+	"never passed), 124 --budget ran out, 125 bad options or COMMAND fails without limits,\n"
 	"126/127 COMMAND cannot be run / not found, 130/143 stopped by SIGINT/SIGTERM.\n"
 	"See climit-fit(1).\n";
 
@@ -64,6 +65,7 @@ struct dim {
 	uint64_t res, ceiling;
 	uint64_t use;          /* the baseline's figure */
 	uint64_t answer;       /* smallest that passed, confirmed */
+	uint64_t together;     /* what passed in the joint run (answer, or stepped up from it) */
 	uint64_t failed_at;    /* largest that failed (0: none) */
 	bool found, nondet, unknown;
 	int tries;
@@ -80,6 +82,7 @@ struct fit {
 	int stop_sig;
 	int flaky;             /* the try that failed with no sign of its limit (0: none) */
 	bool out_of_budget, joint_ran, joint_ok;
+	int joint_steps;       /* joint runs that failed and stepped answers up */
 	char joint_why[160];
 	struct dim d[ND];
 };
@@ -374,7 +377,7 @@ static int confirm(struct fit *f, int which, struct err *e)
 			ok = v == V_PASS;
 		}
 		if (ok) {
-			d->answer = d->hi;
+			d->answer = d->together = d->hi;
 			d->found = true;
 			return 0;
 		}
@@ -387,6 +390,64 @@ static int confirm(struct fit *f, int which, struct err *e)
 		d->lo = d->hi;
 		d->hi = d->hi + step < d->ceiling ? d->hi + step : d->ceiling;
 		step *= 2;
+	}
+}
+
+/* Which resources a failed joint run shows a sign of: an OOM kill or memory at its limit, a
+ * refused fork, throttling; a bit per resource (all that are on when it shows none). */
+static unsigned joint_signs(const struct fit *f, const struct try *t)
+{
+	unsigned s = 0;
+	if (t->v == V_OOM || (t->mem && t->mem_peak >= t->mem / 10 * 9))
+		s |= 1u << D_MEM;
+	if (t->v == V_REFUSED || t->refused)
+		s |= 1u << D_PIDS;
+	if (t->cpu_pct && t->throttled)
+		s |= 1u << D_CPU;
+	if (!s)
+		for (int i = 0; i < ND; i++)
+			s |= f->d[i].on ? 1u << i : 0;
+	return s;
+}
+
+enum { JOINT_ROUNDS = 6 };
+
+/* One run with every answer together. Each answer sits at its own boundary, where noise decides
+ * a run now and then, and limits together can slow each other: a failed joint run steps up the
+ * resources it shows a sign of, as confirm does (by the resolution, then twice the step each
+ * round, at most to the ceiling), and runs again, JOINT_ROUNDS times at most. */
+static int joint(struct fit *f, struct err *e)
+{
+	uint64_t step[ND];
+	for (int i = 0; i < ND; i++)
+		step[i] = f->d[i].res;
+	for (int round = 0;; round++) {
+		const struct dim *m = &f->d[D_MEM], *c = &f->d[D_CPU], *p = &f->d[D_PIDS];
+		int v = fit_try(f, "joint", m->on ? m->together : 0, c->on ? (unsigned)c->together : 0,
+				p->on ? p->together : 0, e);
+		if (v < 0 || v == STOP)
+			return v == STOP ? 0 : v;
+		const struct try *t = &f->tries[f->ntries - 1];
+		f->joint_ran = true;
+		f->joint_ok = v == V_PASS;
+		try_verdict_text(t, f->joint_why, sizeof f->joint_why);
+		if (f->joint_ok || v == V_NOSTART || round + 1 >= JOINT_ROUNDS)
+			return 0;
+		unsigned signs = joint_signs(f, t);
+		bool moved = false;
+		for (int i = 0; i < ND; i++) {
+			struct dim *d = &f->d[i];
+			if (!d->on || !(signs & 1u << i) || d->together >= d->ceiling)
+				continue;
+			d->together = d->together + step[i] < d->ceiling ? d->together + step[i] : d->ceiling;
+			if (i == D_MEM)
+				d->together = (d->together + 4095) & ~4095ull;
+			step[i] *= 2;
+			moved = true;
+		}
+		if (!moved)
+			return 0;
+		f->joint_steps++;
 	}
 }
 
@@ -422,20 +483,13 @@ static int search(struct fit *f, struct err *e)
 	}
 	if (rc < 0)
 		return rc;
-	/* One run with every answer together. */
+	/* The answers together. */
 	bool all = true;
 	for (int i = 0; i < ND; i++)
 		all &= !f->d[i].on || f->d[i].found;
 	if (!all)
 		return 0;
-	int v = fit_try(f, "joint", m->on ? m->answer : 0, c->on ? (unsigned)c->answer : 0, p->on ? p->answer : 0, e);
-	if (v < 0)
-		return v;
-	f->joint_ran = true;
-	f->joint_ok = v == V_PASS;
-	const struct try *t = &f->tries[f->ntries - 1];
-	try_verdict_text(t, f->joint_why, sizeof f->joint_why);
-	return 0;
+	return joint(f, e);
 }
 
 /* ---- output ----------------------------------------------------------------------------- */
@@ -472,10 +526,14 @@ static void table(struct fit *f, FILE *out)
 		snprintf(use, sizeof use, "%s%s", a, i == D_CPU ? " of one CPU" : " peak");
 		if (d->found) {
 			fmt_value(i, d->answer, pass, sizeof pass);
-			fmt_value(i, fit_recommend(i, d->answer, f->o.margin), a, sizeof a);
+			fmt_value(i, fit_recommend(i, d->together, f->o.margin), a, sizeof a);
 			snprintf(rec, sizeof rec, "%s (+%g%%)", a, f->o.margin);
 			if (d->nondet)
 				strcat(pass, " (flaky below)");
+			if (d->together > d->answer) {
+				fmt_value(i, d->together, a, sizeof a);
+				snprintf(pass + strlen(pass), sizeof pass - strlen(pass), " (together: %s)", a);
+			}
 		} else if (d->tries) {
 			/* What is known so far: the search's bracket. */
 			fmt_value(i, d->hi, b, sizeof b);
@@ -501,7 +559,7 @@ static void fill_result(struct fit *f, struct fit_result *r)
 	for (int i = 0; i < ND; i++) {
 		r->on[i] = f->d[i].on && f->d[i].found;
 		r->need[i] = f->d[i].answer;
-		r->rec[i] = r->on[i] ? fit_recommend(i, f->d[i].answer, f->o.margin) : 0;
+		r->rec[i] = r->on[i] ? fit_recommend(i, f->d[i].together, f->o.margin) : 0;
 		r->use[i] = f->d[i].use;
 	}
 }
@@ -547,8 +605,10 @@ static void json(struct fit *f, FILE *o, int status, const struct fit_result *r)
 		fprintf(o, "%s\"%s\":{\"baseline\":%" PRIu64 ",\"smallest_passed\":", first ? "" : ",", key[i], d->use);
 		first = 0;
 		d->found ? fprintf(o, "%" PRIu64, d->answer) : fputs("null", o);
+		fputs(",\"together\":", o);
+		d->found && f->joint_ok ? fprintf(o, "%" PRIu64, d->together) : fputs("null", o);
 		fputs(",\"recommended\":", o);
-		d->found ? fprintf(o, "%" PRIu64, fit_recommend(i, d->answer, f->o.margin)) : fputs("null", o);
+		d->found ? fprintf(o, "%" PRIu64, fit_recommend(i, d->together, f->o.margin)) : fputs("null", o);
 		fputs(",\"failed_at\":", o);
 		d->failed_at ? fprintf(o, "%" PRIu64, d->failed_at) : fputs("null", o);
 		fprintf(o, ",\"not_deterministic\":%s,\"tries\":%d}", d->nondet ? "true" : "false", d->tries);
@@ -618,8 +678,13 @@ static int finish(struct fit *f, struct err *e)
 			fprintf(f->t.msg, "climit: fit: %s: not deterministic: a limit that passed failed when confirmed; "
 					  "the answer was stepped up\n", dim_name[i]);
 	if (f->joint_ran && !f->joint_ok)
-		fprintf(f->t.msg, "climit: fit: the answers together failed (%s): each passes alone, not all at once; "
-				  "no limit is recommended (fit one resource at a time)\n", f->joint_why);
+		fprintf(f->t.msg, "climit: fit: the answers together failed (%s, %d time%s, stepped up each time): each "
+				  "passes alone, not all at once; no limit is recommended (fit one resource at a time)\n",
+			f->joint_why, f->joint_steps + 1, f->joint_steps ? "s" : "");
+	else if (f->joint_ok && f->joint_steps)
+		fprintf(f->t.msg, "climit: fit: the answers together failed %d time%s and were stepped up until they "
+				  "passed (\"together\" below); each alone is the smallest that passed\n",
+			f->joint_steps, f->joint_steps == 1 ? "" : "s");
 	struct fit_result r;
 	fill_result(f, &r);
 	if (f->o.json) {

@@ -4,9 +4,13 @@
  *   need tasks K      hold K tasks (itself and K-1 children) alive at once for 0.3 s; exit 1 if a
  *                     fork is refused
  *   need flaky FILE   exit 0 and 1 in turn (a counter in FILE): a command that fails every
- *                     other run */
+ *                     other run
+ *   need joint K J    as need mem K, but K+J MiB when its group limits both memory (below 1 GiB)
+ *                     and tasks (below 64): limits that pass alone and fail together, as fit's
+ *                     joint run meets them (its baseline's ceilings are above both) */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +35,49 @@ static void *burn(void *arg)
 	return NULL;
 }
 
+/* The group's limit in FILE of controller CTRL (v1 hierarchy CTRL, or the v2 one), or -1 for
+ * none ("max", no file). */
+static long long group_limit(const char *ctrl, const char *file)
+{
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char line[4096], path[4352];
+	long long v = -1;
+	while (f && v < 0 && fgets(line, sizeof line, f)) {
+		char *c = strchr(line, ':'), *g = c ? strchr(c + 1, ':') : NULL;
+		if (!g)
+			continue;
+		*g++ = '\0';
+		g[strcspn(g, "\n")] = '\0';
+		c++;
+		if (*c)
+			snprintf(path, sizeof path, "/sys/fs/cgroup/%s%s/%s", strstr(c, ctrl) ? ctrl : "-", g, file);
+		else
+			snprintf(path, sizeof path, "/sys/fs/cgroup%s/%s", g, file);
+		FILE *l = fopen(path, "r");
+		if (l && fscanf(l, "%lld", &v) != 1)
+			v = -1;
+		if (l)
+			fclose(l);
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && strcmp(argv[1], "joint") == 0) {
+		long long m = group_limit("memory", "memory.max"), p = group_limit("pids", "pids.max");
+		if (m < 0)
+			m = group_limit("memory", "memory.limit_in_bytes");
+		char k[32];
+		bool both = m >= 0 && m < (1ll << 30) && p >= 0 && p < 64;
+		snprintf(k, sizeof k, "%lld", atoll(argv[2]) + (both ? atoll(argv[3]) : 0));
+		argv[1] = "mem";
+		argv[2] = k;
+		argv[3] = NULL;
+		argc = 3;
+	}
 	if (argc >= 3 && strcmp(argv[1], "mem") == 0) {
 		size_t n = strtoull(argv[2], NULL, 10) << 20;
 		char *p = malloc(n);
@@ -81,6 +126,6 @@ int main(int argc, char **argv)
 		fclose(f);
 		return n % 2;
 	}
-	fprintf(stderr, "usage: need mem K | cpu S [T] | tasks K | flaky FILE\n");
+	fprintf(stderr, "usage: need mem K [S] | cpu S [T] | tasks K | flaky FILE | joint K J\n");
 	return 2;
 }

@@ -167,6 +167,31 @@ test_fit_emit_json_plot_record() {
 	[ -z "$bad" ] && pass || fail "$bad"
 }
 
+# Limits that pass alone and fail together (need joint: 3 MiB more when memory and tasks are both
+# limited): the joint try's OOM kills step memory up until it passes, and the recommendation is
+# made from what passed together, not from the answers alone.
+test_fit_joint_failure_steps_up_what_it_shows() {
+	local out rc bad=""; out=$("$CLIMIT" fit --mem --pids --runs 1 --slowdown 50 --json -- "$NEED" joint 20 3 2>/dev/null); rc=$?
+	[ "$rc" = 0 ] || bad+=" [exit $rc]"
+	[ "$(jq -r .joint <<<"$out")" = pass ] || bad+=" [joint: $(jq -r .joint <<<"$out")]"
+	local alone together rec fails
+	alone=$(jq .answer.memory_bytes.smallest_passed <<<"$out") together=$(jq .answer.memory_bytes.together <<<"$out")
+	rec=$(jq .answer.memory_bytes.recommended <<<"$out")
+	fails=$(jq '[.tries[] | select(.phase == "joint" and .verdict == "oom")] | length' <<<"$out")
+	# Alone it needs ~20 MiB; together ~23 MiB, reached by steps of 1, 2, 4 MiB (at most 7 up).
+	[ "$fails" -ge 1 ] || bad+=" [no joint OOM kill: $fails]"
+	(( together >= alone + 3 * 1048576 - 1048576 && together <= alone + 7 * 1048576 + 4096 )) ||
+		bad+=" [together $together for alone $alone]"
+	(( rec >= together * 11 / 10 )) || bad+=" [recommended $rec below together $together + 10%]"
+	[ "$(jq -r .answer.pids.together <<<"$out")" = "$(jq -r .answer.pids.smallest_passed <<<"$out")" ] ||
+		bad+=" [pids stepped up for an OOM kill]"
+	# The table says both figures.
+	out=$("$CLIMIT" fit --mem --pids --runs 1 --slowdown 50 -- "$NEED" joint 20 3 2>/dev/null)
+	grep -qE '^memory +[0-9.]+M peak +[0-9.]+M \(together: [0-9.]+M\)' <<<"$out" || bad+=" [table: $out]"
+	[ -n "$(_fit_leftovers)" ] && bad+=" [left behind: $(_fit_leftovers)]"
+	[ -z "$bad" ] && pass || fail "$bad"
+}
+
 # systemd's own reading of --emit systemd: each property applied to a scope with systemd-run -p
 # and read back with systemctl show (a systemd host or guest).
 test_fit_emit_systemd_is_what_systemd_applies() {
