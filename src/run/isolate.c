@@ -10,6 +10,7 @@
 #include "caps.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -27,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -291,13 +293,21 @@ int iso_prepare(struct iso_opts *o, const char *name, struct err *e)
 			o->tar_root[0] = '\0';
 			return err_sys(e, saved, "--rootfs-tar: cannot create a temporary directory");
 		}
+		/* tar's input is /dev/null, never climit's own (a terminal, a pipe of the caller's). */
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (devnull < 0) {
+			int saved = errno;
+			iso_cleanup(o);
+			return err_sys(e, saved, "--rootfs-tar: cannot open /dev/null for tar's input");
+		}
 		pid_t pid = fork();
 		if (pid == 0) {
-			int devnull = open("/dev/null", O_RDONLY);
-			dup2(devnull, 0);
+			if (dup2(devnull, 0) < 0)
+				_exit(126);
 			execlp("tar", "tar", "-x", "-f", o->rootfs_tar, "-C", o->tar_root, "--numeric-owner", (char *)NULL);
 			_exit(127);
 		}
+		close(devnull);
 		int st = 0;
 		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			iso_cleanup(o);
@@ -368,7 +378,9 @@ static int safe_dir(int root_fd, const char *rel, bool create, struct err *e)
 {
 	char buf[PATH_MAX];
 	str_copy(buf, rel, sizeof buf);
-	int fd = dup(root_fd);
+	int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return err_sys(e, errno, "rootfs: /%s", rel);
 	for (char *save = NULL, *c = strtok_r(buf, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
 		if (strcmp(c, "..") == 0 || strcmp(c, ".") == 0) {
 			close(fd);
@@ -606,7 +618,8 @@ int iso_setup(const struct iso_opts *o, struct err *e)
 				return err_sys(e, errno, "cannot mount a tmpfs for the overlay's upper layer");
 			str_copy(base, o->staging, sizeof base);
 			snprintf(newroot, sizeof newroot, "%s/merged", o->staging);
-			mkdir(newroot, 0755);
+			if (mkdir(newroot, 0755) < 0 && errno != EEXIST)
+				return err_sys(e, errno, "--overlay: cannot create %s", newroot);
 		}
 		snprintf(upper, sizeof upper, "%s/upper", base);
 		snprintf(work, sizeof work, "%s/work", base);
@@ -683,12 +696,33 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/* Without close_range's CLOEXEC flag (before 5.11): every descriptor open, as /proc/self/fd
+ * lists them, or else every number below the descriptor limit (one opened before the limit was
+ * lowered can be above it: the hard limit then, at most 1M). */
+static void cloexec_all_from(int lowest)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (d) {
+		int self = dirfd(d);
+		for (struct dirent *de; (de = readdir(d));) {
+			int fd = atoi(de->d_name);
+			if (fd >= lowest && fd != self)
+				fcntl(fd, F_SETFD, FD_CLOEXEC);
+		}
+		closedir(d);
+		return;
+	}
+	struct rlimit rl;
+	long top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY ? (long)rl.rlim_max : 1L << 20;
+	for (long fd = lowest; fd < top && fd < 1L << 20; fd++)
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
 int iso_enter(const struct iso_opts *o, struct err *e)
 {
 	/* Nothing of climit's, nor of its caller's, past stderr: closed at exec. */
 	if (o->ns && syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
-		for (int fd = 3; fd < 1024; fd++)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		cloexec_all_from(3);
 	for (int i = 0; i < o->nenv; i++)
 		if (putenv((char *)o->env[i]) != 0)
 			return err_sys(e, errno, "--env: \"%s\"", o->env[i]);
@@ -733,8 +767,8 @@ int iso_enter(const struct iso_opts *o, struct err *e)
 	/* The bounding set limits what any later exec (a setuid binary included) can get. */
 	if (caps_drop_bound(keep, &which) < 0)
 		return err_sys(e, errno, "cannot drop capability %s", caps_name(which));
-	if (set_uid && uid != 0)
-		prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+	if (set_uid && uid != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return err_sys(e, errno, "--uid: cannot keep capabilities across the switch to user %u", (unsigned)uid);
 	if (set_gid) {
 		if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0)
 			return err_sys(e, errno, "--gid: cannot switch to group %u", (unsigned)gid);
@@ -750,7 +784,8 @@ int iso_enter(const struct iso_opts *o, struct err *e)
 		have = keep & o->caps_added; /* an ordinary user, plus what --cap-add asked for */
 	if (caps_set(have, &which) < 0)
 		return err_sys(e, errno, "cannot set the capability sets");
-	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	if (set_uid && uid != 0 && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return err_sys(e, errno, "--uid: cannot clear keep-capabilities");
 	if (set_uid && uid != 0 && caps_raise_ambient(have, &which) < 0)
 		return err_sys(e, errno, "cannot keep capability %s", caps_name(which));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -2,7 +2,7 @@
  * (signalfd, timerfd_create, inotify_init1, sigprocmask) or "report": a write of exactly the
  * size of climit's child error report fails with ENOMEM, as it does when the pipe's buffer page
  * cannot be charged to a full memory cgroup; or procsN / write:FILE / absent:FILES (see openat
- * below). */
+ * below), or one of the calls below: mkdir:NAME, dupfd3, keepcaps, close_range. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -123,6 +126,86 @@ int openat(int dirfd, const char *path, int flags, ...)
 		}
 	}
 	return REAL(openat)(dirfd, path, flags, mode);
+}
+
+/* absent:FILES also for open(2) by absolute path ("absent:/dev/null"). */
+int open(const char *path, int flags, ...)
+{
+	const char *f = getenv("CLIMIT_FAULT");
+	mode_t mode = 0;
+	if (flags & O_CREAT) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (f && strncmp(f, "absent:", 7) == 0 && path[0] == '/' && !(flags & (O_WRONLY | O_RDWR))) {
+		const char *p = f + 7;
+		size_t len = strlen(path);
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			if (n == len && strncmp(p, path, n) == 0)
+				return errno = ENOENT, -1;
+			p += n + (p[n] == ',');
+		}
+	}
+	return REAL(open)(path, flags, mode);
+}
+
+/* "mkdir:NAME": creating a directory whose last component is NAME fails with EACCES. */
+int mkdir(const char *path, mode_t mode)
+{
+	const char *f = getenv("CLIMIT_FAULT"), *slash = strrchr(path, '/');
+	if (f && strncmp(f, "mkdir:", 6) == 0 && strcmp(slash ? slash + 1 : path, f + 6) == 0)
+		return errno = EACCES, -1;
+	return REAL(mkdir)(path, mode);
+}
+
+/* "dupfd3": dup() and fcntl(F_DUPFD_CLOEXEC, 3) fail with EMFILE (the table full). */
+int dup(int fd)
+{
+	if (faulty("dupfd3"))
+		return errno = EMFILE, -1;
+	return REAL(dup)(fd);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	long arg = va_arg(ap, long);
+	va_end(ap);
+	if (cmd == F_DUPFD_CLOEXEC && arg == 3 && faulty("dupfd3"))
+		return errno = EMFILE, -1;
+	return REAL(fcntl)(fd, cmd, arg);
+}
+
+/* "keepcaps": prctl(PR_SET_KEEPCAPS) fails with EPERM (a securebit locked by the caller). */
+int prctl(int option, ...)
+{
+	va_list ap;
+	va_start(ap, option);
+	unsigned long a[4];
+	for (int i = 0; i < 4; i++)
+		a[i] = va_arg(ap, unsigned long);
+	va_end(ap);
+	if (option == PR_SET_KEEPCAPS && faulty("keepcaps"))
+		return errno = EPERM, -1;
+	return REAL(prctl)(option, a[0], a[1], a[2], a[3]);
+}
+
+/* "close_range": the close_range syscall is missing (ENOSYS, a kernel before 5.9). */
+long syscall(long n, ...)
+{
+	va_list ap;
+	va_start(ap, n);
+	long a[6];
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (n == SYS_close_range && faulty("close_range"))
+		return errno = ENOSYS, -1;
+	return REAL(syscall)(n, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 /* struct child_error in src/launch.c: int stage, then struct err (int errnum, char msg[512]). */
