@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "control.h"
@@ -467,11 +468,80 @@ static int list_children(pid_t pid, int *out, int max, struct err *e)
 	return n;
 }
 
+/* Where PID is, per directory of cg: the same hierarchy's group from /proc/PID/cgroup. */
+static int origin_of(const struct cgroup *cg, pid_t pid, char origin[][CG_PATH_MAX], struct err *e)
+{
+	char path[64], text[4096], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+	if (read_small_file(path, text, sizeof text, e) < 0)
+		return -1;
+	for (int i = 0; i < cg->ndirs; i++) {
+		memcpy(buf, text, sizeof buf); /* strtok_r cuts it */
+		const char *mount = cg->sys->v2_mount, *want = NULL;
+		if (cg->sys->mode != CG_V2)
+			for (int c = 0; c < CTRL_COUNT && !want; c++)
+				if (cg->dirs[i].ctrls & CTRL_BIT(c)) {
+					mount = cg->sys->v1_mount[c];
+					want = cg_ctrl_v1_name((enum cg_ctrl)c);
+				}
+		origin[i][0] = '\0';
+		for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char *c = strchr(l, ':'), *g = c ? strchr(c + 1, ':') : NULL;
+			if (!g)
+				continue;
+			size_t n = (size_t)(g - c - 1);
+			bool match = false;
+			if (!want)
+				match = n == 0;
+			else
+				for (const char *t = c + 1; t < g && !match; t += strcspn(t, ",:") + 1)
+					match = strcspn(t, ",:") == strlen(want) && strncmp(t, want, strlen(want)) == 0;
+			if (match) {
+				snprintf(origin[i], CG_PATH_MAX, "%s%s", mount, g + 1);
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The process checked is the one moved: a pidfd taken before the check still names a process
+ * (alive or not yet reaped, so its PID is not reused) after the move. Where it is gone, the PID
+ * written may have been a newcomer's: one found in the group goes back to where the process
+ * checked was (a PID reused by the same parent's next child starts there), and the attach
+ * fails. Kernels before 5.3 have no pidfd: the check stands alone there. */
+static int move_checked(struct cgroup *cg, pid_t pid, struct err *e)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0 && errno == ESRCH)
+		return err_code(e, ESRCH, "\"%d\": no such process", (int)pid);
+	static char origin[CTRL_COUNT][CG_PATH_MAX];
+	if (ctl_check_pid(pid, e) < 0 || origin_of(cg, pid, origin, e) < 0) {
+		if (pfd >= 0)
+			close(pfd);
+		return err_wrap(e, "\"%d\"", (int)pid);
+	}
+	int rc = move_one(cg, pid, e);
+	if (pfd >= 0 && syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0) < 0 && errno == ESRCH) {
+		struct err ignored;
+		for (int i = 0; i < cg->ndirs; i++) {
+			char procs[CG_PATH_MAX + 16], num[16];
+			snprintf(procs, sizeof procs, "%s/cgroup.procs", origin[i]);
+			snprintf(num, sizeof num, "%d", (int)pid);
+			if (origin[i][0])
+				write_file(procs, num, &ignored);
+		}
+		rc = err_code(e, ESRCH, "\"%d\": the process exited while it was being moved (a process that took "
+				       "its PID since is left where it was)", (int)pid);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	return rc;
+}
+
 int ctl_attach(struct cgroup *cg, pid_t pid, bool children, struct err *e)
 {
-	if (ctl_check_pid(pid, e) < 0)
-		return err_wrap(e, "\"%d\"", (int)pid);
-	if (move_one(cg, pid, e) < 0)
+	if (move_checked(cg, pid, e) < 0)
 		return -1;
 	int moved = 1;
 	if (!children)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -89,11 +91,62 @@ int kill(pid_t pid, int sig)
 	return REAL(kill)(pid, sig);
 }
 
+/* "pidreuse:PID": before the first write of a PID into a group, PID is killed, and once it is
+ * gone a child (sleep 60) is forked with that same PID (ns_last_pid, root): the race of a
+ * process that exits and a newcomer that takes its number, between climit's check and its
+ * move. The newcomer's PID goes to $CLIMIT_FAULT_LOG. */
+static void reuse_pid(const char *f)
+{
+	static int done;
+	if (done++)
+		return;
+	pid_t pid = atoi(f + 9);
+	REAL(kill)(pid, SIGKILL);
+	for (int i = 0; i < 2000 && REAL(kill)(pid, 0) == 0; i++)
+		usleep(1000);
+	for (int i = 0; i < 50; i++) {
+		int fd = REAL(open)("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+		char num[16];
+		int len = snprintf(num, sizeof num, "%d", (int)pid - 1);
+		if (fd < 0 || REAL(write)(fd, num, (size_t)len) < 0)
+			return;
+		close(fd);
+		pid_t c = fork();
+		if (c == 0) {
+			sigset_t none;
+			sigemptyset(&none);
+			REAL(sigprocmask)(SIG_SETMASK, &none, NULL);
+			int null = REAL(open)("/dev/null", O_RDWR);
+			for (int fd = 0; fd < 3; fd++)
+				dup2(null, fd);
+			execlp("sleep", "sleep", "60", (char *)NULL);
+			_exit(127);
+		}
+		if (c == pid) {
+			const char *log = getenv("CLIMIT_FAULT_LOG");
+			int lfd = log ? REAL(open)(log, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
+			len = snprintf(num, sizeof num, "%d\n", (int)c);
+			if (lfd >= 0) {
+				(void)!REAL(write)(lfd, num, (size_t)len);
+				close(lfd);
+			}
+			return;
+		}
+		if (c > 0) {
+			REAL(kill)(c, SIGKILL);
+			waitpid(c, NULL, 0);
+		}
+	}
+}
+
 /* "procsN": the Nth open of a cgroup.procs for writing fails with EACCES. */
 int openat(int dirfd, const char *path, int flags, ...)
 {
 	static int n;
 	const char *f = getenv("CLIMIT_FAULT");
+	if (f && strncmp(f, "pidreuse:", 9) == 0 && (flags & O_WRONLY) &&
+	    (strcmp(path, "cgroup.procs") == 0 || strcmp(path, "tasks") == 0))
+		reuse_pid(f);
 	mode_t mode = 0;
 	if (flags & O_CREAT) {
 		va_list ap;

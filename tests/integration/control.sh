@@ -264,6 +264,27 @@ test_run_pid_group_is_collected_only_when_empty() {
 	[ -z "$(cg_leftovers $name)" ] && [ ! -e "$CLIMIT_RUNTIME_DIR/$name" ] && pass || fail "left after the process ended"
 }
 
+# --pid: the process checked is the one moved. Here it is killed and its PID handed to a newcomer
+# (ns_last_pid) between the check and the move (fault.so pidreuse): the attach fails, says so,
+# and the newcomer is back where the process was, not held in climit's group. (Before: the
+# newcomer was moved in and "pid N (sleep) moved" printed.)
+test_run_pid_never_moves_a_process_that_took_the_pid() {
+	local name=climit-test-reuse d; d=$(mktemp -d /tmp/climit-test-reuse.XXXXXX)
+	local v; v=$(sh -c 'exec sh -c "sleep 120 >/dev/null 2>&1 & echo \$!"')
+	local before; before=$(grep -E '^[0-9]+:(pids|[^:]*memory[^:]*|):' /proc/$v/cgroup | sort)
+	local out rc; out=$(CLIMIT_FAULT=pidreuse:$v CLIMIT_FAULT_LOG=$d/new LD_PRELOAD=$H/fault.so "$CLIMIT" run --pid $v --name $name --pids 5 2>&1); rc=$?
+	local s; s=$(cat "$d/new" 2>/dev/null)
+	local after=""; [ -n "$s" ] && after=$(grep -E '^[0-9]+:(pids|[^:]*memory[^:]*|):' /proc/$s/cgroup | sort)
+	[ -n "$s" ] && kill -9 "$s" 2>/dev/null
+	kill -9 "$v" 2>/dev/null
+	rm -rf "$d"
+	[ -n "$s" ] || { skip "the PID could not be handed to a newcomer (busy PID space)"; return; }
+	expect_eq "exit" 125 "$rc" || { echo "$out"; "$CLIMIT" gc >/dev/null 2>&1; return; }
+	expect_eq "message" "climit: \"$v\": the process exited while it was being moved (a process that took its PID since is left where it was)" "$out" || return
+	expect_eq "the newcomer's groups" "$before" "$after" || return
+	[ -z "$(cg_leftovers $name)" ] && [ ! -e "$CLIMIT_RUNTIME_DIR/$name" ] && pass || fail "left behind"
+}
+
 # top's m key goes through the same check as climit set: below the usage it asks first, and
 # "n" changes nothing.
 test_top_m_below_usage_asks_first() {
