@@ -228,7 +228,7 @@ static int refresh_loop(struct sampler *s, const struct top_opts *o, struct prom
 			uint64_t now = now_ns();
 			if (now >= next)
 				break;
-			int w = sampler_wait(s, next - now, -1);
+			int w = sampler_wait(s, next - now, -1, NULL);
 			if (w == 1) {
 				next = now_ns(); /* refresh now; the period restarts from here */
 				break;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <term.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "exitcodes.h"
@@ -20,6 +21,15 @@
 
 static volatile sig_atomic_t quit_signal;
 static bool curses_on;
+/* For the crash handler, which may only make async-signal-safe calls: the terminal's modes
+ * before ncurses, and the bytes that leave its screen (rmcup, cnorm, sgr0). */
+static struct termios saved_tio;
+static bool have_tio;
+static char leave_seq[128];
+static size_t leave_len;
+/* The quit signals are blocked except while waiting (ppoll) or reading a prompt's key, so one
+ * that comes between the check of quit_signal and the wait ends the wait. */
+static sigset_t quit_set, wait_mask;
 
 static void restore_terminal(void)
 {
@@ -36,10 +46,30 @@ static void on_quit(int sig)
 
 static void on_crash(int sig)
 {
-	/* Not async-signal-safe in general, but the alternative is a terminal left in raw mode. */
-	restore_terminal();
+	/* endwin() is not async-signal-safe (the crash may be inside ncurses or malloc): write
+	 * the saved leave sequence and put back the saved terminal modes. */
+	if (curses_on) {
+		if (leave_len)
+			(void)!write(STDOUT_FILENO, leave_seq, leave_len);
+		if (have_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+static void save_leave_seq(void)
+{
+	static const char *const caps[] = { "rmcup", "cnorm", "sgr0" };
+	leave_len = 0;
+	for (size_t i = 0; i < sizeof caps / sizeof *caps; i++) {
+		const char *c = tigetstr(caps[i]);
+		size_t n = c && c != (char *)-1 ? strlen(c) : 0;
+		if (n && leave_len + n < sizeof leave_seq) {
+			memcpy(leave_seq + leave_len, c, n);
+			leave_len += n;
+		}
+	}
 }
 
 struct view {
@@ -455,6 +485,7 @@ static bool prompt(const char *question, char *out, size_t size)
 	nodelay(stdscr, FALSE);
 	curs_set(1);
 	bool ok = false;
+	sigprocmask(SIG_SETMASK, &wait_mask, NULL); /* a quit signal ends the key's wait */
 	for (;;) {
 		move(LINES - 1, 0);
 		clrtoeol();
@@ -475,6 +506,7 @@ static bool prompt(const char *question, char *out, size_t size)
 			out[len] = '\0';
 		}
 	}
+	sigprocmask(SIG_BLOCK, &quit_set, NULL);
 	curs_set(0);
 	nodelay(stdscr, TRUE);
 	return ok;
@@ -739,11 +771,13 @@ bool top_terminal_usable(void)
 int top_interactive(struct sampler *s, const struct top_opts *o)
 {
 	const char *term = getenv("TERM");
+	have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
 	SCREEN *scr = newterm(term, stdout, stdin);
 	if (!scr) {
 		fprintf(stderr, "climit: top: cannot initialise terminal \"%s\"\n", term);
 		return EXIT_CLIMIT;
 	}
+	save_leave_seq();
 	curses_on = true;
 	atexit(restore_terminal);
 	struct sigaction qa = { .sa_handler = on_quit }, ca = { .sa_handler = on_crash };
@@ -754,6 +788,11 @@ int top_interactive(struct sampler *s, const struct top_opts *o)
 	sigaction(SIGBUS, &ca, NULL);
 	sigaction(SIGABRT, &ca, NULL);
 	sigaction(SIGFPE, &ca, NULL);
+	sigemptyset(&quit_set);
+	sigaddset(&quit_set, SIGTERM);
+	sigaddset(&quit_set, SIGINT);
+	sigaddset(&quit_set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &quit_set, &wait_mask);
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
@@ -778,7 +817,7 @@ int top_interactive(struct sampler *s, const struct top_opts *o)
 		if (o->iterations && frames >= o->iterations)
 			break;
 		now = now_ns();
-		int w = sampler_wait(s, next > now ? next - now : 0, STDIN_FILENO);
+		int w = sampler_wait(s, next > now ? next - now : 0, STDIN_FILENO, &wait_mask);
 		if (w == 1) {
 			/* OOM kill or pids-limit hit: show it now (coalescing storms to 50 per second). */
 			sleep_ns(20000000);
@@ -797,6 +836,7 @@ int top_interactive(struct sampler *s, const struct top_opts *o)
 		}
 	}
 	restore_terminal();
+	sigprocmask(SIG_SETMASK, &wait_mask, NULL);
 	delscreen(scr);
 	free(v.rows);
 	return 0;

@@ -618,7 +618,7 @@ int sampler_processes(struct sampler *s, struct sample_group *g, struct proc_row
 	return count;
 }
 
-int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd)
+int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd, const sigset_t *mask)
 {
 	/* One slot per watched group (v1 eventfds) plus input, inotify and kmsg: the array grows
 	 * with the groups, so every group counted as watched is watched. */
@@ -649,8 +649,9 @@ int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd)
 	uint64_t deadline = now_ns() + timeout_ns;
 	for (;;) {
 		uint64_t now = now_ns();
-		int ms = now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
-		int r = poll(p, (nfds_t)n, ms);
+		uint64_t left = now >= deadline ? 0 : deadline - now;
+		struct timespec ts = { .tv_sec = (time_t)(left / 1000000000u), .tv_nsec = (long)(left % 1000000000u) };
+		int r = ppoll(p, (nfds_t)n, &ts, mask);
 		if (r < 0)
 			return 3;
 		if (r == 0)

@@ -5,6 +5,7 @@
 #define CLIMIT_SAMPLE_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <poll.h>
 #include <sys/types.h>
@@ -111,8 +112,10 @@ int sampler_processes(struct sampler *s, struct sample_group *g, struct proc_row
 /* Copy history series (0 cpu %, 1 memory bytes, 2 pids) oldest first; returns the count. */
 int sample_history(const struct sample_group *g, int series, float *out, int max);
 /* Sleep until timeout_ns passes, an OOM/pids event fires (returns 1), or extra_fd (-1: none)
- * becomes readable (returns 2); 0 on timeout. EINTR (SIGWINCH, SIGTERM) returns 3. */
-int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd);
+ * becomes readable (returns 2); 0 on timeout. EINTR (SIGWINCH, SIGTERM) returns 3. With mask,
+ * the wait runs under that signal mask (ppoll): a caller that blocks its quit signals while it
+ * checks its flag gets them here, with no window between the check and the wait. */
+int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd, const sigset_t *mask);
 /* Limits and actions the UI may take, through the core. */
 int sampler_set_limits(struct sampler *s, struct sample_group *g, struct ctl_set *cs, struct err *e);
 int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e);

@@ -2,7 +2,7 @@
  * (signalfd, timerfd_create, inotify_init1, sigprocmask) or "report": a write of exactly the
  * size of climit's child error report fails with ENOMEM, as it does when the pipe's buffer page
  * cannot be charged to a full memory cgroup; or procsN / write:FILE / absent:FILES (see openat
- * below), or one of the calls below: mkdir:NAME, dupfd3, keepcaps, close_range. */
+ * below), or one of the calls below: mkdir:NAME, dupfd3, keepcaps, close_range, pidreuse:PID, quitwait. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -259,6 +260,27 @@ long syscall(long n, ...)
 	if (n == SYS_close_range && faulty("close_range"))
 		return errno = ENOSYS, -1;
 	return REAL(syscall)(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* "quitwait": a wait of over a second (poll or ppoll, climit top's refresh) gets SIGTERM raised
+ * just before it starts, once: a quit signal that comes between the check of the quit flag and
+ * the wait. */
+static int quit_now(long ms)
+{
+	static int done;
+	return ms > 1000 && faulty("quitwait") && !done++ ? raise(SIGTERM), 1 : 0;
+}
+
+int poll(struct pollfd *fds, nfds_t n, int ms)
+{
+	quit_now(ms);
+	return REAL(poll)(fds, n, ms);
+}
+
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask)
+{
+	quit_now(ts ? ts->tv_sec * 1000 + ts->tv_nsec / 1000000 : 1000000);
+	return REAL(ppoll)(fds, n, ts, mask);
 }
 
 /* struct child_error in src/launch.c: int stage, then struct err (int errnum, char msg[512]). */

@@ -185,6 +185,41 @@ test_top_sigterm_restores_the_terminal() {
 	[[ $got == "icanon echo " ]] && pass || fail "terminal modes after SIGTERM: $got"
 }
 
+# A crash (SIGSEGV here) restores the terminal from the handler with async-signal-safe calls
+# only (the saved modes, the saved leave-screen bytes): the modes are back, the screen is the
+# main one again (tmux's alternate_on) and top died of the signal (sh sees 139).
+test_top_crash_restores_the_terminal() {
+	local modes=/tmp/climit-test-modes.$$
+	rm -f "$modes"
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 100 -y 30 "sh -c 'TERM=xterm-256color $CLIMIT top -d 0.3; echo \$? >$modes.rc; stty -a >$modes; sleep 30'"
+	wait_for 10 screen_has "climit top" || { fail "top did not start"; top_stop; return; }
+	[ "$(tm display -p -t t '#{alternate_on}')" = 1 ] || { fail "top is not on the alternate screen"; top_stop; return; }
+	pkill -SEGV -f "^$CLIMIT top -d 0.3" || true
+	wait_for 5 test -s "$modes" || { fail "sh did not get the terminal back"; top_stop; return; }
+	local got alt rc; got=$(tr ' ;' '\n\n' <"$modes" | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ')
+	alt=$(tm display -p -t t '#{alternate_on} #{cursor_flag}'); rc=$(cat "$modes.rc")
+	top_stop; rm -f "$modes" "$modes.rc"
+	expect_eq "exit" 139 "$rc" || return
+	expect_eq "alternate screen, cursor" "0 1" "$alt" || return
+	[[ $got == "icanon echo " ]] && pass || fail "terminal modes after SIGSEGV: $got"
+}
+
+# A quit signal that comes between top's check of it and its wait (fault.so raises SIGTERM just
+# before a wait of over a second) ends that wait: the quit signals are blocked except inside it
+# (ppoll). Before, top slept out the whole refresh (-d 60) first.
+test_top_quit_signal_just_before_the_wait_is_not_slept_through() {
+	local modes=/tmp/climit-test-modes.$$
+	rm -f "$modes"
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 100 -y 30 "sh -c 'CLIMIT_FAULT=quitwait LD_PRELOAD=$PWD/tests/helpers/fault.so TERM=xterm-256color $CLIMIT top -d 60; echo \$? >$modes; sleep 30'"
+	wait_for 20 test -s "$modes"
+	local rc; rc=$(cat "$modes" 2>/dev/null)
+	pkill -KILL -f "^$CLIMIT top -d 60" || true
+	top_stop; rm -f "$modes"
+	expect_eq "top's exit after SIGTERM (within 20 s of a 60 s refresh)" 0 "$rc" && pass
+}
+
 test_top_without_term_falls_back_to_batch() {
 	tm kill-server 2>/dev/null
 	tm new-session -d -s t -x 100 -y 30 "env -u TERM $CLIMIT top -n 1 2>&1; sleep 30"
