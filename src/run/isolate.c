@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -274,13 +273,6 @@ int iso_resolve_paths(struct iso_opts *o, struct err *e)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 int iso_prepare(struct iso_opts *o, const char *name, struct err *e)
 {
 	o->staging[0] = o->tar_root[0] = '\0';
@@ -328,18 +320,50 @@ int iso_prepare(struct iso_opts *o, const char *name, struct err *e)
 	return 0;
 }
 
+/* Empty the directory dfd, by descriptors: every name is removed relative to the descriptor of
+ * the directory that holds it and every directory is entered with O_NOFOLLOW, so a process of
+ * the container still running (a teardown that failed) that swaps a directory for a link to
+ * /etc mid-walk has the walk go on in the directory it already had open, never through its
+ * link. */
+static void empty_dir(int dfd, int depth)
+{
+	int copy = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	DIR *d = copy >= 0 ? fdopendir(copy) : NULL;
+	if (!d) {
+		if (copy >= 0)
+			close(copy);
+		return;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dfd, de->d_name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+			continue;
+		int sub = depth < 256 ? openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (sub >= 0) {
+			empty_dir(sub, depth + 1);
+			close(sub);
+		}
+		unlinkat(dfd, de->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
 /* Remove a tree climit made. While the dead container's mount namespace is still being torn
  * down, its mounts on this directory (the overlay's tmpfs, the rootfs bind) make rmdir fail
- * with EBUSY: retry for up to 2 s. No FTW_MOUNT: on an overlayfs (the v2 test guest's root)
- * files report the upper layer's st_dev, not the directory's, and would all be skipped; climit
- * mounts nothing under these directories in its own namespace. */
+ * with EBUSY: retry for up to 2 s. climit mounts nothing under these directories in its own
+ * namespace. */
 static void remove_tree(char *path)
 {
 	if (!path[0])
 		return;
 	for (int i = 0; i < 100; i++) {
-		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-		if (access(path, F_OK) < 0)
+		int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			empty_dir(fd, 0);
+			close(fd);
+		}
+		if (rmdir(path) == 0 || errno == ENOENT || errno == ENOTDIR)
 			break;
 		usleep(20000);
 	}

@@ -2,9 +2,10 @@
  * (signalfd, timerfd_create, inotify_init1, sigprocmask) or "report": a write of exactly the
  * size of climit's child error report fails with ENOMEM, as it does when the pipe's buffer page
  * cannot be charged to a full memory cgroup; or procsN / write:FILE / absent:FILES (see openat
- * below), or one of the calls below: mkdir:NAME, dupfd3, keepcaps, close_range, pidreuse:PID, quitwait. */
+ * below), or one of the calls below: mkdir:NAME, dupfd3, keepcaps, close_range, pidreuse:PID, quitwait, swapdir:DIR:VICTIM. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -281,6 +282,67 @@ int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_
 {
 	quit_now(ts ? ts->tv_sec * 1000 + ts->tv_nsec / 1000000 : 1000000);
 	return REAL(ppoll)(fds, n, ts, mask);
+}
+
+/* "swapdir:DIR:VICTIM": at the first removal of a file, the directory d of each DIR/climit-NAME (an unpacked
+ * --rootfs-tar under TMPDIR=DIR) is moved aside and a link to VICTIM put in its place, as a
+ * process still running in the container could do while climit removes the tree. */
+static void swap_dir(int dfd, const char *path)
+{
+	static int done;
+	const char *f = getenv("CLIMIT_FAULT");
+	if (!f || strncmp(f, "swapdir:", 8) != 0 || done)
+		return;
+	/* Only once the walk is inside d: its first file's removal. */
+	char where[1100] = "";
+	if (dfd != AT_FDCWD) {
+		char link[64];
+		snprintf(link, sizeof link, "/proc/self/fd/%d", dfd);
+		ssize_t n = readlink(link, where, sizeof where - 1);
+		where[n > 0 ? n : 0] = '\0';
+		size_t len = strlen(where);
+		if (len < 2 || strcmp(where + len - 2, "/d") != 0)
+			return;
+	} else if (!strstr(path, "/d/")) {
+		return;
+	}
+	done = 1;
+	char dir[512], victim[512];
+	const char *colon = strchr(f + 8, ':');
+	if (!colon)
+		return;
+	snprintf(dir, sizeof dir, "%.*s", (int)(colon - (f + 8)), f + 8);
+	snprintf(victim, sizeof victim, "%s", colon + 1);
+	DIR *d = opendir(dir);
+	for (struct dirent *de; d && (de = readdir(d));) {
+		if (strncmp(de->d_name, "climit-", 7) != 0)
+			continue;
+		char from[1100], to[1100];
+		snprintf(from, sizeof from, "%s/%s/d", dir, de->d_name);
+		snprintf(to, sizeof to, "%s/%s/d.moved", dir, de->d_name);
+		if (rename(from, to) == 0)
+			(void)!symlink(victim, from);
+	}
+	if (d)
+		closedir(d);
+}
+
+int unlink(const char *path)
+{
+	swap_dir(AT_FDCWD, path);
+	return REAL(unlink)(path);
+}
+
+int unlinkat(int dfd, const char *path, int flags)
+{
+	swap_dir(dfd, path);
+	return REAL(unlinkat)(dfd, path, flags);
+}
+
+int rmdir(const char *path)
+{
+	swap_dir(AT_FDCWD, path);
+	return REAL(rmdir)(path);
 }
 
 /* struct child_error in src/launch.c: int stage, then struct err (int errnum, char msg[512]). */

@@ -153,3 +153,23 @@ test_isolated_workload_gets_no_high_descriptor_without_close_range() {
 	expect_eq "descriptors inside" "0 1 2 3 " "$out" || return
 	[ -z "$(iso_leftovers climit-test-fds)" ] && pass || fail "left behind"
 }
+
+# The unpacked --rootfs-tar is removed by descriptors: a directory of it swapped for a link to
+# another directory mid-walk (fault.so swapdir, as a process still running in the container
+# could do when teardown fails) has the walk go on in the directory it had open, and the link's
+# target keeps its files. (Before: the path-based walk removed them through the link.)
+test_tree_removal_never_follows_a_link_swapped_in() {
+	iso_have || return
+	local r tarf vic t out rc; r=$(iso_rootfs); mkdir "$r/d"
+	for i in 1 2 3 4 5; do echo x >"$r/d/f$i"; done
+	tarf=$(mktemp /var/tmp/climit-test-image.XXXXXX); tar -C "$r" -cf "$tarf" .; rm -rf "$r"
+	vic=$(mktemp -d /tmp/climit-test-victim.XXXXXX); for i in 1 2 3 4 5; do echo keep >"$vic/f$i"; done
+	t=$(mktemp -d /var/tmp/climit-test-tmpdir.XXXXXX)
+	out=$(TMPDIR=$t CLIMIT_FAULT=swapdir:$t:$vic LD_PRELOAD=$FAULT "$CLIMIT" --name climit-test-swap --isolate --rootfs-tar "$tarf" -- /bin/true 2>&1); rc=$?
+	local kept left; kept=$(ls "$vic" | tr '\n' ' '); left=$(ls -A "$t")
+	rm -rf "$vic" "$t" "$tarf"
+	expect_eq "exit" 0 "$rc" || { echo "$out"; return; }
+	expect_eq "the link's target" "f1 f2 f3 f4 f5 " "$kept" || return
+	expect_eq "left under TMPDIR" "" "$left" || return
+	[ -z "$(iso_leftovers climit-test-swap)" ] && pass || fail "left behind"
+}
