@@ -111,7 +111,7 @@ climit: $(CORE_OBJ) $(UI_OBJ) src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
 
 # Everything but the commands' entries and the dashboard: the unit tests call the core.
-UNIT_OBJ := $(filter-out src/cmd/%,$(CORE_OBJ)) src/cmd/cli.o
+UNIT_OBJ := $(filter-out src/cmd/%,$(CORE_OBJ)) src/cmd/cli.o src/cmd/opts.o
 tests/unit/test_units: tests/unit/test_units.c $(UNIT_OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 

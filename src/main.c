@@ -1,9 +1,11 @@
 /* argv -> subcommand: the commands are in src/cmd/ (one file each) and ui/ (top, ls, stats,
  * replay); this file only chooses. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "ui.h"
 
@@ -15,6 +17,11 @@ int main(int argc, char **argv)
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
 			return 125;
+	/* Shell completion asks `climit [CMD] --completion-helper` for CMD's options. */
+	if (argc == 2 && strcmp(argv[1], "--completion-helper") == 0)
+		return cli_complete(NULL, stdout) < 0;
+	if (argc == 3 && strcmp(argv[2], "--completion-helper") == 0 && cli_complete(argv[1], stdout) == 0)
+		return 0;
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "fit") == 0)

@@ -6,15 +6,6 @@ _climit() {
 	else
 		cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
 	fi
-	local run_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus --io-read-bps --io-write-bps --io-read-iops
-		--io-write-iops --io-weight --name --parent --cgroup-manager --timeout
-		--report --report=text --report=json --report-file --record --record-interval --isolate --ns --share-net --no-init --rootfs --overlay --overlay-keep
-		--rootfs-tar --hostname --uid --gid --user-ns --map-root-user --cap-drop --cap-add --env --cwd
-		--seccomp --seccomp-log --seccomp-allow --seccomp-deny
-		--pid --children --wait --dry-run --json --help --version"
-	local limit_opts="--mem --mem-high --swap --pids --cpu --cpu-weight --cpus"
-	local top_opts="--delay --iterations --batch --json --all --parent --prometheus --prometheus-file --record
-		--replay --speed --help"
 	local sub="" i
 	# The subcommand, if any, is the first word; after "--" (or the command) climit is done.
 	for ((i = 1; i < cword; i++)); do
@@ -23,7 +14,6 @@ _climit() {
 		run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor|export|plot|replay|fit|sweep) [ $i = 1 ] && sub=${words[i]} ;;
 		esac
 	done
-	# fit and sweep declare their options once, in a table climit prints (--completion-helper).
 	if [ "$sub" = fit ] || [ "$sub" = sweep ]; then
 		case $prev in
 		--emit) COMPREPLY=($(compgen -W "climit systemd kubernetes docker slurm" -- "$cur")); return ;;
@@ -35,7 +25,7 @@ _climit() {
 		--mem|-m) [ "$sub" = sweep ] && { COMPREPLY=($(compgen -W "64M,128M,256M,512M" -- "$cur")); return; } ;;
 		--pids|-p) [ "$sub" = sweep ] && { COMPREPLY=($(compgen -W "10,100,1000" -- "$cur")); return; } ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$("${words[0]}" "$sub" --completion-helper 2>/dev/null)" -- "$cur"))
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$(_climit_opts "$sub")" -- "$cur"))
 		else COMPREPLY=($(compgen -c -- "$cur")); fi
 		return
 	fi
@@ -71,42 +61,34 @@ _climit() {
 	--signal|-s) COMPREPLY=($(compgen -W "TERM KILL HUP INT QUIT USR1 USR2 STOP CONT" -- "$cur")); return ;;
 	--cgroup-manager) COMPREPLY=($(compgen -W "auto systemd cgroupfs" -- "$cur")); return ;;
 	esac
+	local opts; opts=$(_climit_opts "$sub")
 	case $sub in
-	top) COMPREPLY=($(compgen -W "$top_opts" -- "$cur")) ;;
-	ls) COMPREPLY=($(compgen -W "--all --json --parent --help" -- "$cur")) ;;
-	stats)
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json --explain --delay --parent --help" -- "$cur"))
-		else COMPREPLY=($(compgen -W "$(_climit_names)" -- "$cur")); fi ;;
-	gc) COMPREPLY=($(compgen -W "--parent --help" -- "$cur")) ;;
-	export|plot|replay)
-		local opts="--format --output --help"
-		[ "$sub" = plot ] && opts="--output --size --title --help"
-		[ "$sub" = replay ] && opts="--speed --help"
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-		else COMPREPLY=($(compgen -f -X '!*.jsonl' -- "$cur") $(compgen -d -- "$cur")); fi ;;
-	doctor) COMPREPLY=($(compgen -W "$limit_opts --parent --cgroup-manager --json --help" -- "$cur")) ;;
-	set|kill|freeze|thaw|wait|attach)
-		local opts="--json --help"
-		case $sub in
-		set) opts="$limit_opts --io-read-bps --io-write-bps --io-read-iops --io-write-iops --io-weight --force --json --help" ;;
-		kill) opts="--signal --json --help" ;;
-		wait) opts="--timeout --json --help" ;;
-		attach) opts="--children --json --help" ;;
-		esac
+	stats|set|kill|freeze|thaw|wait|attach)
 		# Words after the subcommand that are not options: the first is the container.
 		local n=0
 		for ((i = 2; i < cword; i++)); do
-			[[ ${words[i]} == -* ]] || [[ ${words[i-1]} == --@(mem|mem-high|swap|pids|cpu|cpu-weight|cpus|io-*|signal|timeout) ]] || n=$((n + 1))
+			[[ ${words[i]} == -* ]] || [[ ${words[i-1]} == --@(mem|mem-high|swap|pids|cpu|cpu-weight|cpus|io-*|signal|timeout|delay|parent) ]] || n=$((n + 1))
 		done
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		elif [ $n = 0 ]; then COMPREPLY=($(compgen -W "$(_climit_names)" -- "$cur"))
 		elif [ "$sub" = kill ]; then COMPREPLY=($(compgen -W "TERM KILL HUP INT QUIT USR1 USR2 STOP CONT" -- "$cur"))
 		elif [ "$sub" = attach ]; then COMPREPLY=($(compgen -W "$(ps -eo pid= 2>/dev/null)" -- "$cur")); fi ;;
+	export|plot|replay)
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		else COMPREPLY=($(compgen -f -X '!*.jsonl' -- "$cur") $(compgen -d -- "$cur")); fi ;;
+	top|ls|gc|doctor) COMPREPLY=($(compgen -W "$opts" -- "$cur")) ;;
 	*)
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$run_opts" -- "$cur"))
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		elif [ "$cword" = 1 ]; then COMPREPLY=($(compgen -W "run top ls stats gc set kill freeze thaw wait attach doctor export plot replay fit sweep" -- "$cur") $(compgen -c -- "$cur"))
 		else COMPREPLY=($(compgen -c -- "$cur")); fi ;;
 	esac
+}
+# SUB's options (none: climit run's), from the climit being completed.
+_climit_opts() {
+	local climit=${COMP_WORDS[0]}
+	[ "$climit" = climit ] || [ -x "$climit" ] || climit=climit
+	if [ -z "$1" ] || [ "$1" = run ]; then "$climit" --completion-helper 2>/dev/null
+	else "$climit" "$1" --completion-helper 2>/dev/null; fi
 }
 # The running containers: the records of root's or this user's climits.
 _climit_names() {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "opts.h"
 #include "units.h"
 
 enum {
@@ -28,57 +29,94 @@ enum {
 	OPT_SECCOMP, OPT_SECCOMP_LOG, OPT_SECCOMP_ALLOW, OPT_SECCOMP_DENY, OPT_RECORD, OPT_RECORD_INTERVAL, OPT_REPLAY, OPT_REPORT_FILE,
 };
 
-static const struct option run_longopts[] = {
-	{ "mem", required_argument, NULL, OPT_MEM },
-	{ "mem-high", required_argument, NULL, OPT_MEM_HIGH },
-	{ "swap", required_argument, NULL, OPT_SWAP },
-	{ "pids", required_argument, NULL, OPT_PIDS },
-	{ "cpu", required_argument, NULL, OPT_CPU },
-	{ "cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "io-read-bps", required_argument, NULL, OPT_IO_RBPS },
-	{ "io-write-bps", required_argument, NULL, OPT_IO_WBPS },
-	{ "io-read-iops", required_argument, NULL, OPT_IO_RIOPS },
-	{ "io-write-iops", required_argument, NULL, OPT_IO_WIOPS },
-	{ "io-weight", required_argument, NULL, OPT_IO_WEIGHT },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "parent", required_argument, NULL, OPT_PARENT },
-	{ "cgroup-manager", required_argument, NULL, OPT_MANAGER },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "report", optional_argument, NULL, OPT_REPORT },
-	{ "report-file", required_argument, NULL, OPT_REPORT_FILE },
-	{ "record", required_argument, NULL, OPT_RECORD },
-	{ "record-interval", required_argument, NULL, OPT_RECORD_INTERVAL },
-	{ "isolate", no_argument, NULL, OPT_ISOLATE },
-	{ "ns", required_argument, NULL, OPT_NS },
-	{ "share-net", no_argument, NULL, OPT_SHARE_NET },
-	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
-	{ "overlay", no_argument, NULL, OPT_OVERLAY },
-	{ "overlay-keep", required_argument, NULL, OPT_OVERLAY_KEEP },
-	{ "rootfs-tar", required_argument, NULL, OPT_ROOTFS_TAR },
-	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
-	{ "uid", required_argument, NULL, OPT_UID },
-	{ "gid", required_argument, NULL, OPT_GID },
-	{ "user-ns", no_argument, NULL, OPT_USER_NS },
-	{ "map-root-user", no_argument, NULL, OPT_MAP_ROOT },
-	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
-	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
-	{ "env", required_argument, NULL, OPT_ENV },
-	{ "cwd", required_argument, NULL, OPT_CWD },
-	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
-	{ "seccomp-log", no_argument, NULL, OPT_SECCOMP_LOG },
-	{ "seccomp-allow", required_argument, NULL, OPT_SECCOMP_ALLOW },
-	{ "seccomp-deny", required_argument, NULL, OPT_SECCOMP_DENY },
-	{ "no-init", no_argument, NULL, OPT_NO_INIT },
-	{ "pid", required_argument, NULL, OPT_PID },
-	{ "children", no_argument, NULL, OPT_CHILDREN },
-	{ "wait", no_argument, NULL, OPT_WAIT },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+/* climit [run]'s options, in --help's order. */
+static const struct opt_def run_defs[] = {
+	OPT_TEXT("Limits (none by default):\n"),
+	OPT("mem", OPT_MEM, "SIZE", "hard memory limit (at least 1M); swap is capped at 0 unless --swap\n"
+				    "(v2 memory.max + memory.swap.max, v1 memory.limit_in_bytes\n"
+				    "+ memory.memsw.limit_in_bytes)"),
+	OPT("mem-high", OPT_MEM_HIGH, "SIZE", "memory throttling threshold (v2 memory.high; v1: refused)"),
+	OPT("swap", OPT_SWAP, "SIZE", "allow SIZE of swap on top of --mem (default 0)"),
+	OPT("pids", OPT_PIDS, "N", "at most N tasks (processes + threads), or max (pids.max)"),
+	OPT("cpu", OPT_CPU, "QUOTA", "hard CPU quota: 50% or 150% of one CPU, or 1.5 CPUs, or max\n"
+				     "(per 100 ms period: v2 cpu.max, v1 cpu.cfs_quota_us)"),
+	OPT("cpu-weight", OPT_CPU_WEIGHT, "N", "relative CPU weight 1..10000 (default 100; v2 cpu.weight,\n"
+					       "v1 cpu.shares = N*1024/100)"),
+	OPT("cpus", OPT_CPUS, "LIST", "run only on these CPUs, e.g. 0-1,3 (cpuset)"),
+	OPT_REPEATS("io-read-bps", OPT_IO_RBPS, "[WHERE=]RATE", "read bytes per second, e.g. 20M (v2 io.max, v1 blkio.throttle.*)"),
+	OPT_REPEATS("io-write-bps", OPT_IO_WBPS, "[WHERE=]RATE", "written bytes per second"),
+	OPT_REPEATS("io-read-iops", OPT_IO_RIOPS, "[WHERE=]N", "read operations per second"),
+	OPT_REPEATS("io-write-iops", OPT_IO_WIOPS, "[WHERE=]N", "write operations per second; each --io-* repeats, one per\n"
+								"device. WHERE: a path (/var/lib/db: the disk holding it, a\n"
+								"partition counting as its disk), a device (/dev/sda) or\n"
+								"MAJ:MIN (8:0); default: the disk holding the working directory"),
+	OPT("io-weight", OPT_IO_WEIGHT, "[WHERE=]N", "relative I/O weight 1..10000 (default 100; needs the bfq\n"
+						     "scheduler or v2 io.cost on that disk: io.bfq.weight/io.weight)"),
+	OPT_TEXT("\nRun control:\n"),
+	OPT("name", OPT_NAME, "NAME", "cgroup name (default: COMMAND-PID); letters, digits, _ . -"),
+	OPT("parent", OPT_PARENT, "PATH", "where climit's cgroups live (default: climit; on a systemd\n"
+					  "cgroup-v2 host a scope in climit.slice, see below)"),
+	OPT("cgroup-manager", OPT_MANAGER, "auto|systemd|cgroupfs",
+	    "who creates the group (default auto: a transient systemd\n"
+	    "scope with Delegate=yes when systemd runs a cgroup-v2 host\n"
+	    "and no --parent is given, cgroupfs otherwise)"),
+	OPT("timeout", OPT_TIMEOUT, "DURATION", "kill the whole group after DURATION and exit 124;\n"
+						"DURATION is a number with ms, s (default), m, h or d; 0 = none"),
+	OPT("report", OPT_REPORT, "[=text|json]", "print a resource summary on stderr at the end: text\n"
+						  "(default, with sparklines of memory, CPU and tasks on a\n"
+						  "terminal) or json"),
+	OPT("report-file", OPT_REPORT_FILE, "FILE", "append the JSON report to FILE, one line per run (safe for\n"
+						    "runs at the same time; with or without --report)"),
+	OPT("record", OPT_RECORD, "FILE", "record the run: samples and events as JSON Lines (see\n"
+					  "climit export, climit replay, climit plot)"),
+	OPT("record-interval", OPT_RECORD_INTERVAL, "DURATION", "time between samples (default 100ms; 10ms to 1h)"),
+	OPT("pid", OPT_PID, "PID", "instead of COMMAND: move running process PID (all its threads)\n"
+				   "into the new group; climit exits at once and `climit gc`\n"
+				   "removes the group once it is empty"),
+	OPT("children", OPT_CHILDREN, NULL, "with --pid: its descendants too"),
+	OPT("wait", OPT_WAIT, NULL, "with --pid: stay until the group is empty, then remove it\n"
+				    "(--timeout kills the group; --report prints its figures)"),
+	OPT("dry-run", OPT_DRY_RUN, NULL, "run nothing: say what the limits would be in force, what not\n"
+					  "and why (climit doctor)"),
+	OPT("json", OPT_JSON, NULL, "with --dry-run: one JSON array"),
+	OPT("help", OPT_HELP, NULL, "show this help and exit"),
+	OPT("version", OPT_VERSION, NULL, "show the version and exit"),
+	OPT_TEXT("\nIsolation (none by default):\n"),
+	OPT("isolate", OPT_ISOLATE, NULL, "new pid, mount, uts, ipc, net and cgroup namespaces, a fresh\n"
+					  "/proc, a read-only /sys/fs/cgroup rooted at the container's\n"
+					  "group, Docker's default capabilities (no sys_admin),\n"
+					  "no_new_privs, only fds 0-2, and a reaping init as PID 1"),
+	OPT("ns", OPT_NS, "LIST", "namespaces to create: pid,mount,uts,ipc,net,cgroup,user"),
+	OPT("share-net", OPT_SHARE_NET, NULL, "keep the host's network (with --isolate or --ns)"),
+	OPT("no-init", OPT_NO_INIT, NULL, "the command itself is PID 1 (like unshare --fork --pid)"),
+	OPT("rootfs", OPT_ROOTFS, "DIR", "pivot_root into DIR with /proc, a minimal /dev and a\n"
+					 "read-only /sys (needs a mount namespace)"),
+	OPT("overlay", OPT_OVERLAY, NULL, "DIR is the read-only lower layer; changes go to a throw-away\n"
+					  "tmpfs upper layer"),
+	OPT("overlay-keep", OPT_OVERLAY_KEEP, "DIR", "keep the upper layer in DIR/upper (implies --overlay)"),
+	OPT("rootfs-tar", OPT_ROOTFS_TAR, "FILE", "unpack a `docker export` tarball into a temporary rootfs\n"
+						  "($TMPDIR or /var/tmp), removed at the end"),
+	OPT("hostname", OPT_HOSTNAME, "NAME", "hostname inside (needs a uts namespace)"),
+	OPT("uid", OPT_UID, "UID|NAME", "run as this user (NAME from the container's /etc/passwd;\n"
+					"its group too unless --gid); no capabilities, no_new_privs"),
+	OPT("gid", OPT_GID, "GID|NAME", "run as this group (supplementary groups: just GID)"),
+	OPT("user-ns", OPT_USER_NS, NULL, "new user namespace; root inside = the caller outside\n"
+					  "(implied for a normal user's --isolate and --ns)"),
+	OPT("map-root-user", OPT_MAP_ROOT, NULL, "the same as --user-ns (unshare's name)"),
+	OPT("cap-drop", OPT_CAP_DROP, "LIST|all", "drop capabilities (e.g. net_raw,CAP_CHOWN)"),
+	OPT("cap-add", OPT_CAP_ADD, "LIST", "keep or add capabilities (also for a non-root --uid)"),
+	OPT_REPEATS("env", OPT_ENV, "NAME=VALUE", "set a variable (repeatable)"),
+	OPT("cwd", OPT_CWD, "DIR", "working directory (absolute; inside the rootfs)"),
+	OPT("seccomp", OPT_SECCOMP, "default|unconfined|FILE",
+	    "syscall filter (default with --isolate, none without):\n"
+	    "Docker's default profile (denied calls fail with EPERM; also\n"
+	    "TIOCSTI/TIOCLINUX, i386 and x32 calls alike), or a\n"
+	    "Docker/OCI seccomp JSON profile"),
+	OPT("seccomp-log", OPT_SECCOMP_LOG, NULL, "log what the filter would refuse, and let it through"),
+	OPT("seccomp-allow", OPT_SECCOMP_ALLOW, "LIST", "syscall names to allow on top (keyctl,add_key)"),
+	OPT("seccomp-deny", OPT_SECCOMP_DENY, "LIST", "syscall names to refuse on top"),
 };
+#define NRUN ((int)(sizeof run_defs / sizeof run_defs[0]))
 
 /* An existing directory, made absolute (the container sees it from another root). */
 static bool valid_id(const char *s)
@@ -115,13 +153,7 @@ static bool valid_hostname(const char *s)
 /* The spelling of the option as the user is most likely to recognise it. */
 static const char *optname(int c)
 {
-	for (const struct option *lo = run_longopts; lo->name; lo++)
-		if (lo->val == c) {
-			static char buf[32];
-			snprintf(buf, sizeof buf, "--%s", lo->name);
-			return buf;
-		}
-	return "?";
+	return opts_name(run_defs, NRUN, c);
 }
 
 static int bad(struct err *e, int c, const char *val, const char *why)
@@ -137,67 +169,6 @@ static int parse_io(int c, const char *arg, struct run_opts *o, struct err *e)
 			 c == OPT_IO_WEIGHT ? "--io-weight" : io_key_option((enum io_key)(c - OPT_IO_RBPS)), arg, &why) < 0)
 		return bad(e, c, arg, why);
 	return 0;
-}
-
-/* getopt leaves the failing argument at argv[optind-1]; name it as typed. */
-static int getopt_failure(struct err *e, char **argv, int c)
-{
-	const char *arg = argv[optind - 1];
-	if (c == ':')
-		return err_set(e, "%s: missing value", arg);
-	/* After a subcommand's name (argv[0] here), the user may have meant a program of that name:
-	 * `climit ls -l` is climit's ls; `climit -- ls -l` runs ls. */
-	static const char *const subs[] = { "top", "ls", "stats", "set", "kill", "freeze", "thaw", "wait", "attach",
-					    "gc", "doctor", "export", "plot", "replay" };
-	const char *sub = NULL;
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (strcmp(argv[0], subs[i]) == 0)
-			sub = subs[i];
-	char opt[64];
-	if (optopt && arg[0] == '-' && arg[1] != '-')
-		snprintf(opt, sizeof opt, "-%c", optopt);
-	else
-		snprintf(opt, sizeof opt, "%.60s", arg);
-	if (sub)
-		return err_set(e, "%s: unknown option of climit %s (try 'climit %s --help'; to run a program named %s: "
-				  "climit -- %s %s)", opt, sub, sub, sub, sub, opt);
-	return err_set(e, "%s: unknown option (try 'climit --help')", opt);
-}
-
-/* climit's getopt rules, shared by every parser: an unknown option, a missing value and an
- * option given twice (except `repeatable`, -1 for none) are one-line errors. opts_next returns
- * the option, -1 at the end, or -2 with e filled. */
-struct opt_iter {
-	bool seen[512];
-	int repeatable;
-};
-
-static void opts_begin(struct opt_iter *it, int repeatable)
-{
-	*it = (struct opt_iter){ .repeatable = repeatable };
-	optind = 1;
-	opterr = 0;
-}
-
-static int opts_next(struct opt_iter *it, int argc, char **argv, const char *shorts, const struct option *longs,
-		     struct err *e)
-{
-	int c = getopt_long(argc, argv, shorts, longs, NULL);
-	if (c == -1)
-		return -1;
-	if (c == '?' || c == ':')
-		return getopt_failure(e, argv, c), -2;
-	/* The I/O limits repeat, one per device (a device given twice is refused by io_resolve). */
-	bool repeats = c == it->repeatable || (c >= OPT_IO_RBPS && c <= OPT_IO_WIOPS);
-	if (c >= 0 && c < 512 && it->seen[c] && !repeats) {
-		/* The option as typed: "--mem 1G" leaves optarg in its own argv slot. */
-		const char *typed = argv[optind - 1 - (optarg && argv[optind - 1] == optarg)];
-		return err_set(e, "%.*s: given twice%s%s%s", (int)strcspn(typed, "="), typed, optarg ? " (\"" : "",
-			       optarg ? optarg : "", optarg ? "\")" : ""), -2;
-	}
-	if (c >= 0 && c < 512)
-		it->seen[c] = true;
-	return c;
 }
 
 static unsigned online_cpus(void)
@@ -546,21 +517,22 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o, struct err *e)
 	*o = (struct run_opts){ .parent = "climit" };
 	unset_limits(o);
 	struct run_parse st = { .isolate = false };
-	struct opt_iter it;
-	opts_begin(&it, OPT_ENV);
-	int c;
-	/* '+': stop at the first non-option, so `climit --pids 9 ls -l` runs ls with -l (like env,
+	struct opts s;
+	/* Stop at the first non-option, so `climit --pids 9 ls -l` runs ls with -l (like env,
 	 * timeout); `climit ls -l` is the subcommand ls (main.c), `climit -- ls -l` the program. */
-	while ((c = opts_next(&it, argc, argv, "+:m:p:c:n:t:hV", run_longopts, e)) != -1) {
+	opts_begin(&s, run_defs, NRUN, false);
+	const char *arg;
+	int c;
+	while ((c = opts_next(&s, argc, argv, &arg, e)) != -1) {
 		if (c == -2)
 			return -1;
-		if (c == OPT_HELP || c == OPT_VERSION) {
-			*(c == OPT_HELP ? &o->help : &o->version) = true;
+		if (c == OPT_HELP || c == OPT_COMPLETE_KEY || c == OPT_VERSION) {
+			*(c == OPT_VERSION ? &o->version : &o->help) = true;
 			return 0;
 		}
-		int rc = parse_run_opt(c, optarg, o, e);
+		int rc = parse_run_opt(c, arg, o, e);
 		if (rc == 1)
-			rc = parse_iso_opt(c, optarg, o, &st, e);
+			rc = parse_iso_opt(c, arg, o, &st, e);
 		if (rc < 0)
 			return -1;
 	}
@@ -603,74 +575,105 @@ static int parse_speed(const char *arg, double *out, struct err *e)
 	return 0;
 }
 
+enum { R_FORMAT = 'f', R_OUT = 'o', R_SIZE = 300, R_TITLE, R_SPEED };
+static const struct opt_def export_defs[] = {
+	OPT("format", R_FORMAT, "FORMAT", "csv (default: a row per sample, spreadsheets, pandas),\n"
+					  "json (one document: header, samples, events, end) or\n"
+					  "openmetrics (for promtool tsdb create-blocks-from openmetrics)"),
+	OPT("output", R_OUT, "OUT", "write OUT (atomically) instead of stdout"),
+};
+static const struct opt_def plot_defs[] = {
+	OPT("output", R_OUT, "OUT", "the chart; its extension picks the format"),
+	OPT("size", R_SIZE, "WxH", "in pixels (default 1200x900)"),
+	OPT("title", R_TITLE, "TEXT", "instead of the command and its limits"),
+};
+static const struct opt_def replay_defs[] = {
+	OPT("speed", R_SPEED, "X", "start at X times the recorded pace (0.1 to 100)"),
+};
+static const struct {
+	const char *cmd, *usage, *after;
+	const struct opt_def *defs;
+	int n;
+} recv_cmds[] = {
+	{ "export", "Usage: climit export FILE [--format csv|json|openmetrics] [-o OUT]\n"
+		    "Convert a recording (climit --record FILE, climit top --record FILE).\n",
+	  "See climit(1), RECORDING.\n", export_defs, 2 },
+	{ "plot", "Usage: climit plot FILE [FILE...] -o OUT.png|OUT.svg|OUT.pdf [--size WxH] [--title TEXT]\n"
+		  "Draw a recording: memory, CPU, tasks (and pressure where recorded) against\n"
+		  "their limits, OOM kills and limit hits marked; several files overlay runs.\n"
+		  "Needs gnuplot (apt-get install gnuplot-nox).\n",
+	  "See climit(1), RECORDING.\n", plot_defs, 3 },
+	{ "replay", "Usage: climit replay FILE [--speed X]   (also: climit top --replay FILE)\n"
+		    "Play a recording in the dashboard: space pauses, . and , step, left/right seek\n"
+		    "10 s, + and - change the speed, Home/End (g/G) jump; q quits.\n",
+	  "See climit-top(1), --replay and KEYS; climit(1), RECORDING.\n", replay_defs, 1 },
+};
+
+static int recv_index(const char *cmd)
+{
+	return strcmp(cmd, "export") == 0 ? 0 : strcmp(cmd, "plot") == 0 ? 1 : 2;
+}
+
+static int recv_opt(int c, const char *arg, struct recv_opts *o, struct err *e)
+{
+	char *end;
+	switch (c) {
+	case R_FORMAT:
+		if (strcmp(arg, "csv") == 0)
+			o->format = EXPORT_CSV;
+		else if (strcmp(arg, "json") == 0)
+			o->format = EXPORT_JSON;
+		else if (strcmp(arg, "openmetrics") == 0)
+			o->format = EXPORT_OPENMETRICS;
+		else
+			return err_set(e, "--format: \"%s\": not a format (use csv, json or openmetrics)", arg);
+		break;
+	case R_OUT:
+		if (!arg[0])
+			return err_set(e, "-o: \"\": an empty file name");
+		o->out = arg;
+		break;
+	case R_SIZE: {
+		unsigned long w = strtoul(arg, &end, 10), h = 0;
+		if (end != arg && (*end == 'x' || *end == 'X')) {
+			const char *hs = end + 1;
+			h = strtoul(hs, &end, 10);
+			if (end == hs)
+				h = 0;
+		}
+		if (*end || w < 320 || h < 240 || w > 10000 || h > 10000)
+			return err_set(e, "--size: \"%s\": not WIDTHxHEIGHT in pixels (320x240 to 10000x10000)", arg);
+		o->width = (unsigned)w;
+		o->height = (unsigned)h;
+		break;
+	}
+	case R_TITLE:
+		o->title = arg;
+		break;
+	case R_SPEED:
+		return parse_speed(arg, &o->speed, e);
+	}
+	return 0;
+}
+
 int cli_parse_recv(const char *cmd, int argc, char **argv, struct recv_opts *o, struct err *e)
 {
-	enum { O_FORMAT = 'f', O_OUT = 'o', O_SIZE = 300, O_TITLE, O_SPEED };
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "output", required_argument, NULL, O_OUT },
-		{ "size", required_argument, NULL, O_SIZE },
-		{ "title", required_argument, NULL, O_TITLE },
-		{ "speed", required_argument, NULL, O_SPEED },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	*o = (struct recv_opts){ .cmd = cmd, .format = EXPORT_CSV, .width = 1200, .height = 900, .speed = 1 };
-	bool export = strcmp(cmd, "export") == 0, plot = strcmp(cmd, "plot") == 0, replay = !export && !plot;
-	struct opt_iter it;
-	opts_begin(&it, -1);
+	bool plot = strcmp(cmd, "plot") == 0;
+	int k = recv_index(cmd);
+	struct opts s;
+	opts_begin(&s, recv_cmds[k].defs, recv_cmds[k].n, true);
+	const char *arg;
 	int c;
-	while ((c = opts_next(&it, argc, argv, ":hf:o:", longopts, e)) != -1) {
+	while ((c = opts_next(&s, argc, argv, &arg, e)) != -1) {
 		if (c == -2)
 			return -1;
-		const char *opt = c == O_FORMAT ? "--format" : c == O_OUT ? "-o" : c == O_SIZE ? "--size"
-				: c == O_TITLE ? "--title" : "--speed";
-		if (c == OPT_HELP) {
+		if (c == OPT_HELP_KEY || c == OPT_COMPLETE_KEY) {
 			o->help = true;
 			return 0;
 		}
-		if ((c == O_FORMAT && !export) || ((c == O_SIZE || c == O_TITLE) && !plot) || (c == O_OUT && replay) ||
-		    (c == O_SPEED && !replay))
-			return err_set(e, "%s: \"%s\": not an option of climit %s", opt, optarg, cmd);
-		char *end;
-		switch (c) {
-		case O_FORMAT:
-			if (strcmp(optarg, "csv") == 0)
-				o->format = EXPORT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = EXPORT_JSON;
-			else if (strcmp(optarg, "openmetrics") == 0)
-				o->format = EXPORT_OPENMETRICS;
-			else
-				return err_set(e, "--format: \"%s\": not a format (use csv, json or openmetrics)", optarg);
-			break;
-		case O_OUT:
-			if (!optarg[0])
-				return err_set(e, "-o: \"\": an empty file name");
-			o->out = optarg;
-			break;
-		case O_SIZE: {
-			unsigned long w = strtoul(optarg, &end, 10), h = 0;
-			if (end != optarg && (*end == 'x' || *end == 'X')) {
-				const char *hs = end + 1;
-				h = strtoul(hs, &end, 10);
-				if (end == hs)
-					h = 0;
-			}
-			if (*end || w < 320 || h < 240 || w > 10000 || h > 10000)
-				return err_set(e, "--size: \"%s\": not WIDTHxHEIGHT in pixels (320x240 to 10000x10000)", optarg);
-			o->width = (unsigned)w;
-			o->height = (unsigned)h;
-			break;
-		}
-		case O_TITLE:
-			o->title = optarg;
-			break;
-		case O_SPEED:
-			if (parse_speed(optarg, &o->speed, e) < 0)
-				return -1;
-			break;
-		}
+		if (recv_opt(c, arg, o, e) < 0)
+			return -1;
 	}
 	for (; optind < argc; optind++) {
 		if (!argv[optind][0])
@@ -689,84 +692,104 @@ int cli_parse_recv(const char *cmd, int argc, char **argv, struct recv_opts *o, 
 
 void cli_usage_recv(const char *cmd)
 {
-	if (strcmp(cmd, "export") == 0)
-		fputs("Usage: climit export FILE [--format csv|json|openmetrics] [-o OUT]\n"
-		      "Convert a recording (climit --record FILE, climit top --record FILE).\n"
-		      "  -f, --format FORMAT    csv (default: a row per sample, spreadsheets, pandas),\n"
-		      "                         json (one document: header, samples, events, end) or\n"
-		      "                         openmetrics (for promtool tsdb create-blocks-from openmetrics)\n"
-		      "  -o, --output OUT       write OUT (atomically) instead of stdout\n"
-		      "See climit(1), RECORDING.\n", stdout);
-	else if (strcmp(cmd, "plot") == 0)
-		fputs("Usage: climit plot FILE [FILE...] -o OUT.png|OUT.svg|OUT.pdf [--size WxH] [--title TEXT]\n"
-		      "Draw a recording: memory, CPU, tasks (and pressure where recorded) against\n"
-		      "their limits, OOM kills and limit hits marked; several files overlay runs.\n"
-		      "Needs gnuplot (apt-get install gnuplot-nox).\n"
-		      "  -o, --output OUT       the chart; its extension picks the format\n"
-		      "      --size WxH         in pixels (default 1200x900)\n"
-		      "      --title TEXT       instead of the command and its limits\n"
-		      "See climit(1), RECORDING.\n", stdout);
-	else
-		fputs("Usage: climit replay FILE [--speed X]   (also: climit top --replay FILE)\n"
-		      "Play a recording in the dashboard: space pauses, . and , step, left/right seek\n"
-		      "10 s, + and - change the speed, Home/End (g/G) jump; q quits.\n"
-		      "      --speed X          start at X times the recorded pace (0.1 to 100)\n"
-		      "See climit-top(1), --replay and KEYS; climit(1), RECORDING.\n", stdout);
+	int k = recv_index(cmd);
+	opts_help(stdout, recv_cmds[k].usage, recv_cmds[k].defs, recv_cmds[k].n, recv_cmds[k].after);
 }
+
+static const struct opt_def gc_defs[] = {
+	OPT("parent", OPT_PARENT, "PATH", "only groups under PATH (default: every parent recorded)"),
+};
 
 int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e)
 {
-	static const struct option longopts[] = {
-		{ "parent", required_argument, NULL, OPT_PARENT },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	*o = (struct gc_opts){ .parent = NULL };
-	const char *why;
-	struct opt_iter it;
-	opts_begin(&it, -1);
+	const char *why, *arg;
+	struct opts s;
+	opts_begin(&s, gc_defs, 1, false);
 	int c;
-	while ((c = opts_next(&it, argc, argv, "+:h", longopts, e)) != -1) {
+	while ((c = opts_next(&s, argc, argv, &arg, e)) != -1) {
 		if (c == -2)
 			return -1;
-		if (c == OPT_HELP) {
+		if (c == OPT_HELP_KEY || c == OPT_COMPLETE_KEY) {
 			o->help = true;
 			return 0;
 		}
-		if (units_check_parent(optarg, &why) < 0)
-			return err_set(e, "--parent: \"%s\": %s", optarg, why);
-		o->parent = optarg[0] == '/' ? optarg + 1 : optarg;
+		if (units_check_parent(arg, &why) < 0)
+			return err_set(e, "--parent: \"%s\": %s", arg, why);
+		o->parent = arg[0] == '/' ? arg + 1 : arg;
 	}
 	if (optind < argc)
 		return err_set(e, "gc: \"%s\": unexpected argument", argv[optind]);
 	return 0;
 }
 
+enum { T_JSON = 300, T_PARENT, T_PROM, T_PROM_FILE, T_EXPLAIN, T_RECORD, T_REPLAY, T_SPEED };
+#define PARENT_HELP "where climit's groups live (default: climit, or\nclimit.slice under systemd)"
+static const struct opt_def top_defs[] = {
+	OPT("delay", 'd', "DURATION", "refresh interval (default 1s; ms, s, m suffixes)"),
+	OPT("iterations", 'n', "N", "exit after N refreshes (default: run until q)"),
+	OPT("batch", 'b', NULL, "plain text frames (default when stdout is not a terminal)"),
+	OPT("json", T_JSON, NULL, "one JSON object per refresh"),
+	OPT("all", 'a', NULL, "every cgroup on the host, as a tree (like systemd-cgtop)"),
+	OPT("parent", T_PARENT, "PATH", PARENT_HELP),
+	OPT("prometheus", T_PROM, "[=ADDR:PORT]", "serve the figures for Prometheus on http://ADDR:PORT/metrics\n"
+						  "(default 127.0.0.1:9479); no screen unless -b or --json"),
+	OPT("prometheus-file", T_PROM_FILE, "PATH", "write them to PATH (atomically) after every refresh, for\n"
+						    "node_exporter's textfile collector"),
+	OPT("record", T_RECORD, "FILE", "record every container shown, every refresh (JSON Lines;\n"
+					"climit export, replay and plot read it)"),
+	OPT("replay", T_REPLAY, "FILE", "show a recording instead (same as climit replay FILE):\n"
+					"space pause, . , step, left/right seek 10 s, + - speed,\n"
+					"Home/End or g/G jump"),
+	OPT("speed", T_SPEED, "X", "with --replay: start at X times the recorded pace"),
+};
+static const struct opt_def ls_defs[] = {
+	OPT("all", 'a', NULL, "every cgroup, as a tree"),
+	OPT("json", T_JSON, NULL, "one JSON object with a \"groups\" array"),
+	OPT("parent", T_PARENT, "PATH", PARENT_HELP),
+};
+static const struct opt_def stats_defs[] = {
+	OPT("json", T_JSON, NULL, "one JSON object"),
+	OPT("explain", T_EXPLAIN, NULL, "the effective memory, pids and CPU limit walking up the tree\n"
+					"(the lowest ancestor's wins) and whether it binds now"),
+	OPT("delay", 'd', "DURATION", "sampling interval for rates (default 1s)"),
+	OPT("parent", T_PARENT, "PATH", PARENT_HELP),
+};
+static const struct {
+	const char *usage, *after;
+	const struct opt_def *defs;
+	int n;
+} top_cmds[] = {
+	{ "Usage: climit top [OPTIONS]\n"
+	  "Live dashboard of climit's containers: limits, OOM kills and refused forks as they happen.\n\n",
+	  "\nKeys: up/down, j/K select, < > sort column, s cycle sort, r reverse, / filter,\n"
+	  "Enter details, k kill (asks), f freeze/thaw, m p c change memory/pids/CPU limit,\n"
+	  "? help, q quit.\n",
+	  top_defs, (int)(sizeof top_defs / sizeof top_defs[0]) },
+	{ "Usage: climit ls [--all] [--json] [--parent PATH]\n"
+	  "List climit's containers (with --all every cgroup), one line each.\n",
+	  NULL, ls_defs, (int)(sizeof ls_defs / sizeof ls_defs[0]) },
+	{ "Usage: climit stats NAME [--json] [--explain] [--parent PATH]\n"
+	  "Print one container's limits and counters once (rates need two samples: it waits\n"
+	  "--delay, default 1s, between them).\n",
+	  NULL, stats_defs, (int)(sizeof stats_defs / sizeof stats_defs[0]) },
+};
+
+static int top_index(const char *cmd)
+{
+	return strcmp(cmd, "ls") == 0 ? 1 : strcmp(cmd, "stats") == 0 ? 2 : 0;
+}
+
 int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, struct err *e)
 {
-	enum { O_BATCH = 300, O_JSON, O_ALL, O_PARENT, O_PROM, O_PROM_FILE, O_EXPLAIN, O_RECORD, O_REPLAY, O_SPEED };
-	static const struct option longopts[] = {
-		{ "delay", required_argument, NULL, 'd' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "batch", no_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "all", no_argument, NULL, 'a' },
-		{ "parent", required_argument, NULL, O_PARENT },
-		{ "prometheus", optional_argument, NULL, O_PROM },
-		{ "prometheus-file", required_argument, NULL, O_PROM_FILE },
-		{ "explain", no_argument, NULL, O_EXPLAIN },
-		{ "record", required_argument, NULL, O_RECORD },
-		{ "replay", required_argument, NULL, O_REPLAY },
-		{ "speed", required_argument, NULL, O_SPEED },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	*o = (struct top_opts){ .delay_ns = 1000000000ull };
 	const char *why;
-	struct opt_iter it;
-	opts_begin(&it, -1);
+	int k = top_index(cmd);
+	struct opts s;
+	opts_begin(&s, top_cmds[k].defs, top_cmds[k].n, true);
+	const char *arg;
 	int c;
-	while ((c = opts_next(&it, argc, argv, ":d:n:bah", longopts, e)) != -1) {
+	while ((c = opts_next(&s, argc, argv, &arg, e)) != -1) {
 		if (c == -2)
 			return -1;
 		switch (c) {
@@ -782,46 +805,46 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 				return err_set(e, "--iterations: \"%s\": %s", optarg, why);
 			break;
 		case 'b': o->batch = true; break;
-		case O_JSON: o->json = true; break;
+		case T_JSON: o->json = true; break;
 		case 'a': o->all = true; break;
-		case O_PARENT:
+		case T_PARENT:
 			if (units_check_parent(optarg, &why) < 0)
 				return err_set(e, "--parent: \"%s\": %s", optarg, why);
 			o->parent = optarg[0] == '/' ? optarg + 1 : optarg;
 			break;
-		case O_PROM:
+		case T_PROM:
 			if (strcmp(cmd, "top") != 0)
 				return err_set(e, "--prometheus: only for climit top");
 			o->prometheus = true;
 			o->prom_addr = optarg;
 			break;
-		case O_PROM_FILE:
+		case T_PROM_FILE:
 			if (strcmp(cmd, "top") != 0)
 				return err_set(e, "--prometheus-file: only for climit top");
 			if (!optarg[0])
 				return err_set(e, "--prometheus-file: empty path");
 			o->prom_file = optarg;
 			break;
-		case O_RECORD:
-		case O_REPLAY:
+		case T_RECORD:
+		case T_REPLAY:
 			if (strcmp(cmd, "top") != 0)
-				return err_set(e, "%s: only for climit top", c == O_RECORD ? "--record" : "--replay");
+				return err_set(e, "%s: only for climit top", c == T_RECORD ? "--record" : "--replay");
 			if (!optarg[0])
-				return err_set(e, "%s: \"\": an empty file name", c == O_RECORD ? "--record" : "--replay");
-			*(c == O_RECORD ? &o->record : &o->replay) = optarg;
+				return err_set(e, "%s: \"\": an empty file name", c == T_RECORD ? "--record" : "--replay");
+			*(c == T_RECORD ? &o->record : &o->replay) = optarg;
 			break;
-		case O_SPEED:
+		case T_SPEED:
 			if (strcmp(cmd, "top") != 0)
 				return err_set(e, "--speed: only for climit top --replay");
 			if (parse_speed(optarg, &o->speed, e) < 0)
 				return -1;
 			break;
-		case O_EXPLAIN:
+		case T_EXPLAIN:
 			if (strcmp(cmd, "stats") != 0)
 				return err_set(e, "--explain: only for climit stats");
 			o->explain = true;
 			break;
-		case 'h': o->help = true; return 0;
+		case OPT_HELP_KEY: case OPT_COMPLETE_KEY: o->help = true; return 0;
 		}
 	}
 	if (o->speed && !o->replay)
@@ -844,178 +867,44 @@ int cli_parse_top(const char *cmd, int argc, char **argv, struct top_opts *o, st
 
 void cli_usage_top(const char *cmd)
 {
-	if (strcmp(cmd, "ls") == 0) {
-		fputs("Usage: climit ls [--all] [--json] [--parent PATH]\n"
-		      "List climit's containers (with --all every cgroup), one line each.\n"
-		      "  -a, --all          every cgroup, as a tree\n"
-		      "      --json         one JSON object with a \"groups\" array\n"
-		      "      --parent PATH  where climit's groups live (default: climit, or\n"
-	      "                         climit.slice under systemd)\n"
-		      "  -h, --help         show this help and exit\n", stdout);
-		return;
-	}
-	if (strcmp(cmd, "stats") == 0) {
-		fputs("Usage: climit stats NAME [--json] [--explain] [--parent PATH]\n"
-		      "Print one container's limits and counters once (rates need two samples: it waits\n"
-		      "--delay, default 1s, between them).\n"
-		      "      --json         one JSON object\n"
-		      "      --explain      the effective memory, pids and CPU limit walking up the tree\n"
-		      "                     (the lowest ancestor's wins) and whether it binds now\n"
-		      "  -d, --delay DURATION  sampling interval for rates (default 1s)\n"
-		      "      --parent PATH  where climit's groups live (default: climit, or\n"
-	      "                         climit.slice under systemd)\n"
-		      "  -h, --help         show this help and exit\n", stdout);
-		return;
-	}
-	fputs("Usage: climit top [OPTIONS]\n"
-	      "Live dashboard of climit's containers: limits, OOM kills and refused forks as they happen.\n"
-	      "\n"
-	      "  -d, --delay DURATION   refresh interval (default 1s; ms, s, m suffixes)\n"
-	      "  -n, --iterations N     exit after N refreshes (default: run until q)\n"
-	      "  -b, --batch            plain text frames (default when stdout is not a terminal)\n"
-	      "      --json             one JSON object per refresh\n"
-	      "  -a, --all              every cgroup on the host, as a tree (like systemd-cgtop)\n"
-	      "      --parent PATH      where climit's groups live (default: climit, or\n"
-	      "                         climit.slice under systemd)\n"
-	      "      --prometheus[=ADDR:PORT]\n"
-	      "                         serve the figures for Prometheus on http://ADDR:PORT/metrics\n"
-	      "                         (default 127.0.0.1:9479); no screen unless -b or --json\n"
-	      "      --prometheus-file PATH\n"
-	      "                         write them to PATH (atomically) after every refresh, for\n"
-	      "                         node_exporter's textfile collector\n"
-	      "      --record FILE      record every container shown, every refresh (JSON Lines;\n"
-	      "                         climit export, replay and plot read it)\n"
-	      "      --replay FILE      show a recording instead (same as climit replay FILE):\n"
-	      "                         space pause, . , step, left/right seek 10 s, + - speed,\n"
-	      "                         Home/End or g/G jump\n"
-	      "      --speed X          with --replay: start at X times the recorded pace\n"
-	      "  -h, --help             show this help and exit\n"
-	      "\n"
-	      "Keys: up/down, j/K select, < > sort column, s cycle sort, r reverse, / filter,\n"
-	      "Enter details, k kill (asks), f freeze/thaw, m p c change memory/pids/CPU limit,\n"
-	      "? help, q quit.\n", stdout);
+	int k = top_index(cmd);
+	opts_help(stdout, top_cmds[k].usage, top_cmds[k].defs, top_cmds[k].n, top_cmds[k].after);
 }
 
 void cli_usage_run(void)
 {
-	fputs("Usage: climit [run] [OPTIONS] [--] COMMAND [ARG...]\n"
-	      "       climit run --pid PID [OPTIONS]    a running process gets the new group\n"
-	      "       climit top | ls | stats | set | kill | freeze | thaw | wait | attach | gc | doctor\n"
-	      "       climit export | plot | replay FILE...    a recording (--record) converted, drawn, replayed\n"
-	      "       climit fit | sweep [OPTIONS] -- COMMAND   the smallest limits it needs; a scan of them\n"
-	      "       climit --help | --version         (climit SUBCOMMAND --help for each)\n"
-	      "A command named like a subcommand runs after --, or after run: climit -- ls -l, climit run ls -l\n"
-	      "Run COMMAND in a new cgroup with hard limits; remove the cgroup when it ends.\n"
-	      "\n"
-	      "Limits (none by default):\n"
-	      "  -m, --mem SIZE         hard memory limit (at least 1M); swap is capped at 0 unless --swap\n"
-	      "                         (v2 memory.max + memory.swap.max, v1 memory.limit_in_bytes\n"
-	      "                         + memory.memsw.limit_in_bytes)\n"
-	      "      --mem-high SIZE    memory throttling threshold (v2 memory.high; v1: refused)\n"
-	      "      --swap SIZE        allow SIZE of swap on top of --mem (default 0)\n"
-	      "  -p, --pids N           at most N tasks (processes + threads), or max (pids.max)\n"
-	      "  -c, --cpu QUOTA        hard CPU quota: 50% or 150% of one CPU, or 1.5 CPUs, or max\n"
-	      "                         (per 100 ms period: v2 cpu.max, v1 cpu.cfs_quota_us)\n"
-	      "      --cpu-weight N     relative CPU weight 1..10000 (default 100; v2 cpu.weight,\n"
-	      "                         v1 cpu.shares = N*1024/100)\n"
-	      "      --cpus LIST        run only on these CPUs, e.g. 0-1,3 (cpuset)\n"
-	      "      --io-read-bps [WHERE=]RATE   --io-write-bps [WHERE=]RATE\n"
-	      "                         bytes per second, e.g. 20M (v2 io.max, v1 blkio.throttle.*)\n"
-	      "      --io-read-iops [WHERE=]N     --io-write-iops [WHERE=]N\n"
-	      "                         I/O operations per second; each repeats, one per device\n"
-	      "                         WHERE: a path (/var/lib/db: the disk holding it, a partition\n"
-	      "                         counting as its disk), a device (/dev/sda) or MAJ:MIN (8:0);\n"
-	      "                         default: the disk holding the working directory\n"
-	      "      --io-weight [WHERE=]N  relative I/O weight 1..10000 (default 100; needs the bfq\n"
-	      "                         scheduler or v2 io.cost on that disk: io.bfq.weight/io.weight)\n"
-	      "\n"
-	      "Run control:\n"
-	      "  -n, --name NAME        cgroup name (default: COMMAND-PID); letters, digits, _ . -\n"
-	      "      --parent PATH      where climit's cgroups live (default: climit; on a systemd\n"
-	      "                         cgroup-v2 host a scope in climit.slice, see below)\n"
-	      "      --cgroup-manager auto|systemd|cgroupfs\n"
-	      "                         who creates the group (default auto: a transient systemd\n"
-	      "                         scope with Delegate=yes when systemd runs a cgroup-v2 host\n"
-	      "                         and no --parent is given, cgroupfs otherwise)\n"
-	      "  -t, --timeout DURATION kill the whole group after DURATION and exit 124;\n"
-	      "                         DURATION is a number with ms, s (default), m, h or d; 0 = none\n"
-	      "      --report[=FORMAT]  print a resource summary on stderr at the end;\n"
-	      "                         FORMAT is text (default, with sparklines of memory,\n"
-	      "                         CPU and tasks on a terminal) or json\n"
-	      "      --report-file FILE append the JSON report to FILE, one line per run (safe for\n"
-	      "                         runs at the same time; with or without --report)\n"
-	      "      --record FILE      record the run: samples and events as JSON Lines (see\n"
-	      "                         climit export, climit replay, climit plot)\n"
-	      "      --record-interval DURATION\n"
-	      "                         time between samples (default 100ms; 10ms to 1h)\n"
-	      "      --pid PID          instead of COMMAND: move running process PID (all its threads)\n"
-	      "                         into the new group; climit exits at once and `climit gc`\n"
-	      "                         removes the group once it is empty\n"
-	      "      --children         with --pid: its descendants too\n"
-	      "      --wait             with --pid: stay until the group is empty, then remove it\n"
-	      "                         (--timeout kills the group; --report prints its figures)\n"
-	      "      --dry-run          run nothing: say what the limits would be in force, what not\n"
-	      "                         and why (climit doctor)\n"
-	      "      --json             with --dry-run: one JSON array\n"
-	      "  -h, --help             show this help and exit\n"
-	      "  -V, --version          show the version and exit\n"
-	      "\n"
-	      "Isolation (none by default):\n"
-	      "      --isolate          new pid, mount, uts, ipc, net and cgroup namespaces, a fresh\n"
-	      "                         /proc, a read-only /sys/fs/cgroup rooted at the container's\n"
-	      "                         group, Docker's default capabilities (no sys_admin),\n"
-	      "                         no_new_privs, only fds 0-2, and a reaping init as PID 1\n"
-	      "      --ns LIST          namespaces to create: pid,mount,uts,ipc,net,cgroup,user\n"
-	      "      --share-net        keep the host's network (with --isolate or --ns)\n"
-	      "      --no-init          the command itself is PID 1 (like unshare --fork --pid)\n"
-	      "      --rootfs DIR       pivot_root into DIR with /proc, a minimal /dev and a\n"
-	      "                         read-only /sys (needs a mount namespace)\n"
-	      "      --overlay          DIR is the read-only lower layer; changes go to a throw-away\n"
-	      "                         tmpfs upper layer\n"
-	      "      --overlay-keep DIR keep the upper layer in DIR/upper (implies --overlay)\n"
-	      "      --rootfs-tar FILE  unpack a `docker export` tarball into a temporary rootfs\n"
-	      "                         ($TMPDIR or /var/tmp), removed at the end\n"
-	      "      --hostname NAME    hostname inside (needs a uts namespace)\n"
-	      "      --uid UID|NAME     run as this user (NAME from the container's /etc/passwd;\n"
-	      "                         its group too unless --gid); no capabilities, no_new_privs\n"
-	      "      --gid GID|NAME     run as this group (supplementary groups: just GID)\n"
-	      "      --user-ns, --map-root-user\n"
-	      "                         new user namespace; root inside = the caller outside\n"
-	      "                         (implied for a normal user's --isolate and --ns)\n"
-	      "      --cap-drop LIST|all  drop capabilities (e.g. net_raw,CAP_CHOWN)\n"
-	      "      --cap-add LIST     keep or add capabilities (also for a non-root --uid)\n"
-	      "      --env NAME=VALUE   set a variable (repeatable)\n"
-	      "      --cwd DIR          working directory (absolute; inside the rootfs)\n"
-	      "      --seccomp default|unconfined|FILE\n"
-	      "                         syscall filter (default with --isolate, none without):\n"
-	      "                         Docker's default profile (denied calls fail with EPERM; also\n"
-	      "                         TIOCSTI/TIOCLINUX, i386 and x32 calls alike), or a\n"
-	      "                         Docker/OCI seccomp JSON profile\n"
-	      "      --seccomp-log      log what the filter would refuse, and let it through\n"
-	      "      --seccomp-allow LIST, --seccomp-deny LIST\n"
-	      "                         syscall names to allow or refuse on top (keyctl,add_key)\n"
-	      "\n"
-	      "SIZE is bytes or a number with K, M, G or T (binary: 100M = 100MiB = 104857600);\n"
-	      "Ki/KiB/KB are the same as K. Fractions are allowed (1.5G). \"max\" means no limit.\n"
-	      "\n"
-	      "Exit status: the command's own; 128+N if it was killed by signal N (137: OOM kill);\n"
-	      "124 on --timeout; 125 climit failed; 126 COMMAND not executable; 127 not found.\n"
-	      "\n"
-	      "Without root: on a systemd cgroup-v2 host climit asks your user manager for a\n"
-	      "delegated scope (cpu, memory and pids by default; see climit(1) for cpuset and io);\n"
-	      "elsewhere give --parent PATH delegated to you (chown -R). Records live in\n"
-	      "$XDG_RUNTIME_DIR/climit.\n"
-	      "See climit(1).\n", stdout);
+	opts_help(stdout,
+		  "Usage: climit [run] [OPTIONS] [--] COMMAND [ARG...]\n"
+		  "       climit run --pid PID [OPTIONS]    a running process gets the new group\n"
+		  "       climit top | ls | stats | set | kill | freeze | thaw | wait | attach | gc | doctor\n"
+		  "       climit export | plot | replay FILE...    a recording (--record) converted, drawn, replayed\n"
+		  "       climit fit | sweep [OPTIONS] -- COMMAND   the smallest limits it needs; a scan of them\n"
+		  "       climit --help | --version         (climit SUBCOMMAND --help for each)\n"
+		  "A command named like a subcommand runs after --, or after run: climit -- ls -l, climit run ls -l\n"
+		  "Run COMMAND in a new cgroup with hard limits; remove the cgroup when it ends.\n"
+		  "\n",
+		  run_defs, NRUN,
+		  "\n"
+		  "SIZE is bytes or a number with K, M, G or T (binary: 100M = 100MiB = 104857600);\n"
+		  "Ki/KiB/KB are the same as K. Fractions are allowed (1.5G). \"max\" means no limit.\n"
+		  "\n"
+		  "Exit status: the command's own; 128+N if it was killed by signal N (137: OOM kill);\n"
+		  "124 on --timeout; 125 climit failed; 126 COMMAND not executable; 127 not found.\n"
+		  "\n"
+		  "Without root: on a systemd cgroup-v2 host climit asks your user manager for a\n"
+		  "delegated scope (cpu, memory and pids by default; see climit(1) for cpuset and io);\n"
+		  "elsewhere give --parent PATH delegated to you (chown -R). Records live in\n"
+		  "$XDG_RUNTIME_DIR/climit.\n"
+		  "See climit(1).\n");
 }
 
 void cli_usage_gc(void)
 {
-	fputs("Usage: climit gc [--parent PATH]\n"
-	      "Remove cgroups left by climit processes that died without cleaning up (SIGKILL,\n"
-	      "power loss of the process). Groups whose climit is alive are never touched.\n"
-	      "\n"
-	      "      --parent PATH  only groups under PATH (default: every parent recorded)\n"
-	      "  -h, --help         show this help and exit\n", stdout);
+	opts_help(stdout,
+		  "Usage: climit gc [--parent PATH]\n"
+		  "Remove cgroups left by climit processes that died without cleaning up (SIGKILL,\n"
+		  "power loss of the process). Groups whose climit is alive are never touched.\n\n",
+		  gc_defs, 1, NULL);
 }
 
 /* SIGNAL as kill(1) takes it: TERM, SIGTERM, term, or a number. */
@@ -1036,9 +925,101 @@ static int parse_signal(const char *s, int *sig)
 	return -1;
 }
 
+/* climit set|kill|freeze|thaw|wait|attach: a table each. */
+static const struct opt_def set_defs[] = {
+	OPT("mem", OPT_MEM, "SIZE", "hard memory limit; below what the group uses now only with\n"
+				    "--force (the kernel then reclaims or OOM-kills; climit says which)"),
+	OPT("mem-high", OPT_MEM_HIGH, "SIZE", "memory throttling threshold (v2)"),
+	OPT("swap", OPT_SWAP, "SIZE", "swap allowed on top of the memory limit"),
+	OPT("pids", OPT_PIDS, "N", "at most N tasks; below the tasks running is allowed (forks fail\n"
+				   "until fewer are left)"),
+	OPT("cpu", OPT_CPU, "QUOTA", "CPU quota (50%, 1.5, max)"),
+	OPT("cpu-weight", OPT_CPU_WEIGHT, "N", "relative CPU weight 1..10000"),
+	OPT("cpus", OPT_CPUS, "LIST", "CPUs it may run on"),
+	OPT_REPEATS("io-read-bps", OPT_IO_RBPS, "WHERE=RATE", "bytes per second read from WHERE: a path, /dev/sda or 8:0\n"
+								"(climit set does not know the container's working directory)"),
+	OPT_REPEATS("io-write-bps", OPT_IO_WBPS, "WHERE=RATE", "bytes per second written to WHERE"),
+	OPT_REPEATS("io-read-iops", OPT_IO_RIOPS, "WHERE=N", "read operations per second on WHERE"),
+	OPT_REPEATS("io-write-iops", OPT_IO_WIOPS, "WHERE=N", "write operations per second on WHERE"),
+	OPT("io-weight", OPT_IO_WEIGHT, "[WHERE=]N", "I/O weight 1..10000 (without WHERE: of every disk)"),
+	OPT("force", OPT_FORCE, NULL, "lower memory below the current usage anyway"),
+	OPT("json", OPT_JSON, NULL, "print the result as one JSON object"),
+};
+static const struct opt_def kill_defs[] = {
+	OPT("signal", 's', "SIGNAL", "a name (TERM, SIGHUP, usr1) or a number"),
+	OPT("json", OPT_JSON, NULL, "print the result as one JSON object"),
+};
+static const struct opt_def freeze_defs[] = {
+	OPT("json", OPT_JSON, NULL, "print the result as one JSON object"),
+};
+static const struct opt_def wait_defs[] = {
+	OPT("timeout", OPT_TIMEOUT, "DURATION", "give up after DURATION and exit 124"),
+	OPT("json", OPT_JSON, NULL, "print the figures as one JSON object"),
+};
+static const struct opt_def attach_defs[] = {
+	OPT("children", OPT_CHILDREN, NULL, "move their descendants too"),
+	OPT("json", OPT_JSON, NULL, "print the result as one JSON object"),
+};
+#define DEFS(d) d, (int)(sizeof d / sizeof d[0])
+static const struct {
+	const char *cmd, *usage;
+	const struct opt_def *defs;
+	int n;
+} ctl_cmds[] = {
+	{ "set", "Usage: climit set NAME [LIMITS] [--force] [--json]\n"
+		 "Change the limits of running container NAME, all or nothing: every value is checked\n"
+		 "first, and if the kernel refuses one, the ones already written are put back. Prints\n"
+		 "what is in force afterwards (and what it was).\n", DEFS(set_defs) },
+	{ "kill", "Usage: climit kill NAME [SIGNAL]\n"
+		  "Without SIGNAL, kill every process of NAME and its sub-groups and wait until the group\n"
+		  "is empty (as --timeout does); its climit then exits 137. With SIGNAL, send it to every\n"
+		  "process of the group (frozen meanwhile, so no PID is reused under it).\n", DEFS(kill_defs) },
+	{ "freeze", "Usage: climit freeze NAME | climit thaw NAME\n"
+		    "Stop every process of NAME (v2 cgroup.freeze, v1 freezer.state), or let them run again.\n",
+	  DEFS(freeze_defs) },
+	{ "thaw", "Usage: climit freeze NAME | climit thaw NAME\n"
+		  "Stop every process of NAME (v2 cgroup.freeze, v1 freezer.state), or let them run again.\n",
+	  DEFS(freeze_defs) },
+	{ "wait", "Usage: climit wait NAME [--timeout DURATION] [--json]\n"
+		  "Wait until NAME has no process left (or is removed), then print its figures as last\n"
+		  "read: CPU time, memory peak, OOM kills, pids peak, forks refused.\n", DEFS(wait_defs) },
+	{ "attach", "Usage: climit attach NAME PID... [--children]\n"
+		    "Move running processes with all their threads into container NAME (v1: into every\n"
+		    "hierarchy; v2: cgroup.procs). PID 1, kernel threads, climit itself and (for a normal\n"
+		    "user) other users' processes are refused. A group of its own for a running process:\n"
+		    "climit run --pid PID [LIMITS].\n", DEFS(attach_defs) },
+};
+#define NCTL ((int)(sizeof ctl_cmds / sizeof ctl_cmds[0]))
+
+static int ctl_index(const char *cmd)
+{
+	for (int i = 0; i < NCTL; i++)
+		if (strcmp(cmd, ctl_cmds[i].cmd) == 0)
+			return i;
+	return 0;
+}
+
+/* An option of another of these commands, given to this one: which command it is for. */
+static const char *ctl_owner(const char *typed)
+{
+	char name[64];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
+	for (int i = 0; i < NCTL; i++)
+		for (int j = 0; j < ctl_cmds[i].n; j++) {
+			const struct opt_def *d = &ctl_cmds[i].defs[j];
+			char lng[48], shrt[4] = "";
+			snprintf(lng, sizeof lng, "--%s", d->name);
+			if (d->key < 256)
+				snprintf(shrt, sizeof shrt, "-%c", d->key);
+			if (strcmp(name, lng) == 0 || (shrt[0] && strcmp(name, shrt) == 0))
+				return strcmp(d->name, "json") == 0 ? NULL : ctl_cmds[i].cmd;
+		}
+	return NULL;
+}
+
 /* After climit set/kill/...'s options: the container, kill's signal, attach's PIDs; set needs a
  * limit. */
-static int ctl_operands(const char *cmd, int argc, char **argv, const struct opt_iter *it, struct ctl_opts *o,
+static int ctl_operands(const char *cmd, int argc, char **argv, const struct opts *it, struct ctl_opts *o,
 			struct err *e)
 {
 	bool set = strcmp(cmd, "set") == 0, kill_cmd = strcmp(cmd, "kill") == 0, attach = strcmp(cmd, "attach") == 0;
@@ -1050,7 +1031,7 @@ static int ctl_operands(const char *cmd, int argc, char **argv, const struct opt
 	if (units_check_name(o->name, &why) < 0)
 		return err_set(e, "\"%s\": %s", o->name, why);
 	if (kill_cmd && optind < argc) {
-		if (it->seen['s'] || it->seen[OPT_SIGNAL])
+		if (it->seen['s'])
 			return err_set(e, "\"%s\": the signal is given twice", argv[optind]);
 		if (parse_signal(argv[optind], &o->sig) < 0)
 			return err_set(e, "\"%s\": not a signal (a name such as TERM, or a number)", argv[optind]);
@@ -1086,70 +1067,39 @@ static int ctl_operands(const char *cmd, int argc, char **argv, const struct opt
 
 int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, struct err *e)
 {
-	static const struct option longopts[] = {
-		{ "mem", required_argument, NULL, OPT_MEM },
-		{ "mem-high", required_argument, NULL, OPT_MEM_HIGH },
-		{ "swap", required_argument, NULL, OPT_SWAP },
-		{ "pids", required_argument, NULL, OPT_PIDS },
-		{ "cpu", required_argument, NULL, OPT_CPU },
-		{ "cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT },
-		{ "cpus", required_argument, NULL, OPT_CPUS },
-		{ "io-read-bps", required_argument, NULL, OPT_IO_RBPS },
-		{ "io-write-bps", required_argument, NULL, OPT_IO_WBPS },
-		{ "io-read-iops", required_argument, NULL, OPT_IO_RIOPS },
-		{ "io-write-iops", required_argument, NULL, OPT_IO_WIOPS },
-		{ "io-weight", required_argument, NULL, OPT_IO_WEIGHT },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "signal", required_argument, NULL, OPT_SIGNAL },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "children", no_argument, NULL, OPT_CHILDREN },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	*o = (struct ctl_opts){ .cmd = cmd, .sig = SIGKILL };
 	unset_limits(&o->lim);
-	bool set = strcmp(cmd, "set") == 0, kill_cmd = strcmp(cmd, "kill") == 0, wait = strcmp(cmd, "wait") == 0,
-	     attach = strcmp(cmd, "attach") == 0;
-	const char *why = NULL;
-	struct opt_iter it;
-	opts_begin(&it, -1);
-	int c;
+	int k = ctl_index(cmd);
+	const char *why = NULL, *arg;
+	struct opts s;
 	/* Options anywhere (GNU order): `climit set web --mem 1G` and `climit set --mem 1G web`. */
-	while ((c = opts_next(&it, argc, argv, ":m:p:c:s:t:h", longopts, e)) != -1) {
-		if (c == -2)
+	opts_begin(&s, ctl_cmds[k].defs, ctl_cmds[k].n, true);
+	int c;
+	while ((c = opts_next(&s, argc, argv, &arg, e)) != -1) {
+		if (c == -2) {
+			const char *typed = argv[optind - 1], *owner = ctl_owner(typed);
+			if (owner && strcmp(owner, cmd) != 0)
+				err_set(e, "%.*s: only for climit %s", (int)strcspn(typed, "="), typed, owner);
 			return -1;
-		bool io = c == OPT_IO_RBPS || c == OPT_IO_WBPS || c == OPT_IO_RIOPS || c == OPT_IO_WIOPS ||
-			  c == OPT_IO_WEIGHT;
-		bool limit = c == OPT_MEM || c == OPT_MEM_HIGH || c == OPT_SWAP || c == OPT_PIDS || c == OPT_CPU ||
-			     c == OPT_CPU_WEIGHT || c == OPT_CPUS || io;
-		if ((limit || c == OPT_FORCE) && !set)
-			return err_set(e, "%s: only for climit set", argv[optind - 1 - (optarg && argv[optind - 1] == optarg)]);
-		if (c == 's' || c == OPT_SIGNAL) {
-			if (!kill_cmd)
-				return err_set(e, "--signal: only for climit kill");
-			if (parse_signal(optarg, &o->sig) < 0)
-				return err_set(e, "--signal: \"%s\": not a signal (a name such as TERM, or a number)", optarg);
-			continue;
 		}
-		if (c == OPT_TIMEOUT && !wait)
-			return err_set(e, "--timeout: only for climit wait");
-		if (c == OPT_CHILDREN && !attach)
-			return err_set(e, "--children: only for climit attach");
 		switch (c) {
 		case OPT_MEM: case OPT_MEM_HIGH: case OPT_SWAP: case OPT_PIDS: case OPT_CPU:
 		case OPT_CPU_WEIGHT: case OPT_CPUS:
-			if (parse_limit(c, optarg, &o->lim, e) < 0)
+			if (parse_limit(c, arg, &o->lim, e) < 0)
 				return -1;
 			break;
 		case OPT_IO_RBPS: case OPT_IO_WBPS: case OPT_IO_RIOPS: case OPT_IO_WIOPS: case OPT_IO_WEIGHT:
-			if (parse_io(c, optarg, &o->lim, e) < 0)
+			if (parse_io(c, arg, &o->lim, e) < 0)
 				return -1;
 			/* run's default disk is the one under the command's working directory; climit set
 			 * runs elsewhere, so a limit names its disk (a weight alone is for every disk). */
-			if (c != OPT_IO_WEIGHT && !strchr(optarg, '='))
-				return bad(e, c, optarg, "say which disk: PATH=RATE, /dev/DISK=RATE or MAJ:MIN=RATE "
-							 "(climit set does not know the container's working directory)");
+			if (c != OPT_IO_WEIGHT && !strchr(arg, '='))
+				return bad(e, c, arg, "say which disk: PATH=RATE, /dev/DISK=RATE or MAJ:MIN=RATE "
+						      "(climit set does not know the container's working directory)");
+			break;
+		case 's':
+			if (parse_signal(arg, &o->sig) < 0)
+				return err_set(e, "--signal: \"%s\": not a signal (a name such as TERM, or a number)", arg);
 			break;
 		case OPT_FORCE:
 			o->force = true;
@@ -1158,73 +1108,25 @@ int cli_parse_ctl(const char *cmd, int argc, char **argv, struct ctl_opts *o, st
 			o->json = true;
 			break;
 		case OPT_TIMEOUT:
-			if (units_parse_duration(optarg, &o->timeout_ns, &why) < 0)
-				return err_set(e, "--timeout: \"%s\": %s", optarg, why);
+			if (units_parse_duration(arg, &o->timeout_ns, &why) < 0)
+				return err_set(e, "--timeout: \"%s\": %s", arg, why);
 			break;
 		case OPT_CHILDREN:
 			o->children = true;
 			break;
-		case OPT_HELP:
+		case OPT_HELP_KEY:
+		case OPT_COMPLETE_KEY:
 			o->help = true;
 			return 0;
 		}
 	}
-	return ctl_operands(cmd, argc, argv, &it, o, e);
+	return ctl_operands(cmd, argc, argv, &s, o, e);
 }
 
 void cli_usage_ctl(const char *cmd)
 {
-	if (strcmp(cmd, "set") == 0)
-		fputs("Usage: climit set NAME [LIMITS] [--force] [--json]\n"
-		      "Change the limits of running container NAME, all or nothing: every value is checked\n"
-		      "first, and if the kernel refuses one, the ones already written are put back. Prints\n"
-		      "what is in force afterwards (and what it was).\n"
-		      "  -m, --mem SIZE         hard memory limit; below what the group uses now only with\n"
-		      "                         --force (the kernel then reclaims or OOM-kills; climit says which)\n"
-		      "      --mem-high SIZE    memory throttling threshold (v2)\n"
-		      "      --swap SIZE        swap allowed on top of the memory limit\n"
-		      "  -p, --pids N           at most N tasks; below the tasks running is allowed (forks fail\n"
-		      "                         until fewer are left)\n"
-		      "  -c, --cpu QUOTA        CPU quota (50%, 1.5, max)\n"
-		      "      --cpu-weight N     relative CPU weight 1..10000\n"
-		      "      --cpus LIST        CPUs it may run on\n"
-		      "      --io-read-bps WHERE=RATE    --io-write-bps WHERE=RATE\n"
-		      "      --io-read-iops WHERE=N      --io-write-iops WHERE=N\n"
-		      "                         I/O limits as for a run, each naming its disk (a path, /dev/sda\n"
-		      "                         or 8:0): climit set does not know the container's directory\n"
-		      "      --io-weight [WHERE=]N  I/O weight 1..10000 (without WHERE: of every disk)\n"
-		      "      --force            lower memory below the current usage anyway\n"
-		      "      --json             print the result as one JSON object\n"
-		      "  -h, --help             show this help and exit\n", stdout);
-	else if (strcmp(cmd, "kill") == 0)
-		fputs("Usage: climit kill NAME [SIGNAL]\n"
-		      "Without SIGNAL, kill every process of NAME and its sub-groups and wait until the group\n"
-		      "is empty (as --timeout does); its climit then exits 137. With SIGNAL, send it to every\n"
-		      "process of the group.\n"
-		      "  -s, --signal SIGNAL    a name (TERM, SIGHUP, usr1) or a number\n"
-		      "      --json             print the result as one JSON object\n"
-		      "  -h, --help             show this help and exit\n", stdout);
-	else if (strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0)
-		fputs("Usage: climit freeze NAME | climit thaw NAME\n"
-		      "Stop every process of NAME (v2 cgroup.freeze, v1 freezer.state), or let them run again.\n"
-		      "      --json             print the result as one JSON object\n"
-		      "  -h, --help             show this help and exit\n", stdout);
-	else if (strcmp(cmd, "wait") == 0)
-		fputs("Usage: climit wait NAME [--timeout DURATION] [--json]\n"
-		      "Wait until NAME has no process left (or is removed), then print its figures as last\n"
-		      "read: CPU time, memory peak, OOM kills, pids peak, forks refused.\n"
-		      "  -t, --timeout DURATION give up after DURATION and exit 124\n"
-		      "      --json             print the figures as one JSON object\n"
-		      "  -h, --help             show this help and exit\n", stdout);
-	else
-		fputs("Usage: climit attach NAME PID... [--children]\n"
-		      "Move running processes with all their threads into container NAME (v1: into every\n"
-		      "hierarchy; v2: cgroup.procs). PID 1, kernel threads, climit itself and (for a normal\n"
-		      "user) other users' processes are refused. A group of its own for a running process:\n"
-		      "climit run --pid PID [LIMITS].\n"
-		      "      --children         move their descendants too\n"
-		      "      --json             print the result as one JSON object\n"
-		      "  -h, --help             show this help and exit\n", stdout);
+	int k = ctl_index(cmd);
+	opts_help(stdout, ctl_cmds[k].usage, ctl_cmds[k].defs, ctl_cmds[k].n, NULL);
 }
 
 void cli_usage_doctor(void)
@@ -1242,4 +1144,38 @@ void cli_usage_doctor(void)
 	      "      --json             one JSON array of {check, ok, detail, fix}\n"
 	      "  -h, --help             show this help and exit\n"
 	      "Exit status: 0 if every check passes, 1 if one does not, 125 for bad options.\n", stdout);
+}
+
+/* Options climit doctor takes (it parses them as climit run --dry-run does). */
+static const int doctor_keys[] = { OPT_MEM, OPT_MEM_HIGH, OPT_SWAP, OPT_PIDS, OPT_CPU, OPT_CPU_WEIGHT, OPT_CPUS,
+				   OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_IO_WEIGHT, OPT_PARENT,
+				   OPT_MANAGER, OPT_JSON, OPT_HELP };
+
+int cli_complete(const char *cmd, FILE *f)
+{
+	if (!cmd || strcmp(cmd, "run") == 0)
+		return opts_complete(f, run_defs, NRUN), 0;
+	if (strcmp(cmd, "doctor") == 0) {
+		struct opt_def d[sizeof doctor_keys / sizeof doctor_keys[0]];
+		int n = 0;
+		for (size_t k = 0; k < sizeof doctor_keys / sizeof doctor_keys[0]; k++)
+			for (int i = 0; i < NRUN; i++)
+				if (run_defs[i].name && run_defs[i].key == doctor_keys[k])
+					d[n++] = run_defs[i];
+		return opts_complete(f, d, n), 0;
+	}
+	if (strcmp(cmd, "gc") == 0)
+		return opts_complete(f, gc_defs, 1), 0;
+	for (int i = 0; i < NCTL; i++)
+		if (strcmp(cmd, ctl_cmds[i].cmd) == 0)
+			return opts_complete(f, ctl_cmds[i].defs, ctl_cmds[i].n), 0;
+	if (strcmp(cmd, "top") == 0 || strcmp(cmd, "ls") == 0 || strcmp(cmd, "stats") == 0) {
+		int k = top_index(cmd);
+		return opts_complete(f, top_cmds[k].defs, top_cmds[k].n), 0;
+	}
+	if (strcmp(cmd, "export") == 0 || strcmp(cmd, "plot") == 0 || strcmp(cmd, "replay") == 0) {
+		int k = recv_index(cmd);
+		return opts_complete(f, recv_cmds[k].defs, recv_cmds[k].n), 0;
+	}
+	return -1;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cgroup.h"
 #include "io.h"
@@ -70,6 +71,9 @@ void cli_usage_recv(const char *cmd);
 int cli_parse_gc(int argc, char **argv, struct gc_opts *o, struct err *e);
 
 void cli_usage_run(void);
+/* climit [CMD] --completion-helper: CMD's long options from its table (NULL or "run": climit
+ * run's), for shell completion; -1 if CMD is not one of cli.c's (fit and sweep answer it). */
+int cli_complete(const char *cmd, FILE *f);
 void cli_usage_doctor(void);
 void cli_usage_gc(void);
 

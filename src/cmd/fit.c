@@ -27,18 +27,18 @@
 enum { O_MEM = 'm', O_CPU = 'c', O_PIDS = 'p', O_SLOWDOWN = 256, O_RUNS, O_MARGIN, O_BUDGET, O_PREPARE, O_JSON,
        O_EMIT, O_PLOT, O_RECORD };
 static const struct opt_def fit_opts[] = {
-	{ "mem", O_MEM, NULL, "find the smallest memory limit (swap capped at 0)" },
-	{ "cpu", O_CPU, NULL, "find the smallest CPU quota, to 1 point of one CPU" },
-	{ "pids", O_PIDS, NULL, "find the smallest task limit (none of the three: all three)" },
-	{ "slowdown", O_SLOWDOWN, "F", "a try passes within F times the baseline's median wall time (1.2)" },
-	{ "runs", O_RUNS, "N", "baseline runs, and confirmations of each answer (3)" },
-	{ "margin", O_MARGIN, "P", "recommended = smallest that passed + P percent (10)" },
-	{ "budget", O_BUDGET, "DURATION", "stop searching after DURATION, saying what is known (10m)" },
-	{ "prepare", O_PREPARE, "CMD", "run sh -c CMD before every try, outside the limits" },
-	{ "json", O_JSON, NULL, "every try and the answer as one JSON object" },
-	{ "emit", O_EMIT, "FORMAT", "the recommendation for climit|systemd|kubernetes|docker|slurm" },
-	{ "plot", O_PLOT, "FILE", "wall time against each limit tried (.png, .svg, .pdf)" },
-	{ "record", O_RECORD, "DIR", "keep each try's recording as DIR/try-NN.jsonl" },
+	OPT("mem", O_MEM, NULL, "find the smallest memory limit (swap capped at 0)"),
+	OPT("cpu", O_CPU, NULL, "find the smallest CPU quota, to 1 point of one CPU"),
+	OPT("pids", O_PIDS, NULL, "find the smallest task limit (none of the three: all three)"),
+	OPT("slowdown", O_SLOWDOWN, "F", "a try passes within F times the baseline's median wall time (1.2)"),
+	OPT("runs", O_RUNS, "N", "baseline runs, and confirmations of each answer (3)"),
+	OPT("margin", O_MARGIN, "P", "recommended = smallest that passed + P percent (10)"),
+	OPT("budget", O_BUDGET, "DURATION", "stop searching after DURATION, saying what is known (10m)"),
+	OPT("prepare", O_PREPARE, "CMD", "run sh -c CMD before every try, outside the limits"),
+	OPT("json", O_JSON, NULL, "every try and the answer as one JSON object"),
+	OPT("emit", O_EMIT, "FORMAT", "the recommendation for climit|systemd|kubernetes|docker|slurm"),
+	OPT("plot", O_PLOT, "FILE", "wall time against each limit tried (.png, .svg, .pdf)"),
+	OPT("record", O_RECORD, "DIR", "keep each try's recording as DIR/try-NN.jsonl"),
 };
 #define NOPTS (int)(sizeof fit_opts / sizeof fit_opts[0])
 

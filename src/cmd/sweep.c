@@ -18,15 +18,15 @@
 
 enum { O_CPU = 'c', O_MEM = 'm', O_PIDS = 'p', O_RUNS = 256, O_JSON, O_CSV, O_PLOT, O_TIMEOUT, O_PREPARE };
 static const struct opt_def sweep_opts[] = {
-	{ "cpu", O_CPU, "LIST", "CPU quotas to run under, e.g. 25%,50%,100%,200% (max: none)" },
-	{ "mem", O_MEM, "LIST", "memory limits, e.g. 64M,128M (swap capped at 0; max: none)" },
-	{ "pids", O_PIDS, "LIST", "task limits, e.g. 10,100 (max: none)" },
-	{ "runs", O_RUNS, "N", "runs per combination (3)" },
-	{ "timeout", O_TIMEOUT, "DURATION", "kill a run after DURATION (default none)" },
-	{ "prepare", O_PREPARE, "CMD", "run sh -c CMD before every run, outside the limits" },
-	{ "json", O_JSON, NULL, "the cells and every run as one JSON object" },
-	{ "csv", O_CSV, NULL, "one CSV row per cell" },
-	{ "plot", O_PLOT, "FILE", "wall time against the swept limit, a line per other value (.png, .svg, .pdf)" },
+	OPT("cpu", O_CPU, "LIST", "CPU quotas to run under, e.g. 25%,50%,100%,200% (max: none)"),
+	OPT("mem", O_MEM, "LIST", "memory limits, e.g. 64M,128M (swap capped at 0; max: none)"),
+	OPT("pids", O_PIDS, "LIST", "task limits, e.g. 10,100 (max: none)"),
+	OPT("runs", O_RUNS, "N", "runs per combination (3)"),
+	OPT("timeout", O_TIMEOUT, "DURATION", "kill a run after DURATION (default none)"),
+	OPT("prepare", O_PREPARE, "CMD", "run sh -c CMD before every run, outside the limits"),
+	OPT("json", O_JSON, NULL, "the cells and every run as one JSON object"),
+	OPT("csv", O_CSV, NULL, "one CSV row per cell"),
+	OPT("plot", O_PLOT, "FILE", "wall time against the swept limit, a line per other value (.png, .svg, .pdf)"),
 };
 #define NOPTS (int)(sizeof sweep_opts / sizeof sweep_opts[0])
 static const char usage[] =

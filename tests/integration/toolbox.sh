@@ -126,18 +126,13 @@ _complete() {
 
 test_bash_completion_offers_every_option_and_subcommand() {
 	local missing="" o
-	# Every long option in --help (run and top) is offered.
+	# Every long option in each --help is offered: both come from the subcommand's table (the
+	# completion asks the climit being completed, the first word, with --completion-helper).
 	for o in $("$CLIMIT" --help | _help_opts); do
-		_complete climit "$o" | grep -qx -- "$o" || missing="$missing run:$o"
+		_complete "$CLIMIT" "$o" | grep -qx -- "$o" || missing="$missing run:$o"
 	done
 	local sub
-	for sub in top stats set kill freeze wait attach doctor; do
-		for o in $("$CLIMIT" $sub --help | _help_opts); do
-			_complete climit $sub "$o" | grep -qx -- "$o" || missing="$missing $sub:$o"
-		done
-	done
-	# fit and sweep: the options come from climit's own table (the first word is the climit run).
-	for sub in fit sweep; do
+	for sub in top ls stats set kill freeze thaw wait attach doctor gc export plot replay fit sweep; do
 		for o in $("$CLIMIT" $sub --help | _help_opts); do
 			_complete "$CLIMIT" $sub "$o" | grep -qx -- "$o" || missing="$missing $sub:$o"
 		done
@@ -146,7 +141,7 @@ test_bash_completion_offers_every_option_and_subcommand() {
 	expect_eq "subcommands" "attach doctor fit freeze gc kill ls run set stats sweep thaw top wait" \
 		"$(_complete climit "" | grep -xE 'run|top|ls|stats|gc|set|kill|freeze|thaw|wait|attach|doctor|fit|sweep' | sort -u | tr '\n' ' ' | sed 's/ $//')" || return
 	expect_eq "fit --emit values" "kubernetes" "$(_complete "$CLIMIT" fit --emit kub)" || return
-	expect_eq "set's options" "--mem --mem-high" "$(_complete climit set web --me | tr '\n' ' ' | sed 's/ $//')" || return
+	expect_eq "set's options" "--mem --mem-high" "$(_complete "$CLIMIT" set web --me | tr '\n' ' ' | sed 's/ $//')" || return
 	expect_eq "kill's signal" "TERM" "$(_complete climit kill web TE)" || return
 	expect_eq "--ns values" "pid pid,mount,uts,ipc,net,cgroup" "$(_complete climit --ns pi | tr '\n' ' ' | sed 's/ $//')" || return
 	# --report's value needs "=": after "--report " comes the command, never "json".
@@ -160,5 +155,13 @@ test_bash_completion_offers_every_option_and_subcommand() {
 
 test_zsh_completion_parses() {
 	command -v zsh >/dev/null || { skip "zsh not installed"; return; }
-	zsh -n contrib/completion/_climit && pass || fail "zsh -n failed"
+	zsh -n contrib/completion/_climit || { fail "zsh -n failed"; return; }
+	# zsh's lists carry descriptions, so they are written out: each option of every table is there.
+	local sub o missing=""
+	for sub in "" top ls stats set kill freeze thaw wait attach doctor gc export plot replay fit sweep; do
+		for o in $("$CLIMIT" $sub --completion-helper | tr ' ' '\n' | grep -v =); do
+			grep -qF -- "$o" contrib/completion/_climit || missing+=" ${sub:-run}:$o"
+		done
+	done
+	[ -z "$missing" ] && pass || fail "not in _climit:$missing"
 }
