@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "launch.h"
+#include "scaudit.h"
 #include "scfilter.h"
 #include "spec.h"
 #include "units.h"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "scaudit.h"
 #include "cli.h"
 #include "cmds.h"
 #include "control.h"

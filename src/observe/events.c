@@ -2,6 +2,7 @@
  * event reads the counters; this file only wakes the loop up and names the victim. */
 #define _GNU_SOURCE
 #include "events.h"
+#include "scaudit.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "scaudit.h"
 #include "scfilter.h"
 
 struct group_watch {

@@ -2,6 +2,7 @@
  * JSON field names are stable and documented in climit(1); absent figures are null. */
 #define _GNU_SOURCE
 #include "report.h"
+#include "scaudit.h"
 
 #include <inttypes.h>
 #include <signal.h>

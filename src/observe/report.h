@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cgroup.h"
+#include "scaudit.h"
 #include "spec.h"
 #include "launch.h"
 #include "recorder.h"

@@ -6,6 +6,7 @@
  * quietly: churn is normal. */
 #define _GNU_SOURCE
 #include "sample.h"
+#include "scaudit.h"
 #include "place.h"
 #include "systemd.h"
 

@@ -8,6 +8,7 @@
  * a failed exec (127/126) is never confused with a program that exits 127 itself. */
 #define _GNU_SOURCE
 #include "launch.h"
+#include "scaudit.h"
 
 #include <errno.h>
 #include <fcntl.h>

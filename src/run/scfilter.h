@@ -50,43 +50,7 @@ int sc_build(struct sc_opts *o, bool isolate, uint64_t caps_kept, struct err *e)
 /* In the workload, right before execve: no_new_privs where the kernel requires it, then the
  * filter. Async-signal-safe; -1 with errno. */
 int sc_install(const struct sc_opts *o);
-/* The name of syscall nr of audit architecture arch ("keyctl"); "" if unknown. Loads
- * libseccomp if needed. */
-const char *sc_syscall_name(uint32_t arch, int nr, char *buf, size_t size);
-
-/* One blocked (or, with --seccomp-log, logged) call, from an audit record (type=1326) in
- * /dev/kmsg: "... ses=7 ... pid=1234 comm="keyctl" ... arch=c000003e syscall=250 ...". */
-struct sc_event {
-	unsigned ses;
-	int pid;
-	char comm[32];
-	char syscall[32];    /* its name, or the number */
-	int nr;              /* the call's number */
-	uint32_t arch;       /* its audit architecture (AUDIT_ARCH_*) */
-	uint32_t action;     /* SECCOMP_RET_* of code= */
-	int64_t ts_us;
-};
-/* Parse one /dev/kmsg record; false if it is not a seccomp audit record. */
-bool sc_parse_audit(const char *rec, struct sc_event *ev);
-/* The audit session a workload's calls are recorded under: climit gives the workload a session
- * of its own (writing /proc/self/loginuid, root only) so that its records can be told from
- * everyone else's. Value to write, computed before the fork ("" if not possible). */
-void sc_session_prepare(char *value, size_t size);
-/* In the child (async-signal-safe): write it. */
-void sc_session_enter(const char *value);
-/* Where the run's audit records will be read from, opened before the run: the audit netlink
- * multicast group where climit may read it (CAP_AUDIT_READ: works with auditd running, and has
- * no printk rate limit), else /dev/kmsg positioned at its end (-1: neither). *netlink says
- * which. */
-int sc_events_open(bool *netlink);
-/* The records of session ses read from fd: the first max kept in out, all counted in *total. */
-int sc_collect(int fd, bool netlink, unsigned ses, struct sc_event *out, int max, int *total);
 /* The actions of the filter that end a process with SIGSYS (a bit each). */
 enum { SC_FATAL_KILL = 1, SC_FATAL_TRAP = 2 };
 unsigned sc_fatal_actions(const struct sc_opts *o);
-/* "x86_64", "i386" or "x32" for an event's architecture and number. */
-const char *sc_arch_name(uint32_t arch, int nr);
-/* What an action did, in one word: "refused", "logged", "killed", "trapped", "traced". */
-const char *sc_action_name(uint32_t action);
-
 #endif
