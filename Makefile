@@ -35,7 +35,7 @@ LINK_LIBS = $(if $(STATIC_MISSING),$(shell $(PKG_CONFIG) --libs libcgroup ncurse
 LAYERS := base cgroup run observe cmd
 CORE_SRC := $(foreach l,$(LAYERS),$(sort $(wildcard src/$(l)/*.c)))
 CORE_OBJ := $(CORE_SRC:.c=.o)
-INCS := $(addprefix -Isrc/,$(LAYERS))
+INCS := $(addprefix -Isrc/,$(LAYERS)) -Iui
 UI_SRC := ui/table.c ui/output.c ui/top.c ui/prom.c
 UI_OBJ := $(UI_SRC:.c=.o)
 
@@ -99,7 +99,7 @@ vm-kernel:
 # rebuilds only its users.
 DEPFLAGS = -MMD -MP
 src/%.o: src/%.c | pkg-check
-	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) $(INCS) -Iui -c -o $@ $<
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) $(INCS) -c -o $@ $<
 
 # The UI sees the core's headers and nothing of cgroupfs.
 ui/%.o: ui/%.c | pkg-check
@@ -159,7 +159,7 @@ SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 ASAN_OBJ := $(addprefix build-asan/,$(CORE_OBJ) $(UI_OBJ) src/main.o)
 build-asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) $(INCS) -Iui -c -o $@ $<
+	$(CC) $(CFLAGS) $(SAN) $(DEPFLAGS) $(PKG_CFLAGS) $(INCS) -c -o $@ $<
 climit-asan: $(ASAN_OBJ)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(LINK_LIBS)
 tests/unit/test_units-asan: tests/unit/test_units.c $(addprefix build-asan/,$(UNIT_OBJ))

@@ -1,12 +1,30 @@
 /* The dashboard and its plain-text/JSON siblings. Everything here reads struct sampler
- * snapshots (src/observe/sample.h); nothing here opens cgroupfs. */
+ * snapshots (src/observe/sample.h); nothing here opens cgroupfs. The commands that use it
+ * (top, replay, ls, stats) are in src/cmd/. */
 #ifndef CLIMIT_UI_H
 #define CLIMIT_UI_H
 
 #include <stdio.h>
 
-#include "cli.h"
+#include "cgroup.h"
 #include "sample.h"
+
+/* climit top, ls and stats's options (parsed by src/cmd/cli.c). */
+struct top_opts {
+	uint64_t delay_ns;     /* -d: refresh interval (default 1 s) */
+	uint64_t iterations;   /* -n: frames before exiting; 0 = until q */
+	bool batch, json, all, help;
+	bool prometheus;       /* --prometheus[=ADDR:PORT]: serve metrics over HTTP */
+	const char *prom_addr; /* NULL: 127.0.0.1:9479 */
+	const char *prom_file; /* --prometheus-file: written atomically every refresh */
+	const char *parent;    /* NULL: place_default_parent() */
+	const char *name;      /* stats: the container */
+	bool explain;          /* stats --explain: effective limits up the tree (doctor.h) */
+	const char *record;    /* top --record FILE */
+	const char *replay;    /* top --replay FILE (climit replay FILE) */
+	double speed;          /* --replay's starting pace */
+	bool delay_given;
+};
 
 enum col {
 	C_NAME, C_STATE, C_PIDS, C_PLIM, C_REFUSED, C_REFRATE, C_MEM, C_MLIM, C_MEMPCT, C_PEAK,
@@ -31,6 +49,8 @@ void ui_escape(const char *in, char *out, size_t size);
 /* Plain-text frame (like systemd-cgtop -b) and one JSON object per refresh. */
 void output_batch_frame(FILE *f, struct sampler *s, int frame);
 void output_json_frame(FILE *f, struct sampler *s, int *events_seen);
+/* One group as a JSON object (the fields of --json's rows). */
+void output_json_group(FILE *f, const struct sample_group *g);
 /* Prometheus text exposition of the current snapshot; the listening socket of --prometheus
  * (fd, or -1 with e filled), one request served on it, and --prometheus-file's atomic write
  * (0, or -1 with errno). */
@@ -45,10 +65,6 @@ int prom_write_file(const char *path, struct sampler *s, struct err *e);
 /* climit doctor / stats --explain lines: "✓ what: detail" / "✗ what: detail\n    fix: ..."
  * (ok/NO without UTF-8), or a JSON array. */
 struct doctor;
-int cmd_top(int argc, char **argv);
-int cmd_replay(int argc, char **argv);
-int cmd_ls(int argc, char **argv);
-int cmd_stats(int argc, char **argv);
 /* The interactive dashboard; returns an exit status. Falls back to batch (with a message)
  * when the terminal cannot be used. */
 int top_interactive(struct sampler *s, const struct top_opts *o);

@@ -10,6 +10,7 @@
 #include "io.h"
 #include "isolate.h"
 #include "spec.h"
+#include "ui.h"
 #include "util.h"
 
 struct gc_opts {
@@ -17,21 +18,6 @@ struct gc_opts {
 	bool help;
 };
 
-struct top_opts {
-	uint64_t delay_ns;     /* -d: refresh interval (default 1 s) */
-	uint64_t iterations;   /* -n: frames before exiting; 0 = until q */
-	bool batch, json, all, help;
-	bool prometheus;       /* --prometheus[=ADDR:PORT]: serve metrics over HTTP */
-	const char *prom_addr; /* NULL: 127.0.0.1:9479 */
-	const char *prom_file; /* --prometheus-file: written atomically every refresh */
-	const char *parent;    /* NULL: place_default_parent() */
-	const char *name;      /* stats: the container */
-	bool explain;          /* stats --explain: effective limits up the tree (doctor.h) */
-	const char *record;    /* top --record FILE */
-	const char *replay;    /* top --replay FILE (climit replay FILE) */
-	double speed;          /* --replay's starting pace */
-	bool delay_given;
-};
 
 /* `climit set|kill|freeze|thaw|wait|attach NAME ...` */
 struct ctl_opts {

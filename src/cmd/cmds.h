@@ -38,6 +38,10 @@ int run_dry(struct run_opts *o);
 int cmd_fail(const struct err *e);
 
 int cmd_run(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
 int cmd_recv(const char *cmd, int argc, char **argv);

@@ -9,7 +9,7 @@ Prints each violation and exits 1; with --graph prints the file graph."""
 import os, re, subprocess, sys, json
 from collections import defaultdict
 
-ORDER = ["src/base", "src/cgroup", "src/run", "src/observe", "src/cmd", "ui", "src"]
+ORDER = ["src/base", "src/cgroup", "src/run", "src/observe", "ui", "src/cmd", "src"]
 root = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "."
 os.chdir(root)
 files = []
