@@ -6,6 +6,7 @@
  * quietly: churn is normal. */
 #define _GNU_SOURCE
 #include "sample.h"
+#include "sample_int.h"
 #include "scaudit.h"
 #include "place.h"
 #include "systemd.h"
@@ -30,42 +31,6 @@
 static int sampler_scan(struct sampler *s);
 
 #define MAX_DEPTH 8
-
-/* libproc2 is loaded when a sampler opens, not when climit starts: it pulls in libsystemd and
- * six more libraries (gcrypt, lzma, zstd, lz4, gpg-error, cap), and mapping them cost every
- * `climit run` about 3 ms (`climit --version` 5.0 ms against 2.0 ms for /bin/true, measured with
- * hyperfine on this machine) although only top, ls and stats use it. */
-static struct {
-	bool tried, ok;
-	int (*pids_new)(struct pids_info **, enum pids_item *, int);
-	struct pids_fetch *(*pids_select)(struct pids_info *, unsigned *, int, enum pids_select_type);
-	int (*pids_unref)(struct pids_info **);
-	int (*meminfo_new)(struct meminfo_info **);
-	struct meminfo_result *(*meminfo_get)(struct meminfo_info *, enum meminfo_item);
-	int (*meminfo_unref)(struct meminfo_info **);
-	int (*loadavg)(double *, double *, double *);
-} proc2;
-
-/* NULL, or why libproc2 cannot be used. */
-static const char *load_proc2(void)
-{
-	static const char *why;
-	if (proc2.tried)
-		return why;
-	proc2.tried = true;
-	const struct dl_sym syms[] = {
-		{ (void **)&proc2.pids_new, "procps_pids_new" },
-		{ (void **)&proc2.pids_select, "procps_pids_select" },
-		{ (void **)&proc2.pids_unref, "procps_pids_unref" },
-		{ (void **)&proc2.meminfo_new, "procps_meminfo_new" },
-		{ (void **)&proc2.meminfo_get, "procps_meminfo_get" },
-		{ (void **)&proc2.meminfo_unref, "procps_meminfo_unref" },
-		{ (void **)&proc2.loadavg, "procps_loadavg" },
-	};
-	why = dl_load("libproc2.so.0", syms, sizeof syms / sizeof syms[0]);
-	proc2.ok = why == NULL;
-	return why;
-}
 
 /* The hierarchy whose directory tree defines the groups: v2's, or v1's memory (else pids). */
 static const char *primary_mount(const struct cg_system *sys)
@@ -103,7 +68,7 @@ int sampler_open(struct sampler *s, const char *parent, bool all, struct err *e)
 	 * would silently degrade to polling. */
 	if (events_open(&s->ev, e) < 0)
 		return -1;
-	const char *why = load_proc2();
+	const char *why = sample_proc2_load();
 	if (why)
 		return err_set(e, "%s (libproc2 is procps-ng 4's library)", why);
 	struct pids_info *pi = NULL;
@@ -264,13 +229,6 @@ struct sample_group *sampler_bare_group(struct sampler *s, const char *path)
 	return g;
 }
 
-/* Under systemd each container is PARENT/SCOPE/NAME (systemd.h): its scope also holds the
- * leaf with climit itself, which is not a container. */
-static bool is_scope(const char *name, size_t len)
-{
-	return len > 6 && strcmp(name + len - 6, ".scope") == 0;
-}
-
 static void scan_scope(struct sampler *s, const char *mount, const char *rel)
 {
 	char path[PATH_MAX], child[512];
@@ -320,7 +278,7 @@ static void scan_dir(struct sampler *s, const char *mount, const char *rel, int 
 		if (rl + nl >= sizeof child)
 			continue;
 		memcpy(child + rl, de->d_name, nl + 1);
-		if (!s->all && depth == 0 && is_scope(de->d_name, nl)) {
+		if (!s->all && depth == 0 && sample_is_scope(de->d_name, nl)) {
 			scan_scope(s, mount, child);
 			continue;
 		}
@@ -424,78 +382,6 @@ static void derive(struct sampler *s, struct sample_group *g)
 	}
 }
 
-/* The audit session of a group's processes (climit gives a filtered workload one of its own). */
-static unsigned group_session(struct sample_group *g)
-{
-	if (g->audit_ses || g->cg.ndirs == 0)
-		return g->audit_ses;
-	int pids[4];
-	if (cg_tree_pids(g->cg.dirs[0].fd, pids, 4, NULL) <= 0)
-		return 0;
-	char path[64], buf[32];
-	snprintf(path, sizeof path, "/proc/%d/sessionid", pids[0]);
-	if (read_small_file(path, buf, sizeof buf, NULL) > 0) {
-		unsigned long ses = strtoul(buf, NULL, 10);
-		g->audit_ses = ses < 4294967295ul ? (unsigned)ses : 0;
-	}
-	return g->audit_ses;
-}
-
-/* Calls a seccomp filter refused (or logged) in the event log, under the group whose
- * processes have the record's audit session. */
-static void seccomp_events(struct sampler *s)
-{
-	struct events *ev = &s->ev;
-	for (int i = 0; i < ev->nsc; i++) {
-		const struct sc_event *c = &ev->sc[i];
-		for (int j = 0; j < s->ngroups && c->ses; j++) {
-			struct sample_group *g = s->groups[j];
-			if (group_session(g) != c->ses)
-				continue;
-			g->seccomp_calls++;
-			events_log(ev, "seccomp", g->name, c->ts_us, "%s: seccomp %s %s (pid %d, %s)", g->name,
-				   c->action == SECCOMP_RET_LOG ? "logged" : "refused", c->syscall, c->pid, c->comm);
-			break;
-		}
-	}
-	ev->nsc = 0;
-}
-
-/* OOM kills /dev/kmsg reported that no group's counter claimed: the group was created, killed
- * and removed between two refreshes (a short capacity-test run), so it is logged from kmsg
- * alone. Kills in a live group wait up to 2 s for its counter (they race with the kmsg read). */
-static void orphan_kills(struct sampler *s)
-{
-	struct events *ev = &s->ev;
-	events_read_kmsg(ev);
-	uint64_t now = now_ns();
-	size_t pl = strlen(s->parent);
-	for (int i = 0; i < ev->nkmsg;) {
-		const struct kmsg_oom *k = &ev->kmsg[i];
-		bool live = false, ours = s->all || (strncmp(k->memcg, s->parent, pl) == 0 && k->memcg[pl] == '/');
-		for (int j = 0; j < s->ngroups && !live; j++) {
-			size_t gl = strlen(s->groups[j]->path);
-			live = strncmp(k->memcg, s->groups[j]->path, gl) == 0 && (k->memcg[gl] == '\0' || k->memcg[gl] == '/');
-		}
-		if (ours && live && now - k->got_ns < 2000000000ull) {
-			i++;
-			continue;
-		}
-		if (ours && !live) {
-			char name[256];
-			const char *rest = s->all ? k->memcg : k->memcg + pl + 1;
-			size_t first = strcspn(rest, "/");
-			/* PARENT/SCOPE/NAME under systemd: the container is the part after the scope. */
-			if (!s->all && is_scope(rest, first) && rest[first] == '/')
-				rest += first + 1;
-			snprintf(name, sizeof name, "%.*s", (int)(s->all ? strlen(rest) : strcspn(rest, "/")), rest);
-			events_log(ev, "oom_kill", name, k->ts_us, "%s: OOM kill: pid %d (%s), anon-rss %llu kB (group already gone)",
-				   name, k->pid, k->task, (unsigned long long)k->rss_kb);
-		}
-		events_drop_kmsg(ev, i);
-	}
-}
-
 /* top --record: one sample per group shown, then the events logged since the last frame. */
 static void record_frame(struct sampler *s)
 {
@@ -574,8 +460,8 @@ static int sampler_scan(struct sampler *s)
 		derive(s, g);
 		push_history(g);
 	}
-	orphan_kills(s);
-	seccomp_events(s);
+	sample_orphan_kills(s);
+	sample_seccomp_events(s);
 	s->refreshes++;
 	proc2.loadavg(&s->host.load[0], &s->host.load[1], &s->host.load[2]);
 	if (s->mem_info) {
@@ -587,134 +473,6 @@ static int sampler_scan(struct sampler *s)
 		s->host.mem_used = r ? (uint64_t)r->result.ul_int * 1024 : 0;
 	}
 	return s->ngroups;
-}
-
-int sampler_processes(struct sampler *s, struct sample_group *g, struct proc_row *rows, int max)
-{
-	if (!s->pids_info || g->cg.ndirs == 0)
-		return 0;
-	int pids[1024];
-	int n = cg_read_pids(g->cg.dirs[0].fd, pids, 1024, NULL); /* gone: no rows */
-	if (n <= 0)
-		return 0;
-	if (n > 1024)
-		n = 1024;
-	struct pids_info *info = s->pids_info;
-	struct pids_fetch *f = proc2.pids_select(info, (unsigned *)pids, n, PIDS_SELECT_PID);
-	if (!f)
-		return 0;
-	long hz = sysconf(_SC_CLK_TCK);
-	int count = 0;
-	for (int i = 0; i < f->counts->total && count < max; i++) {
-		struct pids_stack *st = f->stacks[i];
-		struct proc_row *r = &rows[count++];
-		r->pid = PIDS_VAL(0, s_int, st, info);
-		r->ppid = PIDS_VAL(1, s_int, st, info);
-		r->state = PIDS_VAL(2, s_ch, st, info);
-		r->rss = (uint64_t)PIDS_VAL(3, ul_int, st, info) * 1024;
-		r->cpu_sec = (double)PIDS_VAL(4, ull_int, st, info) / (double)hz;
-		str_copy(r->comm, PIDS_VAL(5, str, st, info), sizeof r->comm);
-		str_copy(r->cmdline, PIDS_VAL(6, str, st, info), sizeof r->cmdline);
-	}
-	return count;
-}
-
-int sampler_wait(struct sampler *s, uint64_t timeout_ns, int extra_fd, const sigset_t *mask)
-{
-	/* One slot per watched group (v1 eventfds) plus input, inotify and kmsg: the array grows
-	 * with the groups, so every group counted as watched is watched. */
-	int need = s->ngroups + 3;
-	if (need > s->npfd_cap) {
-		int cap = need * 2;
-		struct pollfd *bigger = realloc(s->pfds, (size_t)cap * sizeof *bigger);
-		if (!bigger) {
-			sleep_ns(timeout_ns); /* cannot watch: at least keep the refresh rhythm */
-			return 0;
-		}
-		s->pfds = bigger;
-		s->npfd_cap = cap;
-	}
-	struct pollfd *p = s->pfds;
-	int n = 0;
-	if (extra_fd >= 0)
-		p[n++] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
-	int first_event = n;
-	if (s->ev.inotify_fd >= 0)
-		p[n++] = (struct pollfd){ .fd = s->ev.inotify_fd, .events = POLLIN };
-	for (int i = 0; i < s->ngroups; i++)
-		if (s->groups[i]->watch.oom_efd >= 0)
-			p[n++] = (struct pollfd){ .fd = s->groups[i]->watch.oom_efd, .events = POLLIN };
-	/* /dev/kmsg: every kernel message wakes us, but only an OOM kill counts as an event. */
-	if (s->ev.kmsg_fd >= 0)
-		p[n++] = (struct pollfd){ .fd = s->ev.kmsg_fd, .events = POLLIN };
-	uint64_t deadline = now_ns() + timeout_ns;
-	for (;;) {
-		uint64_t now = now_ns();
-		uint64_t left = now >= deadline ? 0 : deadline - now;
-		struct timespec ts = { .tv_sec = (time_t)(left / 1000000000u), .tv_nsec = (long)(left % 1000000000u) };
-		int r = ppoll(p, (nfds_t)n, &ts, mask);
-		if (r < 0)
-			return 3;
-		if (r == 0)
-			return 0;
-		if (extra_fd >= 0 && (p[0].revents & POLLIN))
-			return 2;
-		bool fired = false;
-		for (int i = first_event; i < n; i++) {
-			if (!(p[i].revents & (POLLIN | POLLERR)))
-				continue;
-			if (p[i].fd == s->ev.kmsg_fd) {
-				fired |= events_read_kmsg(&s->ev) > 0;
-			} else if (p[i].fd == s->ev.inotify_fd) {
-				int wds[256];
-				int n = events_drain(&s->ev, wds, 256);
-				for (int k = 0; k < n; k++)
-					for (int j = 0; j < s->ngroups; j++) {
-						struct group_watch *w = &s->groups[j]->watch;
-						if (wds[k] < 0 || wds[k] == w->wd_oom || wds[k] == w->wd_pids)
-							s->groups[j]->events_dirty = true;
-						for (int l = 0; l < CG_LIMIT_FILES; l++)
-							if (wds[k] < 0 || wds[k] == w->wd_limits[l])
-								s->groups[j]->limits_stale = true;
-					}
-				fired = true;
-			} else {
-				uint64_t v;
-				(void)!read(p[i].fd, &v, sizeof v);
-				for (int j = 0; j < s->ngroups; j++)
-					if (s->groups[j]->watch.oom_efd == p[i].fd)
-						s->groups[j]->events_dirty = true;
-				fired = true;
-			}
-		}
-		if (fired)
-			return 1;
-	}
-}
-
-/* The dashboard's keys and `climit set|kill|freeze|thaw` share control.c. */
-int sampler_set_limits(struct sampler *s, struct sample_group *g, struct ctl_set *cs, struct err *e)
-{
-	if (s->src)
-		return err_set(e, "a replay shows a recording: nothing to change");
-	g->limits_stale = true;
-	return ctl_set(&g->cg, cs, e);
-}
-
-int sampler_kill(struct sampler *s, struct sample_group *g, struct err *e)
-{
-	if (s->src)
-		return err_set(e, "a replay shows a recording: nothing to kill");
-	/* Kill the processes; the group itself belongs to its climit, which removes it. */
-	return ctl_kill(&g->cg, SIGKILL, e) < 0 ? -1 : 0;
-}
-
-int sampler_freeze(struct sampler *s, struct sample_group *g, bool frozen, struct err *e)
-{
-	if (s->src)
-		return err_set(e, "a replay shows a recording: nothing to freeze");
-	g->limits_stale = true;
-	return ctl_freeze(&g->cg, frozen, e);
 }
 
 void sampler_close(struct sampler *s)
@@ -739,20 +497,4 @@ void sampler_close(struct sampler *s)
 		struct meminfo_info *mi = s->mem_info;
 		proc2.meminfo_unref(&mi);
 	}
-}
-
-void sampler_replay(struct sampler *s, enum replay_cmd cmd, double arg)
-{
-	if (s->src)
-		s->src->control(s->src->ctx, cmd, arg);
-}
-
-bool sampler_replay_status(struct sampler *s, char *buf, size_t size)
-{
-	return s->src && s->src->status(s->src->ctx, buf, size);
-}
-
-bool sampler_replay_ended(struct sampler *s)
-{
-	return s->src && s->src->ended(s->src->ctx);
 }
