@@ -818,6 +818,12 @@ int top_interactive(struct sampler *s, const struct top_opts *o)
 			break;
 		now = now_ns();
 		int w = sampler_wait(s, next > now ? next - now : 0, STDIN_FILENO, &wait_mask);
+		/* ppoll delivers a quit signal only when it interrupts the wait; when input was ready
+		 * too (a hung-up terminal always is), it stays pending: deliver it here. */
+		sigprocmask(SIG_SETMASK, &wait_mask, NULL);
+		sigprocmask(SIG_BLOCK, &quit_set, NULL);
+		if (quit_signal)
+			break;
 		if (w == 1) {
 			/* OOM kill or pids-limit hit: show it now (coalescing storms to 50 per second). */
 			sleep_ns(20000000);

@@ -220,6 +220,24 @@ test_top_quit_signal_just_before_the_wait_is_not_slept_through() {
 	expect_eq "top's exit after SIGTERM (within 20 s of a 60 s refresh)" 0 "$rc" && pass
 }
 
+# The terminal goes away (tmux's server killed: a hangup): top ends, it does not spin on the dead
+# terminal. (With the quit signals blocked outside the wait, a SIGHUP that came while the
+# hung-up input was ready stayed pending for ever: top spun at full speed, caught here.)
+test_top_ends_when_its_terminal_hangs_up() {
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x 100 -y 30 "TERM=xterm-256color $CLIMIT top -d 0.4; sleep 30"
+	wait_for 10 screen_has "climit top" || { fail "top did not start"; top_stop; return; }
+	local pid; pid=$(pgrep -f "^$CLIMIT top -d 0.4" | head -1)
+	tm kill-server 2>/dev/null
+	if wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"; then
+		pass
+	else
+		local cpu; cpu=$(ps -o %cpu= -p "$pid")
+		kill -KILL "$pid" 2>/dev/null
+		fail "top still running 5 s after the hangup (cpu ${cpu}%)"
+	fi
+}
+
 test_top_without_term_falls_back_to_batch() {
 	tm kill-server 2>/dev/null
 	tm new-session -d -s t -x 100 -y 30 "env -u TERM $CLIMIT top -n 1 2>&1; sleep 30"
