@@ -308,8 +308,8 @@ bench_fit() {
 				ft+="$(( (t1 - t0) / 1000000 )) "
 				fw+="$(jq '[.tries[].wall_seconds] | add * 1000 | floor' "$WORK/fit.json") "
 				ftries+="$(jq '.tries | length' "$WORK/fit.json") "
-				fs+="$(jq '.answer.memory_bytes.tries' "$WORK/fit.json") "
-				fans=$(jq '.answer.memory_bytes.smallest_passed / 1048576 | . * 10 | floor / 10' "$WORK/fit.json")
+				fs+="$(jq '.answer.memory_limit_bytes.tries' "$WORK/fit.json") "
+				fans=$(jq '.answer.memory_limit_bytes.smallest_passed / 1048576 | . * 10 | floor / 10' "$WORK/fit.json")
 			else
 				local m n=0
 				for ((m = 1; m <= 2 * k; m++)); do

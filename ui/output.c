@@ -114,15 +114,15 @@ void output_json_group(FILE *f, const struct sample_group *g)
 	NUM("pids_limit", (st->have & HAVE_PIDS) && st->pids_max != UNITS_MAX, "%" PRIu64, st->pids_max);
 	NUM("pids_peak", st->have & HAVE_PIDS_PEAK, "%" PRIu64, st->pids_peak);
 	NUM("pids_refused", st->have & HAVE_PIDS_EVENTS, "%" PRIu64, st->pids_refused);
-	NUM("pids_refused_per_sec", g->have_prev, "%.2f", g->refused_rate);
+	NUM("pids_refused_per_second", g->have_prev, "%.2f", g->refused_rate);
 	NUM("memory_bytes", st->have & HAVE_MEM, "%" PRIu64, st->mem_current);
 	NUM("memory_limit_bytes", (st->have & HAVE_MEM) && st->mem_max != UNITS_MAX, "%" PRIu64, st->mem_max);
 	NUM("memory_peak_bytes", st->have & HAVE_MEM_PEAK, "%" PRIu64, st->mem_peak);
 	NUM("oom_kills", st->have & HAVE_OOM, "%" PRIu64, st->oom_kills);
-	NUM("cpu_usage_sec", st->have & HAVE_CPU, "%.6f", (double)st->cpu_usage_us / 1e6);
+	NUM("cpu_usage_seconds", st->have & HAVE_CPU, "%.6f", (double)st->cpu_usage_us / 1e6);
 	NUM("cpu_percent", g->have_prev, "%.2f", g->cpu_pct);
 	NUM("cpu_limit_percent", g->cpu_limit_pct > 0, "%.1f", g->cpu_limit_pct);
-	NUM("cpu_throttled_sec", st->have & HAVE_THROTTLE, "%.6f", (double)st->throttled_us / 1e6);
+	NUM("cpu_throttled_seconds", st->have & HAVE_THROTTLE, "%.6f", (double)st->throttled_us / 1e6);
 	NUM("cpu_throttled_percent", g->have_prev && (st->have & HAVE_THROTTLE), "%.2f", g->throttled_pct);
 	NUM("psi_memory_some_avg10", st->have & HAVE_PSI, "%.2f", st->psi_mem_avg10);
 	NUM("psi_cpu_some_avg10", st->have & HAVE_PSI, "%.2f", st->psi_cpu_avg10);
@@ -132,8 +132,8 @@ void output_json_group(FILE *f, const struct sample_group *g)
 	NUM("io_write_bytes", st->have & HAVE_IO, "%" PRIu64, st->io_wbytes);
 	NUM("io_read_ops", st->have & HAVE_IO, "%" PRIu64, st->io_rios);
 	NUM("io_write_ops", st->have & HAVE_IO, "%" PRIu64, st->io_wios);
-	NUM("io_read_bytes_per_sec", g->have_prev && (st->have & HAVE_IO), "%.0f", g->io_read_rate);
-	NUM("io_write_bytes_per_sec", g->have_prev && (st->have & HAVE_IO), "%.0f", g->io_write_rate);
+	NUM("io_read_bytes_per_second", g->have_prev && (st->have & HAVE_IO), "%.0f", g->io_read_rate);
+	NUM("io_write_bytes_per_second", g->have_prev && (st->have & HAVE_IO), "%.0f", g->io_write_rate);
 	struct io_row rows[2 * CG_IO_DEVS];
 	int nr = io_rows(st, rows, 2 * CG_IO_DEVS);
 	fputs(",\"io_devices\":[", f);
@@ -146,10 +146,10 @@ void output_json_group(FILE *f, const struct sample_group *g)
 		NUM("write_bytes", r->c, "%" PRIu64, r->c->wbytes);
 		NUM("read_ops", r->c, "%" PRIu64, r->c->rios);
 		NUM("write_ops", r->c, "%" PRIu64, r->c->wios);
-		NUM("limit_read_bps", r->l && r->l->v[IO_RBPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_RBPS]);
-		NUM("limit_write_bps", r->l && r->l->v[IO_WBPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_WBPS]);
-		NUM("limit_read_iops", r->l && r->l->v[IO_RIOPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_RIOPS]);
-		NUM("limit_write_iops", r->l && r->l->v[IO_WIOPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_WIOPS]);
+		NUM("read_limit_bytes_per_second", r->l && r->l->v[IO_RBPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_RBPS]);
+		NUM("write_limit_bytes_per_second", r->l && r->l->v[IO_WBPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_WBPS]);
+		NUM("read_limit_ops_per_second", r->l && r->l->v[IO_RIOPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_RIOPS]);
+		NUM("write_limit_ops_per_second", r->l && r->l->v[IO_WIOPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_WIOPS]);
 		fputc('}', f);
 	}
 	fputc(']', f);

@@ -50,8 +50,8 @@ static const struct metric_def io_metrics[] = {
 	{ "climit_io_write_ops_total", "counter", "Write operations on the device by the container." },
 	{ "climit_io_limit_read_bytes_per_second", "gauge", "Read bandwidth limit (absent: no limit)." },
 	{ "climit_io_limit_write_bytes_per_second", "gauge", "Write bandwidth limit (absent: no limit)." },
-	{ "climit_io_limit_read_iops", "gauge", "Read operations per second limit (absent: no limit)." },
-	{ "climit_io_limit_write_iops", "gauge", "Write operations per second limit (absent: no limit)." },
+	{ "climit_io_limit_read_ops_per_second", "gauge", "Read operations per second limit (absent: no limit)." },
+	{ "climit_io_limit_write_ops_per_second", "gauge", "Write operations per second limit (absent: no limit)." },
 };
 
 static bool io_value(const struct io_row *r, int m, double *v)

@@ -15,56 +15,87 @@
 #include "report.h"
 #include "units.h"
 
-static void print_set(const char *name, const struct ctl_set *s, bool json)
+/* set --json's names: the vocabulary of every output (climit-interfaces(7)). */
+static const char *const limit_key[] = {
+	[LIMIT_MEMORY_MAX] = "memory_limit_bytes", [LIMIT_MEMORY_HIGH] = "memory_high_bytes",
+	[LIMIT_SWAP_MAX] = "swap_limit_bytes", [LIMIT_PIDS_MAX] = "pids_limit", [LIMIT_CPU_MAX] = "cpu_limit_percent",
+	[LIMIT_CPU_WEIGHT] = "cpu_weight",
+};
+static const char *const io_key[IO_KEYS] = { "read_limit_bytes_per_second", "write_limit_bytes_per_second",
+					      "read_limit_ops_per_second", "write_limit_ops_per_second" };
+
+static void json_limit_value(enum cg_limit limit, uint64_t v)
 {
-	char was[128], now[128];
-	if (json) {
-		printf("{\"name\":\"%s\",\"limits\":{", name);
-		bool first = true;
-		for (int i = 0; i < s->n; i++) {
-			const struct ctl_change *c = &s->ch[i];
-			if (!c->opt)
-				continue;
-			const char *sep = first ? "" : ",";
-			first = false;
-			if (c->is_cpus) {
-				printf("%s\"cpus\":{\"was\":\"%s\",\"now\":\"%s\"}", sep, c->old_cpus, c->now_cpus);
-				continue;
-			}
-			printf("%s\"%s\":{\"was\":", sep, ctl_limit_name(c->limit));
-			c->old == UNITS_MAX ? printf("null") : printf("%" PRIu64, c->old);
-			printf(",\"now\":");
-			c->now == UNITS_MAX ? printf("null") : printf("%" PRIu64, c->now);
-			printf("}");
+	if (v == UNITS_MAX)
+		printf("null");
+	else if (limit == LIMIT_CPU_MAX)
+		printf("%g", (double)v * 100 / CPU_PERIOD_US);
+	else
+		printf("%" PRIu64, v);
+}
+
+static void print_set_json(const char *name, const struct ctl_set *s)
+{
+	printf("{\"name\":");
+	json_text(stdout, name);
+	printf(",\"limits\":{");
+	bool first = true;
+	for (int i = 0; i < s->n; i++) {
+		const struct ctl_change *c = &s->ch[i];
+		if (!c->opt)
+			continue;
+		const char *sep = first ? "" : ",";
+		first = false;
+		if (c->is_cpus) {
+			printf("%s\"cpus\":{\"was\":\"%s\",\"now\":\"%s\"}", sep, c->old_cpus, c->now_cpus);
+			continue;
 		}
-		const struct io_opts *io = ctl_io(s);
-		for (int i = 0; io && i < io->ndev; i++) {
+		printf("%s\"%s\":{\"was\":", sep, limit_key[c->limit]);
+		json_limit_value(c->limit, c->old);
+		printf(",\"now\":");
+		json_limit_value(c->limit, c->now);
+		printf("}");
+	}
+	const struct io_opts *io = ctl_io(s);
+	if (io && io->ndev) {
+		printf("%s\"io_limits\":[", first ? "" : ",");
+		first = false;
+		for (int i = 0; i < io->ndev; i++) {
 			const struct io_dev *d = &io->dev[i];
-			printf("%s\"io:%u:%u\":{\"device\":", first ? "" : ",", d->major, d->minor);
+			printf("%s{\"device\":", i ? "," : "");
 			json_text(stdout, d->name);
-			first = false;
+			printf(",\"major\":%u,\"minor\":%u", d->major, d->minor);
 			for (int when = 0; when < 2; when++) {
 				const struct cg_io_lim *l = when ? &s->io_now[i] : &s->io_old[i];
 				printf(",\"%s\":{", when ? "now" : "was");
 				for (int k = 0; k < IO_KEYS; k++) {
-					printf("%s\"%s\":", k ? "," : "", io_key_name((enum io_key)k));
+					printf("%s\"%s\":", k ? "," : "", io_key[k]);
 					l->v[k] == UNITS_MAX ? printf("null") : printf("%" PRIu64, l->v[k]);
 				}
 				printf("}");
 			}
 			printf("}");
 		}
-		if (io && io->weight != IO_UNSET) {
-			printf("%s\"io-weight\":{\"file\":\"%s\",\"device\":", first ? "" : ",", s->weight_plan.file);
-			io->weight_all ? printf("null") : json_text(stdout, io->wdev.name);
-			printf(",\"was\":%s,\"now\":%s}", s->weight_old, s->weight_now);
-		}
-		printf("},\"notes\":[");
-		for (int i = 0; i < s->nnotes; i++) {
-			printf("%s", i ? "," : "");
-			json_text(stdout, s->notes[i]);
-		}
-		printf("]}\n");
+		printf("]");
+	}
+	if (io && io->weight != IO_UNSET) {
+		printf("%s\"io_weight\":{\"file\":\"%s\",\"device\":", first ? "" : ",", s->weight_plan.file);
+		io->weight_all ? printf("null") : json_text(stdout, io->wdev.name);
+		printf(",\"was\":%s,\"now\":%s}", s->weight_old, s->weight_now);
+	}
+	printf("},\"notes\":[");
+	for (int i = 0; i < s->nnotes; i++) {
+		printf("%s", i ? "," : "");
+		json_text(stdout, s->notes[i]);
+	}
+	printf("]}\n");
+}
+
+static void print_set(const char *name, const struct ctl_set *s, bool json)
+{
+	char was[128], now[128];
+	if (json) {
+		print_set_json(name, s);
 		return;
 	}
 	printf("%s:", name);

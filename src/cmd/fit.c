@@ -566,13 +566,13 @@ static void fill_result(struct fit *f, struct fit_result *r)
 
 static void json_try(FILE *o, const struct try *t)
 {
-	fprintf(o, "{\"try\":%d,\"phase\":\"%s\",\"limits\":{\"memory_bytes\":", t->k, t->phase);
+	fprintf(o, "{\"try\":%d,\"phase\":\"%s\",\"limits\":{\"memory_limit_bytes\":", t->k, t->phase);
 	t->mem ? fprintf(o, "%" PRIu64, t->mem) : fputs("null", o);
-	fputs(",\"cpu_percent\":", o);
+	fputs(",\"cpu_limit_percent\":", o);
 	t->cpu_pct ? fprintf(o, "%u", t->cpu_pct) : fputs("null", o);
-	fputs(",\"pids\":", o);
+	fputs(",\"pids_limit\":", o);
 	t->pids ? fprintf(o, "%" PRIu64, t->pids) : fputs("null", o);
-	fprintf(o, "},\"wall_seconds\":%.6f,\"cpu_seconds\":%.6f,\"memory_peak_bytes\":", t->wall, t->cpu);
+	fprintf(o, "},\"wall_seconds\":%.6f,\"cpu_usage_seconds\":%.6f,\"memory_peak_bytes\":", t->wall, t->cpu);
 	t->have_mem_peak ? fprintf(o, "%" PRIu64, t->mem_peak) : fputs("null", o);
 	fputs(",\"pids_peak\":", o);
 	t->have_pids_peak ? fprintf(o, "%" PRIu64, t->pids_peak) : fputs("null", o);
@@ -592,16 +592,16 @@ static void json(struct fit *f, FILE *o, int status, const struct fit_result *r)
 	}
 	fprintf(o, "],\"exit_status\":%d,\"slowdown\":%g,\"runs\":%d,\"margin_percent\":%g,", status, f->o.slowdown,
 		f->o.runs, f->o.margin);
-	fprintf(o, "\"baseline\":{\"wall_median_seconds\":%.6f,\"wall_spread_seconds\":%.6f,\"cpu_median_seconds\":%.6f,"
+	fprintf(o, "\"baseline\":{\"wall_median_seconds\":%.6f,\"wall_spread_seconds\":%.6f,\"cpu_usage_median_seconds\":%.6f,"
 		   "\"memory_peak_bytes\":%" PRIu64 ",\"pids_peak\":%" PRIu64 ",\"pass_under_seconds\":%.6f,"
-		   "\"ceiling\":{\"memory_bytes\":%" PRIu64 ",\"pids\":%" PRIu64 "}},",
+		   "\"ceiling\":{\"memory_limit_bytes\":%" PRIu64 ",\"pids_limit\":%" PRIu64 "}},",
 		f->med, f->spread, f->cpu_med, f->mem_peak, f->pids_peak, f->threshold, f->ceil_mem, f->ceil_pids);
 	fputs("\"answer\":{", o);
 	for (int i = 0, first = 1; i < ND; i++) {
 		const struct dim *d = &f->d[i];
 		if (!d->on)
 			continue;
-		static const char *const key[ND] = { "memory_bytes", "cpu_percent", "pids" };
+		static const char *const key[ND] = { "memory_limit_bytes", "cpu_limit_percent", "pids_limit" };
 		fprintf(o, "%s\"%s\":{\"baseline\":%" PRIu64 ",\"smallest_passed\":", first ? "" : ",", key[i], d->use);
 		first = 0;
 		d->found ? fprintf(o, "%" PRIu64, d->answer) : fputs("null", o);

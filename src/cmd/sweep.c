@@ -180,8 +180,8 @@ static int run_cell(struct sweep *s, struct cell *c, struct err *e)
 static void print_table(const struct sweep *s, FILE *o)
 {
 	if (s->csv) {
-		fputs("cpu_percent,memory_bytes,pids,runs,passed,wall_median_seconds,cpu_median_seconds,memory_peak_bytes,"
-		      "throttled_percent,oom_kills,pids_refused\n", o);
+		fputs("cpu_limit_percent,memory_limit_bytes,pids_limit,runs,passed,wall_median_seconds,cpu_usage_median_seconds,"
+		      "memory_peak_bytes,cpu_throttled_percent,oom_kills,pids_refused\n", o);
 		for (int i = 0; i < s->ncells; i++) {
 			const struct cell *c = &s->cells[i];
 			for (int k = 0; k < NS; k++)
@@ -218,13 +218,13 @@ static void print_json(const struct sweep *s, FILE *o, int status)
 	for (int i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 		fprintf(o, "%s{\"limits\":{", i ? "," : "");
-		static const char *const key[NS] = { "cpu_percent", "memory_bytes", "pids" };
+		static const char *const key[NS] = { "cpu_limit_percent", "memory_limit_bytes", "pids_limit" };
 		for (int k = 0; k < NS; k++) {
 			fprintf(o, "%s\"%s\":", k ? "," : "", key[k]);
 			c->v[k] ? fprintf(o, "%" PRIu64, c->v[k]) : fputs("null", o);
 		}
-		fprintf(o, "},\"runs\":%d,\"passed\":%d,\"wall_median_seconds\":%.6f,\"cpu_median_seconds\":%.6f,"
-			   "\"memory_peak_bytes\":%" PRIu64 ",\"throttled_percent\":%.2f,\"oom_kills\":%" PRIu64
+		fprintf(o, "},\"runs\":%d,\"passed\":%d,\"wall_median_seconds\":%.6f,\"cpu_usage_median_seconds\":%.6f,"
+			   "\"memory_peak_bytes\":%" PRIu64 ",\"cpu_throttled_percent\":%.2f,\"oom_kills\":%" PRIu64
 			   ",\"pids_refused\":%" PRIu64 ",\"wall_seconds\":[",
 			c->runs, c->passed, c->wall_med, c->cpu_med, c->mem_peak,
 			c->periods ? 100.0 * (double)c->throttled / (double)c->periods : 0.0, c->oom, c->refused);

@@ -26,7 +26,7 @@ static void csv(FILE *f, const struct rec_run *r)
 	fputs("t,unix_time,group", f);
 	for (size_t i = 0; i < rec_nfields; i++)
 		fprintf(f, ",%s", rec_fields[i].name);
-	fputs(",cpu_pct,throttled_pct,refused_per_sec\n", f);
+	fputs(",cpu_percent,cpu_throttled_percent,pids_refused_per_second\n", f);
 	for (size_t k = 0; k < r->ns; k++) {
 		const struct rec_sample *s = &r->s[k];
 		fprintf(f, "%.3f,%.3f,", s->t, r->start_unix + s->t);
@@ -66,10 +66,10 @@ static void json(FILE *f, const struct rec_run *r)
 		struct rec_rates rt;
 		rec_rates(p, s, &rt);
 		if (p)
-			fprintf(f, ",\"cpu_pct\":%.2f,\"throttled_pct\":%.2f,\"refused_per_sec\":%.2f}", rt.cpu_pct,
+			fprintf(f, ",\"cpu_percent\":%.2f,\"cpu_throttled_percent\":%.2f,\"pids_refused_per_second\":%.2f}", rt.cpu_pct,
 				rt.throttled_pct, rt.refused_rate);
 		else
-			fputs(",\"cpu_pct\":null,\"throttled_pct\":null,\"refused_per_sec\":null}", f);
+			fputs(",\"cpu_percent\":null,\"cpu_throttled_percent\":null,\"pids_refused_per_second\":null}", f);
 	}
 	fputs("],\"events\":[", f);
 	for (size_t k = 0; k < r->nev; k++) {
@@ -84,7 +84,7 @@ static void json(FILE *f, const struct rec_run *r)
 		if (e->pid > 0) {
 			fprintf(f, ",\"pid\":%d,\"comm\":", e->pid);
 			json_text(f, e->comm);
-			fprintf(f, ",\"rss\":%" PRIu64, e->rss);
+			fprintf(f, ",\"rss_bytes\":%" PRIu64, e->rss);
 		}
 		fputc('}', f);
 	}

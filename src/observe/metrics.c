@@ -9,12 +9,12 @@ const struct metric_def metric_defs[M_COUNT] = {
 	{ "climit_cpu_throttled_periods_total", "counter", "CFS periods in which the container was throttled." },
 	{ "climit_cpu_limit_cpus", "gauge", "CPU quota in CPUs (absent: no quota)." },
 	{ "climit_memory_bytes", "gauge", "Memory charged to the container." },
-	{ "climit_memory_max_bytes", "gauge", "Hard memory limit (absent: no limit)." },
+	{ "climit_memory_limit_bytes", "gauge", "Hard memory limit (absent: no limit)." },
 	{ "climit_memory_peak_bytes", "gauge", "Highest memory use seen by the kernel." },
 	{ "climit_oom_kills_total", "counter", "Processes killed by the OOM killer in the container." },
 	{ "climit_pids", "gauge", "Tasks (processes and threads) in the container." },
-	{ "climit_pids_max", "gauge", "Task limit (absent: no limit)." },
-	{ "climit_pids_limit_hits_total", "counter", "Forks refused because the task limit was reached." },
+	{ "climit_pids_limit", "gauge", "Task limit (absent: no limit)." },
+	{ "climit_pids_refused_total", "counter", "Forks refused because the task limit was reached." },
 };
 
 bool metric_value(const struct cg_stats *st, int m, double *v)

@@ -21,27 +21,28 @@
 #define CLIMIT_VERSION "0.1.0"
 #endif
 
-#define F(n, k, m, h, w) { n, k, offsetof(struct cg_stats, m), h, w }
+#define F(n, v1, k, m, h, w) { n, v1, k, offsetof(struct cg_stats, m), h, w }
 const struct rec_field rec_fields[] = {
-	F("cpu_usec", REC_U64, cpu_usage_us, HAVE_CPU, "CPU time used, microseconds (counter)"),
-	F("periods", REC_U64, nr_periods, HAVE_THROTTLE, "CFS periods with runnable tasks (counter)"),
-	F("throttled_periods", REC_U64, nr_throttled, HAVE_THROTTLE, "periods in which the quota ran out (counter)"),
-	F("throttled_usec", REC_U64, throttled_us, HAVE_THROTTLE, "time throttled, microseconds (counter)"),
-	F("cpu_max_pct", REC_PCT_LIMIT, cpu_limit_pct, HAVE_CPU, "CPU quota, % of one CPU (null: none)"),
-	F("mem", REC_U64, mem_current, HAVE_MEM, "memory in use, bytes"),
-	F("mem_peak", REC_U64, mem_peak, HAVE_MEM_PEAK, "highest memory use so far, bytes"),
-	F("mem_max", REC_LIMIT, mem_max, HAVE_MEM, "memory limit, bytes (null: none)"),
-	F("swap", REC_U64, swap_current, HAVE_SWAP, "swap in use, bytes"),
-	F("oom_kills", REC_U64, oom_kills, HAVE_OOM, "processes killed by the OOM killer (counter)"),
-	F("pids", REC_U64, pids_current, HAVE_PIDS, "tasks"),
-	F("pids_peak", REC_U64, pids_peak, HAVE_PIDS_PEAK, "most tasks so far"),
-	F("pids_max", REC_LIMIT, pids_max, HAVE_PIDS, "task limit (null: none)"),
-	F("pids_refused", REC_U64, pids_refused, HAVE_PIDS_EVENTS, "forks refused by the task limit (counter)"),
-	F("psi_cpu", REC_DBL, psi_cpu_avg10, HAVE_PSI, "CPU pressure, some avg10, %"),
-	F("psi_mem", REC_DBL, psi_mem_avg10, HAVE_PSI, "memory pressure, some avg10, %"),
-	F("psi_io", REC_DBL, psi_io_avg10, HAVE_PSI_IO, "I/O pressure, some avg10, %"),
-	F("io_read_bytes", REC_U64, io_rbytes, HAVE_IO, "bytes read from disks (counter)"),
-	F("io_write_bytes", REC_U64, io_wbytes, HAVE_IO, "bytes written to disks (counter)"),
+	F("cpu_usage_seconds", "cpu_usec", REC_USEC, cpu_usage_us, HAVE_CPU, "CPU time used, seconds (counter)"),
+	F("cpu_periods", "periods", REC_U64, nr_periods, HAVE_THROTTLE, "CFS periods with runnable tasks (counter)"),
+	F("cpu_throttled_periods", "throttled_periods", REC_U64, nr_throttled, HAVE_THROTTLE,
+	  "periods in which the quota ran out (counter)"),
+	F("cpu_throttled_seconds", "throttled_usec", REC_USEC, throttled_us, HAVE_THROTTLE, "time throttled, seconds (counter)"),
+	F("cpu_limit_percent", "cpu_max_pct", REC_PCT_LIMIT, cpu_limit_pct, HAVE_CPU, "CPU quota, % of one CPU (null: none)"),
+	F("memory_bytes", "mem", REC_U64, mem_current, HAVE_MEM, "memory in use, bytes"),
+	F("memory_peak_bytes", "mem_peak", REC_U64, mem_peak, HAVE_MEM_PEAK, "highest memory use so far, bytes"),
+	F("memory_limit_bytes", "mem_max", REC_LIMIT, mem_max, HAVE_MEM, "memory limit, bytes (null: none)"),
+	F("swap_bytes", "swap", REC_U64, swap_current, HAVE_SWAP, "swap in use, bytes"),
+	F("oom_kills", "oom_kills", REC_U64, oom_kills, HAVE_OOM, "processes killed by the OOM killer (counter)"),
+	F("pids", "pids", REC_U64, pids_current, HAVE_PIDS, "tasks"),
+	F("pids_peak", "pids_peak", REC_U64, pids_peak, HAVE_PIDS_PEAK, "most tasks so far"),
+	F("pids_limit", "pids_max", REC_LIMIT, pids_max, HAVE_PIDS, "task limit (null: none)"),
+	F("pids_refused", "pids_refused", REC_U64, pids_refused, HAVE_PIDS_EVENTS, "forks refused by the task limit (counter)"),
+	F("psi_cpu_some_avg10", "psi_cpu", REC_DBL, psi_cpu_avg10, HAVE_PSI, "CPU pressure, some avg10, %"),
+	F("psi_memory_some_avg10", "psi_mem", REC_DBL, psi_mem_avg10, HAVE_PSI, "memory pressure, some avg10, %"),
+	F("psi_io_some_avg10", "psi_io", REC_DBL, psi_io_avg10, HAVE_PSI_IO, "I/O pressure, some avg10, %"),
+	F("io_read_bytes", "io_read_bytes", REC_U64, io_rbytes, HAVE_IO, "bytes read from disks (counter)"),
+	F("io_write_bytes", "io_write_bytes", REC_U64, io_wbytes, HAVE_IO, "bytes written to disks (counter)"),
 };
 #undef F
 const size_t rec_nfields = sizeof rec_fields / sizeof rec_fields[0];
@@ -126,7 +127,7 @@ int rec_header(struct rec_writer *w, const struct rec_header *h, struct err *e)
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(f, "{\"type\":\"header\",\"format\":\"%s\",\"version\":%d,\"climit\":\"%s\",\"source\":\"%s\"", REC_FORMAT,
 		REC_VERSION, CLIMIT_VERSION, h->source);
-	fprintf(f, ",\"start\":\"%s.%03dZ\",\"start_unix\":%.3f,\"interval_sec\":%.3f", iso,
+	fprintf(f, ",\"start\":\"%s.%03dZ\",\"start_unix_seconds\":%.3f,\"interval_seconds\":%.3f", iso,
 		(int)((unix0 - (double)s0) * 1000) % 1000, unix0, (double)h->interval_ns / 1e9);
 	fputs(",\"command\":[", f);
 	for (int i = 0; h->argv && h->argv[i]; i++) {
@@ -144,12 +145,12 @@ int rec_header(struct rec_writer *w, const struct rec_header *h, struct err *e)
 	fprintf(f, ",\"cgroup_version\":\"%s\",\"limits\":{", h->cgroup_version);
 	/* Each limit as asked; null for "max", absent when not given. */
 	bool first = true;
-	limit_field(f, &first, "memory_max", h->mem_max);
-	limit_field(f, &first, "memory_high", h->mem_high);
-	limit_field(f, &first, "swap_max", h->swap_max);
-	limit_field(f, &first, "pids_max", h->pids_max);
+	limit_field(f, &first, "memory_limit_bytes", h->mem_max);
+	limit_field(f, &first, "memory_high_bytes", h->mem_high);
+	limit_field(f, &first, "swap_limit_bytes", h->swap_max);
+	limit_field(f, &first, "pids_limit", h->pids_max);
 	if (h->cpu_quota_us != OPT_UNSET) {
-		member(f, &first, "cpu_max_pct");
+		member(f, &first, "cpu_limit_percent");
 		if (h->cpu_quota_us == UNITS_MAX)
 			fputs("null", f);
 		else
@@ -161,7 +162,7 @@ int rec_header(struct rec_writer *w, const struct rec_header *h, struct err *e)
 		json_text(f, h->cpus);
 	}
 	if (h->timeout_ns) {
-		member(f, &first, "timeout_sec");
+		member(f, &first, "timeout_seconds");
 		fprintf(f, "%.3f", (double)h->timeout_ns / 1e9);
 	}
 	struct utsname u;
@@ -174,7 +175,7 @@ int rec_header(struct rec_writer *w, const struct rec_header *h, struct err *e)
 	json_text(f, host);
 	fputs(",\"kernel\":", f);
 	json_text(f, u.release);
-	fprintf(f, ",\"cpus\":%ld,\"memory\":%" PRIu64 "}}\n", sysconf(_SC_NPROCESSORS_ONLN),
+	fprintf(f, ",\"cpus\":%ld,\"memory_bytes\":%" PRIu64 "}}\n", sysconf(_SC_NPROCESSORS_ONLN),
 		(uint64_t)si.totalram * si.mem_unit);
 	rec_flush(w);
 	if (w->failed)
@@ -201,6 +202,10 @@ void rec_sample(struct rec_writer *w, uint64_t now, const char *group, const str
 		case REC_U64:
 			memcpy(&u, p, sizeof u);
 			fprintf(f, ",\"%s\":%" PRIu64, d->name, u);
+			break;
+		case REC_USEC:
+			memcpy(&u, p, sizeof u);
+			fprintf(f, ",\"%s\":%" PRIu64 ".%06" PRIu64, d->name, u / 1000000, u % 1000000);
 			break;
 		case REC_LIMIT:
 			memcpy(&u, p, sizeof u);
@@ -245,7 +250,7 @@ void rec_event(struct rec_writer *w, uint64_t now, const char *group, const char
 		json_text(f, comm);
 	}
 	if (rss)
-		fprintf(f, ",\"rss\":%" PRIu64, rss);
+		fprintf(f, ",\"rss_bytes\":%" PRIu64, rss);
 	fputs("}\n", f);
 }
 
@@ -358,8 +363,9 @@ static int parse_header(struct rec_run *r, const json_t *o, const char **why)
 	get_str(o, "name", r->name, sizeof r->name);
 	get_str(o, "cgroup", r->cgroup, sizeof r->cgroup);
 	get_str(o, "cgroup_version", r->cgroup_version, sizeof r->cgroup_version);
-	r->start_unix = get_num(o, "start_unix", 0);
-	r->interval = get_num(o, "interval_sec", 0);
+	bool v1 = r->version < 2;
+	r->start_unix = get_num(o, v1 ? "start_unix" : "start_unix_seconds", 0);
+	r->interval = get_num(o, v1 ? "interval_sec" : "interval_seconds", 0);
 	const json_t *cmd = get(o, "command");
 	size_t n = 0;
 	for (size_t i = 0; cmd && i < jsn.array_size(cmd); i++) {
@@ -370,19 +376,20 @@ static int parse_header(struct rec_run *r, const json_t *o, const char **why)
 	const json_t *lim = get(o, "limits");
 	r->mem_max = r->pids_max = UNITS_MAX;
 	if (lim) {
-		double m = get_num(lim, "memory_max", -1), p = get_num(lim, "pids_max", -1);
+		double m = get_num(lim, v1 ? "memory_max" : "memory_limit_bytes", -1),
+		       p = get_num(lim, v1 ? "pids_max" : "pids_limit", -1);
 		if (m >= 0)
 			r->mem_max = (uint64_t)m;
 		if (p >= 0)
 			r->pids_max = (uint64_t)p;
-		r->cpu_max_pct = get_num(lim, "cpu_max_pct", 0);
+		r->cpu_max_pct = get_num(lim, v1 ? "cpu_max_pct" : "cpu_limit_percent", 0);
 	}
 	const json_t *h = get(o, "host");
 	if (h) {
 		get_str(h, "hostname", r->hostname, sizeof r->hostname);
 		get_str(h, "kernel", r->kernel, sizeof r->kernel);
 		r->host_cpus = (unsigned)get_num(h, "cpus", 0);
-		r->host_mem = (uint64_t)get_num(h, "memory", 0);
+		r->host_mem = (uint64_t)get_num(h, v1 ? "memory" : "memory_bytes", 0);
 	}
 	return 0;
 }
@@ -403,7 +410,7 @@ static int parse_sample(struct rec_run *r, const json_t *o, const char **why)
 	s->st.mem_max = s->st.pids_max = UNITS_MAX;
 	for (size_t i = 0; i < rec_nfields; i++) {
 		const struct rec_field *d = &rec_fields[i];
-		const json_t *v = get(o, d->name);
+		const json_t *v = get(o, r->version < 2 ? d->v1 : d->name);
 		if (!v)
 			continue;
 		void *p = (char *)&s->st + d->off;
@@ -421,7 +428,11 @@ static int parse_sample(struct rec_run *r, const json_t *o, const char **why)
 			return *why = bad, -1;
 		}
 		double x = jsn.number_value(v);
-		if (d->kind == REC_U64 || d->kind == REC_LIMIT) {
+		if (d->kind == REC_USEC) {
+			/* Seconds since version 2, microseconds before. */
+			uint64_t u = r->version < 2 ? (uint64_t)x : (uint64_t)(x * 1e6 + 0.5);
+			memcpy(p, &u, sizeof u);
+		} else if (d->kind == REC_U64 || d->kind == REC_LIMIT) {
 			uint64_t u = json_is_integer(v) ? (uint64_t)jsn.integer_value(v) : (uint64_t)x;
 			memcpy(p, &u, sizeof u);
 		} else {
@@ -449,7 +460,7 @@ static int parse_event(struct rec_run *r, const json_t *o, const char **why)
 	get_str(o, "text", ev->text, sizeof ev->text);
 	get_str(o, "comm", ev->comm, sizeof ev->comm);
 	ev->pid = (int)get_num(o, "pid", 0);
-	ev->rss = (uint64_t)get_num(o, "rss", 0);
+	ev->rss = (uint64_t)get_num(o, r->version < 2 ? "rss" : "rss_bytes", 0);
 	r->nev++;
 	return 0;
 }
@@ -553,6 +564,11 @@ bool rec_field_value(const struct cg_stats *st, size_t i, double *v)
 		return false;
 	const void *p = (const char *)st + d->off;
 	uint64_t u;
+	if (d->kind == REC_USEC) {
+		memcpy(&u, p, sizeof u);
+		*v = (double)u / 1e6;
+		return true;
+	}
 	if (d->kind == REC_U64 || d->kind == REC_LIMIT) {
 		memcpy(&u, p, sizeof u);
 		*v = (double)u;

@@ -15,13 +15,17 @@
 #include "util.h"
 
 #define REC_FORMAT "climit-record"
-#define REC_VERSION 1
+/* 2: one name per quantity across climit's outputs, units in the names (cpu_usage_seconds,
+ * memory_peak_bytes, pids_limit, ...); version 1 recordings are still read. */
+#define REC_VERSION 2
 
 /* The sample fields: name in the file, where in struct cg_stats, the HAVE_ bit that says it was
  * read. Limits (REC_LIMIT) are null when there is none. */
-enum rec_kind { REC_U64, REC_DBL, REC_LIMIT, REC_PCT_LIMIT };
+/* REC_USEC: kept in microseconds, written as seconds (version 1 wrote microseconds). */
+enum rec_kind { REC_U64, REC_DBL, REC_LIMIT, REC_PCT_LIMIT, REC_USEC };
 struct rec_field {
 	const char *name;
+	const char *v1;    /* its name in format version 1 (read back still) */
 	enum rec_kind kind;
 	size_t off;
 	unsigned have;

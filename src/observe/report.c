@@ -120,7 +120,7 @@ static void print_json(FILE *f, const struct report *r)
 		res->placed_by_clone3 ? "clone3" : "cgroup.procs", r->kill_method);
 	fprintf(f, ",\"timed_out\":%s,\"interrupted\":%s", res->timed_out ? "true" : "false",
 		res->interrupted ? "true" : "false");
-	fprintf(f, ",\"wall_sec\":%.6f", (double)res->wall_ns / 1e9);
+	fprintf(f, ",\"wall_seconds\":%.6f", (double)res->wall_ns / 1e9);
 	figures_json(f, st, r->cpu_quota_us, r->mem_limit, r->pids_limit, r->io);
 	seccomp_json(f, r);
 	fputs("}\n", f);
@@ -142,7 +142,7 @@ static void io_json(FILE *f, const struct cg_stats *st, const struct io_opts *io
 	json_u64(f, "io_write_bytes", have, st->io_wbytes);
 	json_u64(f, "io_read_ops", have, st->io_rios);
 	json_u64(f, "io_write_ops", have, st->io_wios);
-	json_sec(f, "io_wait_sec", st->have & HAVE_IO_WAIT, st->io_wait_us);
+	json_sec(f, "io_wait_seconds", st->have & HAVE_IO_WAIT, st->io_wait_us);
 	struct io_row rows[2 * CG_IO_DEVS];
 	int n = io_rows(st, rows, 2 * CG_IO_DEVS);
 	fputs(",\"io_devices\":[", f);
@@ -153,8 +153,8 @@ static void io_json(FILE *f, const struct cg_stats *st, const struct io_opts *io
 			   ",\"write_ops\":%" PRIu64, r->c ? r->c->rbytes : 0, r->c ? r->c->wbytes : 0, r->c ? r->c->rios : 0,
 			r->c ? r->c->wios : 0);
 		for (int k = 0; k < IO_KEYS; k++) {
-			static const char *const names[IO_KEYS] = { "limit_read_bps", "limit_write_bps", "limit_read_iops",
-								    "limit_write_iops" };
+			static const char *const names[IO_KEYS] = { "read_limit_bytes_per_second", "write_limit_bytes_per_second",
+								    "read_limit_ops_per_second", "write_limit_ops_per_second" };
 			json_u64(f, names[k], r->l && r->l->v[k] != UNITS_MAX, r->l ? r->l->v[k] : 0);
 		}
 		const char *via = chosen_by(io, r);
@@ -171,16 +171,16 @@ static void figures_json(FILE *f, const struct cg_stats *st, uint64_t cpu_quota_
 			 uint64_t pids_limit, const struct io_opts *io)
 {
 	bool cpu = st->have & HAVE_CPU, thr = st->have & HAVE_THROTTLE;
-	json_sec(f, "cpu_user_sec", cpu, st->cpu_user_us);
-	json_sec(f, "cpu_system_sec", cpu, st->cpu_system_us);
-	json_sec(f, "cpu_usage_sec", cpu, st->cpu_usage_us);
+	json_sec(f, "cpu_user_seconds", cpu, st->cpu_user_us);
+	json_sec(f, "cpu_system_seconds", cpu, st->cpu_system_us);
+	json_sec(f, "cpu_usage_seconds", cpu, st->cpu_usage_us);
 	if (limited(cpu_quota_us))
-		fprintf(f, ",\"cpu_quota_percent\":%g", (double)cpu_quota_us * 100 / CPU_PERIOD_US);
+		fprintf(f, ",\"cpu_limit_percent\":%g", (double)cpu_quota_us * 100 / CPU_PERIOD_US);
 	else
-		fprintf(f, ",\"cpu_quota_percent\":null");
+		fprintf(f, ",\"cpu_limit_percent\":null");
 	json_u64(f, "cpu_periods", thr, st->nr_periods);
 	json_u64(f, "cpu_throttled_periods", thr, st->nr_throttled);
-	json_sec(f, "cpu_throttled_sec", thr, st->throttled_us);
+	json_sec(f, "cpu_throttled_seconds", thr, st->throttled_us);
 	json_u64(f, "memory_peak_bytes", st->have & HAVE_MEM_PEAK, st->mem_peak);
 	json_u64(f, "memory_limit_bytes", limited(mem_limit), mem_limit);
 	json_u64(f, "oom_kills", st->have & HAVE_OOM, st->oom_kills);

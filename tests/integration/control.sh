@@ -47,7 +47,7 @@ test_set_lowers_and_raises_limits_of_a_running_burner() {
 	expect_eq "pids.max" 40 "$p" || return
 	expect_eq "memory lowered" $((64 << 20)) "$m2" || return
 	expect_eq "pids raised" max "$p2" || return
-	expect_eq "json" '{"memory":{"was":209715200,"now":67108864},"pids":{"was":40,"now":null}}' "$(jq -c .limits <<<"$lower")" || return
+	expect_eq "json" '{"memory_limit_bytes":{"was":209715200,"now":67108864},"pids_limit":{"was":40,"now":null}}' "$(jq -c .limits <<<"$lower")" || return
 	_within "$r1" 0.25 "$tol" || { fail "under 25%: $r1 CPUs"; return; }
 	_within "$r2" 0.75 "$tol" || { fail "under 75%: $r2 CPUs (the new quota did not act)"; return; }
 	pass
@@ -181,7 +181,7 @@ test_freeze_thaw_kill_and_wait_act_on_a_running_container() {
 	expect_eq "wait exit" 0 "$waited" || { rm -rf "$d"; return; }
 	local j; j=$(cat "$d/wait"); rm -rf "$d"
 	expect_eq "wait: state" empty "$(jq -r .state <<<"$j")" || return
-	awk -v c="$(jq .cpu_usage_sec <<<"$j")" 'BEGIN { exit !(c > 0.3) }' || { fail "wait's figures: $j"; return; }
+	awk -v c="$(jq .cpu_usage_seconds <<<"$j")" 'BEGIN { exit !(c > 0.3) }' || { fail "wait's figures: $j"; return; }
 	[ -z "$(cg_leftovers $name)" ] && pass || fail "group left"
 }
 

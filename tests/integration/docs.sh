@@ -29,8 +29,8 @@ test_json_report_is_valid_json_with_stable_fields() {
 	local json keys
 	json=$("$CLIMIT" --mem 32M --pids 10 --cpu 12.5% --report=json -- true 2>&1 >/dev/null)
 	keys=$(jq -r 'keys_unsorted | join(",")' <<<"$json") || { fail "not JSON: $json"; return; }
-	expect_eq "fields" "name,cgroup,exit_status,signal,end,placement,kill_method,timed_out,interrupted,wall_sec,cpu_user_sec,cpu_system_sec,cpu_usage_sec,cpu_quota_percent,cpu_periods,cpu_throttled_periods,cpu_throttled_sec,memory_peak_bytes,memory_limit_bytes,oom_kills,pids_peak,pids_limit,pids_refused,io_read_bytes,io_write_bytes,io_read_ops,io_write_ops,io_wait_sec,io_devices,seccomp" "$keys" || return
-	expect_eq "quota" 12.5 "$(jq .cpu_quota_percent <<<"$json")" && pass
+	expect_eq "fields" "name,cgroup,exit_status,signal,end,placement,kill_method,timed_out,interrupted,wall_seconds,cpu_user_seconds,cpu_system_seconds,cpu_usage_seconds,cpu_limit_percent,cpu_periods,cpu_throttled_periods,cpu_throttled_seconds,memory_peak_bytes,memory_limit_bytes,oom_kills,pids_peak,pids_limit,pids_refused,io_read_bytes,io_write_bytes,io_read_ops,io_write_ops,io_wait_seconds,io_devices,seccomp" "$keys" || return
+	expect_eq "quota" 12.5 "$(jq .cpu_limit_percent <<<"$json")" && pass
 }
 
 test_make_install_and_uninstall_honour_prefix_and_destdir() {
@@ -172,4 +172,36 @@ test_demo_tells_a_normal_user_without_delegation_what_to_do() {
 	expect_eq "exit" 1 "$rc" || return
 	[ "$(wc -l <<<"$out")" = 1 ] && [[ $out == "make demo: as a normal user climit needs cgroup v2 and a systemd user session"*"run sudo make demo"* ]] &&
 		pass || fail "$out"
+}
+
+# Every key of every JSON output, nested ones too, is a literal of climit-interfaces(7): the
+# report (with an I/O limit and a syscall filter, so that io_devices and seccomp have members),
+# set --json, fit --json, sweep --json, a recording (with an OOM kill event) and its JSON export.
+test_every_key_of_every_output_is_in_the_interfaces_page() {
+	local d; d=$(mktemp -d /tmp/climit-test-keys.XXXXXX)
+	local terms; terms=$(grep -E '^\.(It |Pq )?Li ' man/climit-interfaces.7 | sed -E 's/^\.(It |Pq )?Li //' |
+		tr ' ,;()' '\n\n\n\n\n' | grep -E '^[a-z_][a-z0-9_]*$' | sort -u)
+	local io=(--io-read-bps "$PWD=50M")
+	"$CLIMIT" "${io[@]}" -- true 2>/dev/null || io=() # no io/blkio controller or no disk under $PWD here
+	"$CLIMIT" --name climit-test-keys --mem 32M --pids 9 --cpu 50% "${io[@]}" --seccomp default --report-file "$d/r.json" \
+		--record "$d/rec.jsonl" --record-interval 20ms -- sh -c "sleep 0.1; $PWD/tests/helpers/hog 64 >/dev/null 2>&1; exit 0" 2>/dev/null
+	"$CLIMIT" --name climit-test-keys --mem 64M --pids 20 -- sleep 30 &
+	local pid=$!
+	wait_for 10 group_exists climit-test-keys || { fail "not started"; stop_bg "$pid"; rm -rf "$d"; return; }
+	"$CLIMIT" set climit-test-keys --mem 40M --mem-high 30M --swap 0 --pids 8 --cpu 30% --cpu-weight 50 --cpus 0 --json >"$d/set.json" 2>/dev/null ||
+		"$CLIMIT" set climit-test-keys --mem 40M --pids 8 --cpu 30% --cpu-weight 50 --json >"$d/set.json"
+	stop_bg "$pid"
+	"$CLIMIT" fit --mem --cpu --pids --runs 1 --slowdown 50 --json --emit systemd -- tests/helpers/need mem 8 >"$d/fit.json" 2>/dev/null
+	"$CLIMIT" sweep --pids 5,max --mem 64M --runs 1 --json -- true >"$d/sweep.json" 2>/dev/null
+	"$CLIMIT" export -f json "$d/rec.jsonl" >"$d/export.json"
+	local f keys missing="" k
+	for f in r.json set.json fit.json sweep.json rec.jsonl export.json; do
+		[ -s "$d/$f" ] || { missing+=" [$f: empty]"; continue; }
+		keys=$(jq -r '[paths | .[] | strings] | .[]' "$d/$f" | sort -u)
+		for k in $keys; do grep -qx -- "$k" <<<"$terms" || missing+=" $f:$k"; done
+	done
+	grep -q '"event"' "$d/rec.jsonl" || missing+=" [no event recorded]"
+	[ "$(jq '.io_devices | length' "$d/r.json")" -ge 1 ] || [ ${#io[@]} = 0 ] || missing+=" [no io_devices]"
+	rm -rf "$d"
+	[ -z "$missing" ] && pass || fail "not in climit-interfaces(7):$missing"
 }

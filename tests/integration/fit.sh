@@ -19,8 +19,8 @@ test_fit_memory_answer_is_the_true_minimum_within_one_step() {
 	# limit is slowed by reclaim, and the default --slowdown would (rightly) fail it as slow.
 	out=$("$CLIMIT" fit --mem --runs 2 --slowdown 50 --json -- "$NEED" mem $k 2>/dev/null); rc=$?
 	expect_eq "exit" 0 "$rc" || { echo "$out" | head -c 2000; return; }
-	local ans; ans=$(jq -r '.answer.memory_bytes.smallest_passed' <<<"$out")
-	local tries; tries=$(jq -r '.answer.memory_bytes.tries' <<<"$out")
+	local ans; ans=$(jq -r '.answer.memory_limit_bytes.smallest_passed' <<<"$out")
+	local tries; tries=$(jq -r '.answer.memory_limit_bytes.tries' <<<"$out")
 	# The linear scan: the smallest limit (256K steps) under which the helper exits 0 twice.
 	local lo=$(( (k - 2) * 1048576 )) m min=""
 	for ((m = lo; m <= (k + 4) * 1048576; m += 262144)); do
@@ -52,10 +52,10 @@ test_fit_cpu_answer_follows_work_over_time() {
 	local out rc a1 a2
 	out=$("$CLIMIT" fit --cpu --slowdown 2 --runs 2 --json -- "$NEED" cpu 0.4 2>/dev/null); rc=$?
 	expect_eq "exit (one thread)" 0 "$rc" || { echo "$out" | head -c 1500; return; }
-	a1=$(jq -r .answer.cpu_percent.smallest_passed <<<"$out")
+	a1=$(jq -r .answer.cpu_limit_percent.smallest_passed <<<"$out")
 	out=$("$CLIMIT" fit --cpu --slowdown 2 --runs 2 --json -- "$NEED" cpu 0.4 2 2>/dev/null); rc=$?
 	expect_eq "exit (two threads)" 0 "$rc" || { echo "$out" | head -c 1500; return; }
-	a2=$(jq -r .answer.cpu_percent.smallest_passed <<<"$out")
+	a2=$(jq -r .answer.cpu_limit_percent.smallest_passed <<<"$out")
 	[ "$a1" -ge 40 ] && [ "$a1" -le 60 ] || { fail "one thread: $a1%, not 50 +- 10"; return; }
 	[ "$a2" -ge 80 ] && [ "$a2" -le 120 ] || { fail "two threads: $a2%, not 100 +- 20"; return; }
 	[ -z "$(_fit_leftovers)" ] && pass || fail "left behind: $(_fit_leftovers)"
@@ -142,7 +142,7 @@ test_fit_emit_json_plot_record() {
 	local d bad="" out; d=$(mktemp -d /tmp/climit-test-fit.XXXXXX)
 	out=$("$CLIMIT" fit --mem --pids --runs 1 --slowdown 50 --json --emit kubernetes --plot "$d/f.png" --record "$d/rec" -- "$NEED" mem 20 2>/dev/null) ||
 		bad+=" [fit failed]"
-	local need rec; need=$(jq -r .answer.memory_bytes.smallest_passed <<<"$out"); rec=$(jq -r .answer.memory_bytes.recommended <<<"$out")
+	local need rec; need=$(jq -r .answer.memory_limit_bytes.smallest_passed <<<"$out"); rec=$(jq -r .answer.memory_limit_bytes.recommended <<<"$out")
 	# Kubernetes: requests = need, limits = recommended, in Mi; no pids (said in a comment).
 	local y; y=$(jq -r .emit <<<"$out" | python3 -c 'import sys, yaml; d = yaml.safe_load(sys.stdin)["resources"]; print(d["requests"]["memory"], d["limits"]["memory"])' 2>&1)
 	[ "$y" = "$(( (need + 1048575) / 1048576 ))Mi $(( (rec + 1048575) / 1048576 ))Mi" ] || bad+=" [kubernetes: '$y' for $need/$rec]"
@@ -175,15 +175,15 @@ test_fit_joint_failure_steps_up_what_it_shows() {
 	[ "$rc" = 0 ] || bad+=" [exit $rc]"
 	[ "$(jq -r .joint <<<"$out")" = pass ] || bad+=" [joint: $(jq -r .joint <<<"$out")]"
 	local alone together rec fails
-	alone=$(jq .answer.memory_bytes.smallest_passed <<<"$out") together=$(jq .answer.memory_bytes.together <<<"$out")
-	rec=$(jq .answer.memory_bytes.recommended <<<"$out")
+	alone=$(jq .answer.memory_limit_bytes.smallest_passed <<<"$out") together=$(jq .answer.memory_limit_bytes.together <<<"$out")
+	rec=$(jq .answer.memory_limit_bytes.recommended <<<"$out")
 	fails=$(jq '[.tries[] | select(.phase == "joint" and .verdict == "oom")] | length' <<<"$out")
 	# Alone it needs ~20 MiB; together ~23 MiB, reached by steps of 1, 2, 4 MiB (at most 7 up).
 	[ "$fails" -ge 1 ] || bad+=" [no joint OOM kill: $fails]"
 	(( together >= alone + 3 * 1048576 - 1048576 && together <= alone + 7 * 1048576 + 4096 )) ||
 		bad+=" [together $together for alone $alone]"
 	(( rec >= together * 11 / 10 )) || bad+=" [recommended $rec below together $together + 10%]"
-	[ "$(jq -r .answer.pids.together <<<"$out")" = "$(jq -r .answer.pids.smallest_passed <<<"$out")" ] ||
+	[ "$(jq -r .answer.pids_limit.together <<<"$out")" = "$(jq -r .answer.pids_limit.smallest_passed <<<"$out")" ] ||
 		bad+=" [pids stepped up for an OOM kill]"
 	# The table says both figures.
 	out=$("$CLIMIT" fit --mem --pids --runs 1 --slowdown 50 -- "$NEED" joint 20 3 2>/dev/null)
@@ -221,7 +221,7 @@ test_fit_emit_systemd_is_what_systemd_applies() {
 test_sweep_cpu_quotas_give_work_over_quota() {
 	local out rc; out=$("$CLIMIT" sweep --cpu 25%,50%,100% --runs 2 --json -- "$NEED" cpu 0.4 2>/dev/null); rc=$?
 	expect_eq "exit" 0 "$rc" || { echo "$out"; return; }
-	local walls; walls=$(jq -r '.cells[] | "\(.limits.cpu_percent) \(.wall_median_seconds)"' <<<"$out")
+	local walls; walls=$(jq -r '.cells[] | "\(.limits.cpu_limit_percent) \(.wall_median_seconds)"' <<<"$out")
 	awk '{ want = 0.4 / ($1 / 100); if ($2 < want * 0.85 || $2 > want * 1.15) { print "cpu " $1 "%: " $2 " s, want " want; bad = 1 }
 		if (NR > 1 && $2 >= prev) { print "not falling at " $1 "%"; bad = 1 } prev = $2 } END { exit bad }' <<<"$walls" ||
 		{ fail "$(tr '\n' ' ' <<<"$walls")"; return; }
@@ -261,11 +261,11 @@ test_fit_samples_peaks_where_the_kernel_keeps_none() {
 	expect_eq "exit" 0 "$rc" || { echo "$msg"; return; }
 	grep -q '^climit: fit: this kernel keeps no memory peak (memory.peak is 5.19+): the peaks are sampled every 10 ms$' <<<"$msg" ||
 		{ fail "no note: $msg"; return; }
-	local peak ans; peak=$(jq .baseline.memory_peak_bytes <<<"$out"); ans=$(jq .answer.memory_bytes.smallest_passed <<<"$out")
+	local peak ans; peak=$(jq .baseline.memory_peak_bytes <<<"$out"); ans=$(jq .answer.memory_limit_bytes.smallest_passed <<<"$out")
 	[ "$peak" -ge $((24 << 20)) ] && [ "$peak" -le $((30 << 20)) ] || { fail "sampled peak $peak"; return; }
 	[ "$ans" -ge $((23 << 20)) ] && [ "$ans" -le $((30 << 20)) ] || { fail "answer $ans"; return; }
 	out=$(CLIMIT_FAULT=absent:pids.peak LD_PRELOAD=$f "$CLIMIT" fit --pids --runs 1 --json -- "$NEED" tasks 5 2>/dev/null)
-	expect_eq "tasks answer" 5 "$(jq .answer.pids.smallest_passed <<<"$out")" || return
+	expect_eq "tasks answer" 5 "$(jq .answer.pids_limit.smallest_passed <<<"$out")" || return
 	[ -z "$(_fit_leftovers)" ] && pass || fail "left behind: $(_fit_leftovers)"
 }
 

@@ -59,7 +59,7 @@ test_io_write_bps_throttles_and_the_report_counts_it() {
 	[ "$(pct_of "$b" "$s" 5242880)" -ge 300 ] || { fail "unthrottled only $(pct_of "$b" "$s" 5242880)% of 5M/s"; return; }
 	local name=${dev#/dev/} wb lim via
 	wb=$(jq -r --arg d "$name" '.io_devices[] | select(.device == $d) | .write_bytes' <<<"$out")
-	lim=$(jq -r --arg d "$name" '.io_devices[] | select(.device == $d) | .limit_write_bps' <<<"$out")
+	lim=$(jq -r --arg d "$name" '.io_devices[] | select(.device == $d) | .write_limit_bytes_per_second' <<<"$out")
 	via=$(jq -r --arg d "$name" '.io_devices[] | select(.device == $d) | .chosen_by' <<<"$out")
 	expect_eq "limit in the report" 5242880 "$lim" || return
 	expect_eq "device as chosen" "$dev is $name" "$via" || return
@@ -148,7 +148,7 @@ test_io_columns_ls_stats_and_metrics_show_the_bytes() {
 	near "$(to_bytes "$rate")" 4194304 30 || { fail "--all WRITE/s '$rate' in: $all"; return; }
 	near "$(to_bytes "$ls")" 16777216 10 || { fail "ls WRITTEN '$ls'"; return; }
 	local jb jd
-	jb=$(jq -r .io_write_bytes <<<"$js"); jd=$(jq -r --arg d "$name" '.io_devices[] | select(.device == $d) | .limit_write_bps' <<<"$js")
+	jb=$(jq -r .io_write_bytes <<<"$js"); jd=$(jq -r --arg d "$name" '.io_devices[] | select(.device == $d) | .write_limit_bytes_per_second' <<<"$js")
 	near "$jb" 16777216 10 || { fail "stats io_write_bytes $jb"; return; }
 	expect_eq "stats limit" 4194304 "$jd" || return
 	near "${prom:-0}" 16777216 10 || { fail "metric $prom"; return; }
@@ -188,7 +188,7 @@ f.seek(446); f.write(entry); f.seek(510); f.write(b"\x55\xaa")' "$f"
 	io_unloop "$dev" "$f" "$mnt"
 	[ -n "$made" ] && rm -f "$made"
 	local name=${dev#/dev/}
-	via=$(jq -r --arg d "$name" '.io_devices[] | select(.device == $d) | "\(.major):\(.minor) \(.limit_write_bps) \(.limit_read_bps) \(.chosen_by)"' <<<"$out")
+	via=$(jq -r --arg d "$name" '.io_devices[] | select(.device == $d) | "\(.major):\(.minor) \(.write_limit_bytes_per_second) \(.read_limit_bytes_per_second) \(.chosen_by)"' <<<"$out")
 	expect_eq "the disk's limits" "$mm 20971520 10485760 $mnt/db is on ${name}p1, a partition of $name" "$via" && pass
 }
 
@@ -242,7 +242,7 @@ test_set_io_limits_of_a_running_container() {
 	expect_eq "set's line" "$name: io ${dev#/dev/} write 2M/s, read 50 IOPS (was write 50M/s)" "$out" || return
 	if [ "$CG_MODE" = v2 ]; then expect_eq "io.max" "$mm rbps=max wbps=2097152 riops=50 wiops=max" "$line" || return
 	else expect_eq "v1 throttle files" "$mm 2097152 $mm 50" "$line" || return; fi
-	expect_eq "--json" "2097152 2097152 50" "$(jq -r --arg k "io:$mm" '.limits[$k] | "\(.was.wbps) \(.now.wbps) \(.now.riops)"' <<<"$json")" || return
+	expect_eq "--json" "2097152 2097152 50" "$(jq -r --arg k "$mm" '.limits.io_limits[] | select("\(.major):\(.minor)" == $k) | "\(.was.write_limit_bytes_per_second) \(.now.write_limit_bytes_per_second) \(.now.read_limit_ops_per_second)"' <<<"$json")" || return
 	expect_eq "bytes dd wrote" 5242880 "$b" || return
 	pct=$(pct_of "$b" "$s" 2097152)
 	[ "$pct" -ge 80 ] && [ "$pct" -le 120 ] || { fail "dd ran at $pct% of the new 2M/s ($b bytes in $s s)"; return; }

@@ -123,7 +123,7 @@ test_shell_forkbomb_is_contained_and_torn_down() {
 test_cpu_quota_half_cpu_gets_half_a_cpu() {
 	local json usage wall
 	json=$("$CLIMIT" --cpu 50% --timeout 4 --report=json -- "$H/burn" 2 2>&1 >/dev/null | grep '^{')
-	usage=$(jq .cpu_usage_sec <<<"$json"); wall=$(jq .wall_sec <<<"$json")
+	usage=$(jq .cpu_usage_seconds <<<"$json"); wall=$(jq .wall_seconds <<<"$json")
 	local ratio; ratio=$(awk -v u="$usage" -v w="$wall" 'BEGIN { printf "%.3f", u / w }')
 	echo "  cpu 50%: $usage s of CPU in $wall s = $ratio CPUs"
 	# Under qemu TCG (the v2 guest) timing is coarser: CLIMIT_TEST_CPU_TOL widens, never drops, the check.

@@ -13,17 +13,17 @@ test_record_staircase_oom_is_in_the_file_at_the_right_time() {
 	local f=$d/r.jsonl
 	expect_eq "exit" 137 "$rc" || { rm -rf "$d"; return; }
 	local hdr end; hdr=$(head -1 "$f"); end=$(tail -1 "$f")
-	expect_eq "header" "climit-record 1 run 67108864 0.05" \
-		"$(jq -r '"\(.format) \(.version) \(.source) \(.limits.memory_max) \(.interval_sec)"' <<<"$hdr")" || { rm -rf "$d"; return; }
+	expect_eq "header" "climit-record 2 run 67108864 0.05" \
+		"$(jq -r '"\(.format) \(.version) \(.source) \(.limits.memory_limit_bytes) \(.interval_seconds)"' <<<"$hdr")" || { rm -rf "$d"; return; }
 	expect_eq "end" "end 137 oom_kill" "$(jq -r '"\(.type) \(.exit_status) \(.how)"' <<<"$end")" || { rm -rf "$d"; return; }
 	# Samples up to the one that first counts the kill: memory never falls (by more than the
 	# page cache the kernel reclaims near the limit: 2 MiB; a step is 8 MiB), and it climbs
 	# most of the way to the limit.
 	local mem_ok peak nkill_ev kill_counter ev_t cnt_t n
 	mem_ok=$(jq -s '[.[] | select(.type == "sample")] | (map(.oom_kills) | index(1)) as $k |
-		.[0:$k] | ([range(1; length) as $i | .[$i].mem >= .[$i - 1].mem - 2097152] | all) and
-		(map(.mem) | max) >= 50331648' "$f")
-	peak=$(jq -s '[.[] | select(.type == "sample") | .mem_peak] | max' "$f")
+		.[0:$k] | ([range(1; length) as $i | .[$i].memory_bytes >= .[$i - 1].memory_bytes - 2097152] | all) and
+		(map(.memory_bytes) | max) >= 50331648' "$f")
+	peak=$(jq -s '[.[] | select(.type == "sample") | .memory_peak_bytes] | max' "$f")
 	nkill_ev=$(jq -s '[.[] | select(.type == "event" and .kind == "oom_kill")] | length' "$f")
 	kill_counter=$(jq -s '[.[] | select(.type == "sample") | .oom_kills] | max' "$f")
 	ev_t=$(jq -s '[.[] | select(.type == "event" and .kind == "oom_kill") | .t][0]' "$f")
@@ -113,10 +113,10 @@ test_export_openmetrics_loads_in_promtool_and_csv_matches_json() {
 	[ "${samples:-0}" -gt 100 ] || { fail "promtool loaded ${samples:-no} samples: $out"; rm -rf "$d"; return; }
 	"$CLIMIT" export "$f" --format csv -o "$d/e.csv" && "$CLIMIT" export "$f" --format json -o "$d/e.json" ||
 		{ fail "export csv/json"; rm -rf "$d"; return; }
-	# The CSV's mem, pids and cpu_usec columns against the JSON document's samples.
-	jq -r '.samples[] | "\(.t) \(.mem) \(.pids) \(.cpu_usec) \(.mem_max) \(.pids_max) \(.cpu_max_pct)"' "$d/e.json" >"$d/j.txt"
+	# The CSV's memory_bytes, pids and cpu_usage_seconds columns against the JSON document's samples.
+	jq -r '.samples[] | "\(.t) \(.memory_bytes) \(.pids) \(.cpu_usage_seconds) \(.memory_limit_bytes) \(.pids_limit) \(.cpu_limit_percent)"' "$d/e.json" >"$d/j.txt"
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		{ printf "%s %s %s %s %s %s %s\n", $c["t"] + 0, $c["mem"], $c["pids"], $c["cpu_usec"], $c["mem_max"], $c["pids_max"], $c["cpu_max_pct"] + 0 }' "$d/e.csv" >"$d/c.txt"
+		{ printf "%s %s %s %s %s %s %s\n", $c["t"] + 0, $c["memory_bytes"], $c["pids"], $c["cpu_usage_seconds"], $c["memory_limit_bytes"], $c["pids_limit"], $c["cpu_limit_percent"] + 0 }' "$d/e.csv" >"$d/c.txt"
 	sed -i 's/^\([0-9.]*\) /\1 /' "$d/j.txt"
 	awk '{ $1 = $1 + 0; $7 = $7 + 0; print }' "$d/j.txt" >"$d/j2.txt"
 	local diffs rows; diffs=$(diff "$d/j2.txt" "$d/c.txt" | head -5); rows=$(wc -l <"$d/c.txt")
@@ -201,9 +201,9 @@ test_top_record_writes_each_container_every_refresh() {
 	local f=$d/t.jsonl
 	expect_eq "source" top "$(head -1 "$f" | jq -r .source)" || { rm -rf "$d"; return; }
 	expect_eq "samples of trec1" 4 "$(jq -s '[.[] | select(.type == "sample" and .group == "climit-test-trec1")] | length' "$f")" || { rm -rf "$d"; return; }
-	expect_eq "its limit" 41943040 "$(jq -s '[.[] | select(.group == "climit-test-trec1")][0].mem_max' "$f")" || { rm -rf "$d"; return; }
+	expect_eq "its limit" 41943040 "$(jq -s '[.[] | select(.group == "climit-test-trec1")][0].memory_limit_bytes' "$f")" || { rm -rf "$d"; return; }
 	expect_eq "samples of trec2" 4 "$(jq -s '[.[] | select(.type == "sample" and .group == "climit-test-trec2")] | length' "$f")" || { rm -rf "$d"; return; }
-	expect_eq "its limit" 9 "$(jq -s '[.[] | select(.group == "climit-test-trec2")][0].pids_max' "$f")" || { rm -rf "$d"; return; }
+	expect_eq "its limit" 9 "$(jq -s '[.[] | select(.group == "climit-test-trec2")][0].pids_limit' "$f")" || { rm -rf "$d"; return; }
 	rm -rf "$d"
 	pass
 }
@@ -233,13 +233,13 @@ test_record_export_plot_bad_input_is_125_and_leaves_nothing() {
 	[ -d "$d" ] || { fail "no temporary directory"; return; }
 	"$CLIMIT" --record "$d/ok.jsonl" --record-interval 20ms -- true 2>/dev/null
 	printf '%s' "$(head -c 300 "$d/ok.jsonl")" >"$d/cut.jsonl"                   # cut mid-line
-	sed '1s/"version":1/"version":2/' "$d/ok.jsonl" >"$d/v2.jsonl"            # from a newer climit
+	sed '1s/"version":2/"version":3/' "$d/ok.jsonl" >"$d/v3.jsonl"            # from a newer climit
 	echo '{"type":"sample","t":0}' >"$d/nohdr.jsonl"
 	: >"$d/empty.jsonl"
 	local cases=(
 		"export $d/missing.jsonl|missing.jsonl"
 		"export $d/cut.jsonl|line 1: truncated"
-		"export $d/v2.jsonl|format version 2 is newer"
+		"export $d/v3.jsonl|format version 3 is newer"
 		"export $d/nohdr.jsonl|not the header"
 		"export $d/empty.jsonl|empty file"
 		"export $d/ok.jsonl --format xml|--format: \"xml\""
@@ -248,7 +248,7 @@ test_record_export_plot_bad_input_is_125_and_leaves_nothing() {
 		"plot $d/ok.jsonl -o /nonexistent/dir/x.png|-o: \"/nonexistent/dir/x.png\""
 		"plot $d/ok.jsonl|missing -o"
 		"plot $d/ok.jsonl -o $d/x.png --size 10x10|--size: \"10x10\""
-		"replay $d/v2.jsonl|format version 2"
+		"replay $d/v3.jsonl|format version 3"
 		"top --replay $d/cut.jsonl|truncated"
 		"--record $d/nodir/r.jsonl -- true|--record: \"$d/nodir/r.jsonl\""
 		"--record $d/r.jsonl --record-interval 5ms -- true|--record-interval: \"5ms\""
@@ -355,10 +355,10 @@ test_record_notes_limits_changed_while_it_runs() {
 	wait_bounded "$pid" 10 >/dev/null
 	local f=$d/l.jsonl ev mem_after pids_after start
 	ev=$(jq -r 'select(.type == "event" and .kind == "limit") | .text' "$f")
-	start=$(head -1 "$f" | jq .start_unix)
+	start=$(head -1 "$f" | jq .start_unix_seconds)
 	local et; et=$(jq -s '[.[] | select(.type == "event" and .kind == "limit")][0].t' "$f")
-	mem_after=$(jq -s '[.[] | select(.type == "sample")] | last | .mem_max' "$f")
-	pids_after=$(jq -s '[.[] | select(.type == "sample")] | last | .pids_max' "$f")
+	mem_after=$(jq -s '[.[] | select(.type == "sample")] | last | .memory_limit_bytes' "$f")
+	pids_after=$(jq -s '[.[] | select(.type == "sample")] | last | .pids_limit' "$f")
 	rm -rf "$d"
 	grep -q "memory limit changed: 64M -> 80M" <<<"$ev" && grep -q "pids limit changed: max -> 20" <<<"$ev" ||
 		{ fail "limit events: '$ev'"; return; }
@@ -384,4 +384,22 @@ test_record_notes_forwarded_signals() {
 	expect_eq "exit" 3 "$rc" || return
 	expect_eq "signal event" "SIGUSR1 forwarded to the workload" "$ev" || return
 	expect_eq "end" "end 3 exited" "$end" && pass
+}
+
+# Format version 1 (climit before the one vocabulary: cpu_usec in microseconds, mem, mem_peak,
+# mem_max, pids_max, rss; made by that climit, tests/fixtures/recording/v1-run.jsonl: an OOM
+# kill under --mem 32M, exit 3) is still read: export gives today's names and units, plot and
+# replay take it.
+test_record_format_1_is_still_read() {
+	local f=tests/fixtures/recording/v1-run.jsonl d; d=$(_rec_tmp)
+	local csv; csv=$("$CLIMIT" export "$f") || { fail "export: $csv"; rm -rf "$d"; return; }
+	local row; row=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$1 == "0.050" { print $c["cpu_usage_seconds"], $c["memory_bytes"], $c["memory_limit_bytes"], $c["pids_limit"], $c["cpu_limit_percent"] }' <<<"$csv")
+	expect_eq "t=0.05 in today's names and units" "0.002441 524288 33554432 20 50" "$row" || { rm -rf "$d"; return; }
+	local ev; ev=$("$CLIMIT" export -f json "$f" | jq -c '.events[0] | [.kind, .pid, .rss_bytes]')
+	expect_eq "its OOM kill" '["oom_kill",25132,33161216]' "$ev" || { rm -rf "$d"; return; }
+	"$CLIMIT" plot "$f" -o "$d/v1.svg" 2>/dev/null && grep -q '<svg' "$d/v1.svg" || { fail "plot of a version 1 recording"; rm -rf "$d"; return; }
+	local frame; frame=$("$CLIMIT" top --replay "$f" -b -n 1 2>&1)
+	rm -rf "$d"
+	grep -q 'climit-test-v1fix' <<<"$frame" && pass || fail "replay: $frame"
 }

@@ -9,11 +9,11 @@ test_prometheus_endpoint_serves_valid_metrics_for_a_real_container() {
 	"$CLIMIT" top --prometheus=127.0.0.1:$PROM_PORT -d 0.2 &
 	local top=$!
 	local out="" i
-	for i in $(seq 100); do out=$(curl -sf "http://127.0.0.1:$PROM_PORT/metrics") && [[ $out == *climit_memory_max_bytes{container=\"climit-test-prom\"}* ]] && break; sleep 0.2; done
+	for i in $(seq 100); do out=$(curl -sf "http://127.0.0.1:$PROM_PORT/metrics") && [[ $out == *climit_memory_limit_bytes{container=\"climit-test-prom\"}* ]] && break; sleep 0.2; done
 	local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROM_PORT/nothing-here")
 	stop_bg "$top" "$pid"
-	expect_eq "climit_memory_max_bytes" 67108864 "$(awk '/^climit_memory_max_bytes\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || { echo "$out" | grep -v '^#' | head; return; }
-	expect_eq "climit_pids_max" 20 "$(awk '/^climit_pids_max\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
+	expect_eq "climit_memory_limit_bytes" 67108864 "$(awk '/^climit_memory_limit_bytes\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || { echo "$out" | grep -v '^#' | head; return; }
+	expect_eq "climit_pids_limit" 20 "$(awk '/^climit_pids_limit\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
 	expect_eq "climit_cpu_limit_cpus" 0.3 "$(awk '/^climit_cpu_limit_cpus\{container="climit-test-prom"\}/ {print $2}' <<<"$out")" || return
 	expect_eq "unknown path" 404 "$code" || return
 	command -v promtool >/dev/null || { fail "promtool missing (make test-deps installs prometheus)"; return; }
@@ -62,7 +62,7 @@ test_prometheus_50_concurrent_scrapes() {
 	wait "${curls[@]}"
 	window=$((($(date +%s%N) - t0) / 1000000))
 	stop_bg "$top" "$pid"
-	local ok=0; for i in $(seq 1 50); do grep -q '^climit_pids_max{container="climit-test-scrape"} 11$' "$d/$i" && ok=$((ok + 1)); done
+	local ok=0; for i in $(seq 1 50); do grep -q '^climit_pids_limit{container="climit-test-scrape"} 11$' "$d/$i" && ok=$((ok + 1)); done
 	local gap; gap=$(_max_frame_gap_ms "$d/frames"); rm -rf "$d"
 	expect_eq "complete scrapes out of 50" 50 "$ok" || return
 	# Serving on the refresh path would hold a frame for the whole burst of scrapes. Starting 50
@@ -101,7 +101,7 @@ test_prometheus_file_is_written_atomically_and_valid() {
 	[ "$reads" -ge 5 ] || { fail "only $reads reads during the refreshes"; return; }
 	expect_eq "incomplete reads out of $reads" 0 "$torn" || return
 	[ "$(wc -w <<<"$inodes")" -ge 2 ] || { fail "the file was never replaced (inodes: $inodes)"; return; }
-	grep -q '^climit_pids_max{container="climit-test-promfile"} 7$' <<<"$body" || { fail "$body"; return; }
+	grep -q '^climit_pids_limit{container="climit-test-promfile"} 7$' <<<"$body" || { fail "$body"; return; }
 	promtool check metrics <<<"$body" >/dev/null 2>&1 && pass || fail "promtool refuses the file"
 }
 
