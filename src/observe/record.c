@@ -424,7 +424,7 @@ static int parse_sample(struct rec_run *r, const json_t *o, const char **why)
 		}
 		if (!json_is_number(v)) {
 			static char bad[120];
-			snprintf(bad, sizeof bad, "\"%s\" is not a number", d->name);
+			snprintf(bad, sizeof bad, "\"%s\" is not a number", r->version < 2 ? d->v1 : d->name);
 			return *why = bad, -1;
 		}
 		double x = jsn.number_value(v);

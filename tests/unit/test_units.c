@@ -610,7 +610,7 @@ static void recordings(void)
 	int rc = rec_load(path, &r, &e);
 	check(rc == 0, "rec_load of what rec_* wrote (%s)", rc ? e.msg : "ok");
 	if (rc == 0) {
-		check(r.version == 1 && strcmp(r.source, "run") == 0 && r.mem_max == 64 << 20 && r.pids_max == UNITS_MAX &&
+		check(r.version == 2 && strcmp(r.source, "run") == 0 && r.mem_max == 64 << 20 && r.pids_max == UNITS_MAX &&
 			      r.cpu_max_pct == 50 && strcmp(r.command, "stress-ng --vm 2 quote\"d") == 0,
 		      "header back: version %d source %s command '%s'", r.version, r.source, r.command);
 		check(r.ns == 2 && r.ngroups == 1 && r.s[1].t > 0.049 && r.s[1].t < 0.051, "two samples of one group");
@@ -643,7 +643,7 @@ static void recordings(void)
 		{ "[1,2]", "not a JSON object" },
 		{ "{\"type\":\"sample\",\"t\":0,\"group\":\"a\"}", "not the header" },
 		{ "{\"type\":\"header\",\"format\":\"other\",\"version\":1}", "not a climit recording" },
-		{ "{\"type\":\"header\",\"format\":\"climit-record\",\"version\":2}", "newer than this climit" },
+		{ "{\"type\":\"header\",\"format\":\"climit-record\",\"version\":3}", "newer than this climit" },
 		{ "{\"type\":\"header\",\"format\":\"climit-record\"}", "no valid \"version\"" },
 	};
 	check(jsn_load() == NULL, "jansson loads");
@@ -658,7 +658,7 @@ static void recordings(void)
 	const char *why = NULL;
 	const char *hdr = "{\"type\":\"header\",\"format\":\"climit-record\",\"version\":1}";
 	const char *later = "{\"type\":\"annotation\",\"t\":1}"; /* a later minor addition */
-	const char *badnum = "{\"type\":\"sample\",\"t\":1,\"group\":\"g\",\"mem\":\"lots\"}";
+	const char *badnum = "{\"type\":\"sample\",\"t\":1,\"group\":\"g\",\"mem\":\"lots\"}"; /* a version 1 name */
 	check(rec_parse_line(&x, hdr, strlen(hdr), &why) == 0 && rec_parse_line(&x, later, strlen(later), &why) == 0,
 	      "an unknown record type is skipped");
 	check(rec_parse_line(&x, badnum, strlen(badnum), &why) < 0 && strstr(why, "\"mem\" is not a number"),
