@@ -7,7 +7,7 @@ VERSION := 0.1.0
 PKGS := libcgroup libproc2 ncursesw libsystemd libmicrohttpd libcap libseccomp jansson
 # Debian packages providing the libraries above, and the tools the tests and demo use.
 DEB_BUILD := build-essential pkg-config libcgroup-dev libproc2-dev libncurses-dev libsystemd-dev libmicrohttpd-dev libcap-dev libseccomp-dev libjansson-dev
-DEB_TEST := tmux jq gnuplot-nox universal-ctags python3-yaml libxml2-utils busybox-static mandoc qemu-system-x86 kmod cpio zstd xz-utils file curl zsh prometheus strace iproute2 util-linux
+DEB_TEST := tmux jq stress-ng git gnuplot-nox universal-ctags python3-yaml libxml2-utils busybox-static mandoc qemu-system-x86 kmod cpio zstd xz-utils file curl zsh prometheus strace iproute2 util-linux
 # Peers and tools `make bench` compares against (installed by `make bench` only).
 DEB_BENCH := hyperfine bubblewrap runc crun cgroup-tools systemd util-linux
 

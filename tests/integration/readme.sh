@@ -158,3 +158,39 @@ _readme_fit_leftovers() {
 	cg_leftovers 'climit-fit-*'; cg_leftovers 'climit-sweep-*'
 	return 0
 }
+
+# README.md's Quick start, as a normal user on a systemd machine (the systemd guest's tester):
+# a fresh clone, `make`, `make install PREFIX=~/.local` (the no-root form), `climit doctor`,
+# then the Quick start's first limited command, read from README.md, without sudo. (The
+# packages of `sudo make deps` are the guest's already: it runs the host's root.)
+test_user_quick_start_from_a_fresh_clone() {
+	[ "$(id -u)" != 0 ] && [ -d /run/systemd/system ] || { skip "needs a normal user's systemd session (the systemd guest's)"; return; }
+	command -v stress-ng >/dev/null || { skip "stress-ng not installed (make test-deps installs it)"; return; }
+	local src=$PWD qs; qs=$(mktemp -d "$HOME/climit-test-qs.XXXXXX")
+	local first; first=$(grep -E '^    climit --mem .* -- stress-ng .*--timeout' README.md | sed -e 's/^    //' -e 's/ *#.*//')
+	[ -n "$first" ] || { fail "README.md's Quick start has no first limited command"; rm -rf "$qs"; return; }
+	# The tree belongs to root here: git (2.35.2+) wants it named safe; a fresh clone of one's own
+	# checkout needs nothing of the kind.
+	local safe
+	for safe in "$src" "$src/.git"; do
+		git config --global --get-all safe.directory 2>/dev/null | grep -qxF "$safe" ||
+			git config --global --add safe.directory "$safe"
+	done
+	local bad="" out rc
+	out=$(git clone -q "$src" "$qs/climit" 2>&1) || { fail "git clone: $out"; rm -rf "$qs"; return; }
+	out=$(cd "$qs/climit" && make 2>&1); rc=$?
+	[ "$rc" = 0 ] && [ -x "$qs/climit/climit" ] || bad+=" [make: $rc $(tail -3 <<<"$out")]"
+	out=$(cd "$qs/climit" && make install PREFIX="$qs/local" 2>&1); rc=$?
+	[ "$rc" = 0 ] && [ -x "$qs/local/bin/climit" ] && [ -e "$qs/local/share/man/man1/climit.1" ] || bad+=" [install: $rc $out]"
+	local c="$qs/local/bin/climit"
+	out=$("$c" doctor 2>&1)
+	grep -q 'placement: a systemd scope per run in .*user@'"$(id -u)"'.service/climit.slice' <<<"$out" || bad+=" [doctor: $out]"
+	out=$(cd "$qs" && eval "\"\$c\" ${first#climit }" 2>&1); rc=$?
+	[ "$rc" = 0 ] || bad+=" [the first command: exit $rc]"
+	grep -q 'successful run completed' <<<"$out" || bad+=" [stress-ng did not complete: $(tail -3 <<<"$out")]"
+	grep -qE 'the OOM killer killed [0-9]+ process(es)? in the group \(memory limit 100M\)' <<<"$out" ||
+		bad+=" [no OOM kills named: $(tail -2 <<<"$out")]"
+	rm -rf "$qs"
+	[ -z "$(cg_leftovers 'stress-ng-*')" ] || bad+=" [left: $(cg_leftovers 'stress-ng-*')]"
+	[ -z "$bad" ] && pass || fail "$bad"
+}
