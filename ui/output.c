@@ -146,10 +146,10 @@ void output_json_group(FILE *f, const struct sample_group *g)
 		NUM("write_bytes", r->c, "%" PRIu64, r->c->wbytes);
 		NUM("read_ops", r->c, "%" PRIu64, r->c->rios);
 		NUM("write_ops", r->c, "%" PRIu64, r->c->wios);
-		NUM("read_limit_bytes_per_second", r->l && r->l->v[IO_RBPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_RBPS]);
-		NUM("write_limit_bytes_per_second", r->l && r->l->v[IO_WBPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_WBPS]);
-		NUM("read_limit_ops_per_second", r->l && r->l->v[IO_RIOPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_RIOPS]);
-		NUM("write_limit_ops_per_second", r->l && r->l->v[IO_WIOPS] != UNITS_MAX, "%" PRIu64, r->l->v[IO_WIOPS]);
+		for (int k = 0; k < IO_KEYS; k++) {
+			fprintf(f, ",\"%s\":", io_limit_field((enum io_key)k));
+			r->l && r->l->v[k] != UNITS_MAX ? fprintf(f, "%" PRIu64, r->l->v[k]) : fputs("null", f);
+		}
 		fputc('}', f);
 	}
 	fputc(']', f);

@@ -105,6 +105,9 @@ const char *io_dev_name(unsigned major, unsigned minor);
 /* "rbps", "wbps", "riops", "wiops" and the option names. */
 const char *io_key_name(enum io_key key);
 const char *io_key_option(enum io_key key);
+/* A key's limit in climit's JSON (one vocabulary, climit-interfaces(7)):
+ * "read_limit_bytes_per_second", ..., "write_limit_ops_per_second". */
+const char *io_limit_field(enum io_key key);
 /* v1 blkio.throttle.{read,write}_{bps,iops}_device of a key. */
 const char *io_v1_file(enum io_key key);
 

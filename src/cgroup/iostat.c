@@ -24,6 +24,13 @@ const char *io_key_name(enum io_key key)
 	return key_names[key];
 }
 
+const char *io_limit_field(enum io_key key)
+{
+	static const char *const fields[IO_KEYS] = { "read_limit_bytes_per_second", "write_limit_bytes_per_second",
+						     "read_limit_ops_per_second", "write_limit_ops_per_second" };
+	return fields[key];
+}
+
 static const char *const v1_files[IO_KEYS] = { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
 					       "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device" };
 

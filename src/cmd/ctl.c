@@ -21,8 +21,6 @@ static const char *const limit_key[] = {
 	[LIMIT_SWAP_MAX] = "swap_limit_bytes", [LIMIT_PIDS_MAX] = "pids_limit", [LIMIT_CPU_MAX] = "cpu_limit_percent",
 	[LIMIT_CPU_WEIGHT] = "cpu_weight",
 };
-static const char *const io_key[IO_KEYS] = { "read_limit_bytes_per_second", "write_limit_bytes_per_second",
-					      "read_limit_ops_per_second", "write_limit_ops_per_second" };
 
 static void json_limit_value(enum cg_limit limit, uint64_t v)
 {
@@ -69,7 +67,7 @@ static void print_set_json(const char *name, const struct ctl_set *s)
 				const struct cg_io_lim *l = when ? &s->io_now[i] : &s->io_old[i];
 				printf(",\"%s\":{", when ? "now" : "was");
 				for (int k = 0; k < IO_KEYS; k++) {
-					printf("%s\"%s\":", k ? "," : "", io_key[k]);
+					printf("%s\"%s\":", k ? "," : "", io_limit_field((enum io_key)k));
 					l->v[k] == UNITS_MAX ? printf("null") : printf("%" PRIu64, l->v[k]);
 				}
 				printf("}");

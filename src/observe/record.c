@@ -410,7 +410,8 @@ static int parse_sample(struct rec_run *r, const json_t *o, const char **why)
 	s->st.mem_max = s->st.pids_max = UNITS_MAX;
 	for (size_t i = 0; i < rec_nfields; i++) {
 		const struct rec_field *d = &rec_fields[i];
-		const json_t *v = get(o, r->version < 2 ? d->v1 : d->name);
+		const char *key = r->version < 2 ? d->v1 : d->name; /* as this file spells it */
+		const json_t *v = get(o, key);
 		if (!v)
 			continue;
 		void *p = (char *)&s->st + d->off;
@@ -424,7 +425,7 @@ static int parse_sample(struct rec_run *r, const json_t *o, const char **why)
 		}
 		if (!json_is_number(v)) {
 			static char bad[120];
-			snprintf(bad, sizeof bad, "\"%s\" is not a number", r->version < 2 ? d->v1 : d->name);
+			snprintf(bad, sizeof bad, "\"%s\" is not a number", key);
 			return *why = bad, -1;
 		}
 		double x = jsn.number_value(v);

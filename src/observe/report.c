@@ -152,11 +152,8 @@ static void io_json(FILE *f, const struct cg_stats *st, const struct io_opts *io
 		fprintf(f, ",\"read_bytes\":%" PRIu64 ",\"write_bytes\":%" PRIu64 ",\"read_ops\":%" PRIu64
 			   ",\"write_ops\":%" PRIu64, r->c ? r->c->rbytes : 0, r->c ? r->c->wbytes : 0, r->c ? r->c->rios : 0,
 			r->c ? r->c->wios : 0);
-		for (int k = 0; k < IO_KEYS; k++) {
-			static const char *const names[IO_KEYS] = { "read_limit_bytes_per_second", "write_limit_bytes_per_second",
-								    "read_limit_ops_per_second", "write_limit_ops_per_second" };
-			json_u64(f, names[k], r->l && r->l->v[k] != UNITS_MAX, r->l ? r->l->v[k] : 0);
-		}
+		for (int k = 0; k < IO_KEYS; k++)
+			json_u64(f, io_limit_field((enum io_key)k), r->l && r->l->v[k] != UNITS_MAX, r->l ? r->l->v[k] : 0);
 		const char *via = chosen_by(io, r);
 		if (via) {
 			fputs(",\"chosen_by\":", f);

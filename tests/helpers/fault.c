@@ -93,6 +93,22 @@ int kill(pid_t pid, int sig)
 	return REAL(kill)(pid, sig);
 }
 
+/* Is PATH, opened for reading, one of "absent:A,B"'s names? */
+static int absent(const char *path, int flags)
+{
+	const char *f = getenv("CLIMIT_FAULT");
+	if (!f || strncmp(f, "absent:", 7) != 0 || (flags & (O_WRONLY | O_RDWR)))
+		return 0;
+	size_t len = strlen(path);
+	for (const char *p = f + 7; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == len && strncmp(p, path, n) == 0)
+			return 1;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
 /* "pidreuse:PID": before the first write of a PID into a group, PID is killed, and once it is
  * gone a child (sleep 60) is forked with that same PID (ns_last_pid, root): the race of a
  * process that exits and a newcomer that takes its number, between climit's check and its
@@ -170,23 +186,14 @@ int openat(int dirfd, const char *path, int flags, ...)
 	}
 	/* "absent:A,B": reading the files A and B (names in a group's directory) fails with ENOENT,
 	 * as on a kernel without them. */
-	if (f && strncmp(f, "absent:", 7) == 0 && !(flags & (O_WRONLY | O_RDWR))) {
-		const char *p = f + 7;
-		size_t len = strlen(path);
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			if (n == len && strncmp(p, path, n) == 0)
-				return errno = ENOENT, -1;
-			p += n + (p[n] == ',');
-		}
-	}
+	if (absent(path, flags))
+		return errno = ENOENT, -1;
 	return REAL(openat)(dirfd, path, flags, mode);
 }
 
 /* absent:FILES also for open(2) by absolute path ("absent:/dev/null"). */
 int open(const char *path, int flags, ...)
 {
-	const char *f = getenv("CLIMIT_FAULT");
 	mode_t mode = 0;
 	if (flags & O_CREAT) {
 		va_list ap;
@@ -194,16 +201,8 @@ int open(const char *path, int flags, ...)
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	if (f && strncmp(f, "absent:", 7) == 0 && path[0] == '/' && !(flags & (O_WRONLY | O_RDWR))) {
-		const char *p = f + 7;
-		size_t len = strlen(path);
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			if (n == len && strncmp(p, path, n) == 0)
-				return errno = ENOENT, -1;
-			p += n + (p[n] == ',');
-		}
-	}
+	if (path[0] == '/' && absent(path, flags))
+		return errno = ENOENT, -1;
 	return REAL(open)(path, flags, mode);
 }
 
